@@ -1,0 +1,3 @@
+from rosa_cli.cli.main import main
+
+main()

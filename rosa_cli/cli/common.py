@@ -1,0 +1,132 @@
+"""What every command shares: finding the records folder, rendering refusals and outcomes.
+
+Conventions (SPEC section 4): a created record's id alone goes to stdout, everything
+else to stderr; exit 0 on success, 1 when records are invalid or a check fails, 2 on
+bad usage or bad input. No command lets a traceback reach the user for bad input.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from datetime import date
+from typing import Callable, Dict, Iterable, Optional
+
+import click
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+class Failure(click.ClickException):
+    """A clean, one-line failure with its own exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def records_option(f: Callable) -> Callable:
+    """``--records DIR`` on every command (it is also accepted before the command)."""
+
+    def remember(ctx: click.Context, _param, value):
+        if value:
+            ctx.ensure_object(dict)["records"] = value
+        return value
+
+    return click.option(
+        "--records",
+        "records_dir",
+        metavar="DIR",
+        expose_value=False,
+        callback=remember,
+        is_eager=True,
+        help="The records folder (else $ROSA_RECORDS, else the nearest folder holding rosa.yaml).",
+    )(f)
+
+
+def get_folder(today: Optional[date] = None):
+    """The :class:`RecordsFolder` the user meant, or a clean failure saying how to make one."""
+    from rosa_cli.core.folder import RecordsFolder, RecordsNotFound, find_records_root
+
+    ctx = click.get_current_context()
+    explicit = None
+    while ctx is not None:
+        if ctx.obj and ctx.obj.get("records"):
+            explicit = ctx.obj["records"]
+            break
+        ctx = ctx.parent
+    try:
+        root = find_records_root(explicit)
+    except RecordsNotFound as exc:
+        raise Failure(str(exc)) from None
+    return RecordsFolder(root, today=today or date.today())
+
+
+def flag_name(field: str, flags: Optional[Dict[str, str]] = None) -> str:
+    """How the user gave a field: ``--first-contact`` for a flag, ``WOMAN`` for an argument."""
+    if flags and field in flags:
+        return flags[field]
+    if field.isupper():
+        return field
+    return "--" + field.replace("_", "-")
+
+
+def refusal_lines(issues: Iterable, flags: Optional[Dict[str, str]] = None):
+    from rosa_cli.core.operations import FieldIssue
+
+    for issue in issues:
+        if isinstance(issue, FieldIssue):
+            yield f"error: {flag_name(issue.field, flags)}: {issue.message}"
+        else:
+            yield f"error: {issue}"
+
+
+def core_errors(flags: Optional[Dict[str, str]] = None) -> Callable:
+    """Turn the core's refusals and git failures into clean messages and exit codes."""
+
+    def decorate(f: Callable) -> Callable:
+        @functools.wraps(f)
+        def wrapper(*args, **kwargs):
+            from rosa_cli.core.gitrepo import GitError
+            from rosa_cli.core.operations import Refused
+
+            try:
+                return f(*args, **kwargs)
+            except Refused as exc:
+                for line in refusal_lines(exc.issues, flags):
+                    click.echo(line, err=True)
+                click.echo("Nothing was written.", err=True)
+                sys.exit(EXIT_USAGE)
+            except GitError as exc:
+                raise Failure(str(exc), EXIT_INVALID) from None
+            except OSError as exc:
+                raise Failure(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), EXIT_INVALID) from None
+
+        return wrapper
+
+    return decorate
+
+
+def report_outcome(outcome, quiet_ids: bool = False) -> None:
+    """Print the new ids on stdout and what git did on stderr."""
+    if not quiet_ids:
+        for record_id in outcome.ids:
+            click.echo(record_id)
+    for note in outcome.notes:
+        click.echo(note, err=True)
+    commit = outcome.commit
+    if commit.also_committed:
+        click.echo(
+            f"note: also committed {len(commit.also_committed)} earlier uncommitted file(s): " + ", ".join(commit.also_committed),
+            err=True,
+        )
+    if commit.warning:
+        click.echo(f"warning: {commit.warning}", err=True)
+
+
+def is_terminal() -> bool:
+    return sys.stdin.isatty()

@@ -1,0 +1,27 @@
+"""``rosa log [ID]``: the audit trail, read from git history."""
+
+from __future__ import annotations
+
+import click
+
+from rosa_cli.cli.common import Failure, core_errors, get_folder, records_option
+
+
+@click.command()
+@click.argument("record_id", metavar="[ID]", required=False)
+@records_option
+@core_errors()
+def log(record_id: str | None) -> None:
+    """Show who changed what and when: the whole folder, or one record (W-, S-, C- id or shelter key).
+
+    For a woman, commits that name her (a stay opened for her, say) are shown too.
+    """
+    from rosa_cli.cli.render import print_table
+    from rosa_cli.core.audit import record_history
+
+    folder = get_folder()
+    try:
+        entries = record_history(folder, record_id)
+    except LookupError as exc:
+        raise Failure(f"ID: {exc}") from None
+    print_table(["date", "author", "commit", "change"], [[e.date, e.author, e.commit, e.message] for e in entries])

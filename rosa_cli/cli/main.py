@@ -1,0 +1,61 @@
+"""The ``rosa`` command group. Subcommands are imported only when called, so
+``rosa --version`` and the first prompt of ``rosa call add`` appear at once."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import click
+
+from rosa_cli import __version__
+from rosa_cli.cli.common import records_option
+
+COMMANDS = {
+    "init": ("rosa_cli.cli.init_cmd", "init", "Make a new records folder (a git repository)."),
+    "shelter": ("rosa_cli.cli.shelter", "shelter", "Add and list crisis shelters."),
+    "woman": ("rosa_cli.cli.woman", "woman", "Add, show, list and edit women's records."),
+    "stay": ("rosa_cli.cli.stay", "stay", "Open, close, move and list shelter stays."),
+    "call": ("rosa_cli.cli.call", "call", "Log and list calls and office visits."),
+    "import": ("rosa_cli.cli.transfer", "import_cmd", "Import women, stays or calls from a CSV file."),
+    "export": ("rosa_cli.cli.transfer", "export_cmd", "Export women, stays or calls as CSV or JSON."),
+    "check": ("rosa_cli.cli.check", "check", "Find every problem in the records, with file and line."),
+    "report": ("rosa_cli.cli.report", "report", "The year's statistics, as in the annual report."),
+    "chart": ("rosa_cli.cli.chart", "chart", "Draw one chart of the report as PNG or SVG."),
+    "log": ("rosa_cli.cli.log", "log", "Who changed what and when (the git history)."),
+    "sync": ("rosa_cli.cli.sync", "sync", "Pull and push the records folder's git remote."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands live in their own modules, imported on use."""
+
+    def list_commands(self, ctx):
+        return [name for name in COMMANDS if self._available(name)]
+
+    @staticmethod
+    def _available(name: str) -> bool:
+        return importlib.util.find_spec(COMMANDS[name][0]) is not None
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS or not self._available(name):
+            return None
+        module_name, attribute, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module_name), attribute)
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="rosa", message="%(prog)s %(version)s")
+@records_option
+def main() -> None:
+    """rosa — case records and yearly statistics for work against human trafficking.
+
+    Records are plain YAML files in a git repository: one file per woman, stay and
+    call. Every change is one commit; `rosa report` prints the year's tables.
+    """

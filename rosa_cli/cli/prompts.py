@@ -1,0 +1,77 @@
+"""Questions in the style of ``hledger add``: one short question per missing field,
+choices visible, a default in brackets, a bad answer asked again on the spot.
+
+Answers are checked with the same :func:`rosa_cli.core.validate.convert` as flags and
+files, so a prompt accepts exactly what a record may hold. Prompts go to stderr so
+stdout stays the new id alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence
+
+import click
+
+from rosa_cli.core.schema import Field, field_map
+from rosa_cli.core.validate import Context, FieldError, convert
+
+SKIP_HINT = "Enter to skip"
+
+
+def _choice_line(keys: Sequence[str]) -> str:
+    return "  ".join(f"{n}={k}" for n, k in enumerate(keys, 1))
+
+
+def _resolve_choice(answer: str, keys: Sequence[str]) -> str:
+    """A number, a key, or an unambiguous start of a key."""
+    text = answer.strip()
+    if text.isdigit() and 1 <= int(text) <= len(keys):
+        return keys[int(text) - 1]
+    if text in keys:
+        return text
+    starts = [k for k in keys if k.startswith(text.lower())] if text else []
+    return starts[0] if len(starts) == 1 else text
+
+
+def ask(spec: Field, ctx: Context, default: Optional[str] = None, required: bool = True) -> Optional[str]:
+    """Ask for one field until the answer fits; return the raw accepted answer or None."""
+    keys: List[str] = ctx.settings.keys(spec.vocab) if spec.type == "vocab" else []
+    if spec.type == "shelter":
+        keys = list(ctx.shelters)
+    if keys:
+        click.echo(f"  {_choice_line(keys)}", err=True)
+    question = spec.question or spec.name
+    if not required and default is None:
+        question += f" ({SKIP_HINT})"
+    while True:
+        answer = click.prompt(question, default=default if default is not None else "", show_default=default is not None, err=True)
+        answer = str(answer).strip()
+        if not answer:
+            if required:
+                click.echo("  an answer is needed", err=True)
+                continue
+            return None
+        if keys:
+            answer = _resolve_choice(answer, keys)
+        try:
+            convert(spec, answer, ctx)
+        except FieldError as exc:
+            click.echo(f"  {exc}", err=True)
+            continue
+        return answer
+
+
+def ask_missing(kind: str, raw: Dict[str, Any], plan: Sequence[tuple], ctx: Context) -> Dict[str, Any]:
+    """Fill ``raw`` by asking, in ``plan`` order, for each field the flags left out.
+
+    ``plan`` rows are ``(field name, default or None, required)``.
+    """
+    specs = field_map(kind)
+    filled = dict(raw)
+    for name, default, required in plan:
+        if filled.get(name) not in (None, ""):
+            continue
+        answer = ask(specs[name], ctx, default, required)
+        if answer is not None:
+            filled[name] = answer
+    return filled

@@ -1,0 +1,29 @@
+"""Small rendering helpers for listings: plain aligned tables that paste anywhere."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, List, Sequence
+
+import click
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    return str(value)
+
+
+def print_table(headers: Sequence[str], rows: List[Sequence[Any]]) -> None:
+    from tabulate import tabulate
+
+    if not rows:
+        click.echo("(none)", err=True)
+        return
+    click.echo(tabulate([[cell(v) for v in row] for row in rows], headers=list(headers), tablefmt="simple"))

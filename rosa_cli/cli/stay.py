@@ -1,0 +1,81 @@
+"""``rosa stay …``: shelter stays. Bed-nights are counted from these, so dates matter."""
+
+from __future__ import annotations
+
+import click
+
+from rosa_cli.cli.common import core_errors, get_folder, records_option, report_outcome
+
+
+@click.group()
+@records_option
+def stay() -> None:
+    """Stays at crisis shelters (stays/S-….yaml): open, close, move, list."""
+
+
+@stay.command("open")
+@click.argument("woman_id", metavar="WOMAN")
+@click.option("--shelter", required=True, help="Shelter key (see rosa shelter list).")
+@click.option("--on", help="Arrival date (default today).")
+@click.option("--children", help="Children staying with her (default 0).")
+@click.option("--note", help="Free text: no names, phone numbers or addresses.")
+@records_option
+@core_errors({"woman": "WOMAN", "start": "--on"})
+def stay_open(woman_id, shelter, on, children, note) -> None:
+    """Place WOMAN at a shelter; prints the new stay's id."""
+    from rosa_cli.core.operations import open_stay
+
+    report_outcome(open_stay(get_folder(), woman_id, shelter, on, children, note))
+
+
+@stay.command("close")
+@click.argument("target", metavar="STAY|WOMAN")
+@click.option("--on", help="Departure date (default today).")
+@click.option("--reason", required=True, help="moved, own-housing, returned-home, asylum-reception, left, other.")
+@records_option
+@core_errors()
+def stay_close(target, on, reason) -> None:
+    """End a stay (give the stay's id, or the woman's id for her open stay)."""
+    from rosa_cli.core.operations import close_stay
+
+    report_outcome(close_stay(get_folder(), target, on, reason), quiet_ids=True)
+
+
+@stay.command("move")
+@click.argument("woman_id", metavar="WOMAN")
+@click.option("--to", required=True, help="The shelter she moves to.")
+@click.option("--on", help="Date of the move (default today).")
+@records_option
+@core_errors()
+def stay_move(woman_id, to, on) -> None:
+    """Move WOMAN to another shelter: her stay closes as moved, a new one opens the same day."""
+    from rosa_cli.core.operations import move_stay
+
+    report_outcome(move_stay(get_folder(), woman_id, to, on))
+
+
+@stay.command("list")
+@click.option("--open", "only_open", is_flag=True, help="Only stays still open.")
+@click.option("--shelter", help="Only stays at this shelter.")
+@records_option
+@core_errors()
+def stay_list(only_open: bool, shelter: str | None) -> None:
+    """List stays, by arrival."""
+    from rosa_cli.cli.common import Failure
+    from rosa_cli.cli.render import print_table
+    from rosa_cli.core.folder import load_records
+
+    folder = get_folder()
+    if shelter and shelter not in folder.shelters:
+        raise Failure(f"--shelter: {shelter!r} is not a shelter (known: {', '.join(folder.shelters)})")
+    records = load_records(folder, kinds=("stay",))
+    today = folder.today
+    rows = []
+    for s in sorted(records.stays.values(), key=lambda s: (s.start, s.id)):
+        if (only_open and not s.is_open) or (shelter and s.shelter != shelter):
+            continue
+        nights = ((s.end or today) - s.start).days
+        rows.append([s.id, s.woman, s.shelter, s.start, s.end, s.end_reason, nights, s.children or ""])
+    print_table(["id", "woman", "shelter", "start", "end", "end reason", "nights", "children"], rows)
+    if records.skipped:
+        click.echo(f"warning: {records.skipped} invalid stay file(s) left out; run rosa check", err=True)

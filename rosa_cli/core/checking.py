@@ -1,0 +1,38 @@
+"""``rosa check`` as a function: every problem of the folder, sorted by file and line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List
+
+from rosa_cli.core import gitrepo
+from rosa_cli.core.folder import RecordsFolder, load_records
+from rosa_cli.core.model import WARNING, Problem, Records
+
+
+@dataclass
+class CheckResult:
+    records: Records
+    problems: List[Problem]
+
+    @property
+    def record_count(self) -> int:
+        r = self.records
+        return len(r.women) + len(r.stays) + len(r.calls) + r.skipped
+
+
+def uncommitted_problems(folder: RecordsFolder) -> List[Problem]:
+    """Record files changed outside git history (a failed commit, a hand edit)."""
+    if not gitrepo.is_own_repository(folder.root):
+        return []
+    return [
+        Problem(path, None, "uncommitted change (not yet in the git history; the next rosa command commits it)", WARNING)
+        for path in gitrepo.uncommitted_paths(folder.root)
+    ]
+
+
+def check_folder(folder: RecordsFolder) -> CheckResult:
+    records = load_records(folder)
+    problems = records.problems + uncommitted_problems(folder)
+    problems.sort(key=lambda p: (p.path, p.line or 0, p.message))
+    return CheckResult(records, problems)

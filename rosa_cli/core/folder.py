@@ -1,0 +1,197 @@
+"""The records folder: finding it, its layout, and loading what is in it.
+
+Layout (SPEC section 2)::
+
+    rosa.yaml  shelters.yaml  women/W-….yaml  stays/S-….yaml  calls/YYYY/C-….yaml
+
+Single-record commands (``call add``, ``stay close``) read only the files they need
+through :class:`RecordsFolder`; ``check`` and ``report`` load everything with
+:func:`load_records`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Tuple
+
+from rosa_cli.core.model import WARNING, Problem, Records, Settings, Shelter
+from rosa_cli.core.schema import PLURAL
+from rosa_cli.core.validate import Context, build_record, build_settings, build_shelters, cross_check
+from rosa_cli.core.yamlio import read_mapping
+
+SETTINGS_FILE = "rosa.yaml"
+SHELTERS_FILE = "shelters.yaml"
+CACHE_DIR = ".rosa-cache"
+ENV_VAR = "ROSA_RECORDS"
+
+
+class RecordsNotFound(Exception):
+    """No records folder could be found; the message says how to make one."""
+
+
+def find_records_root(explicit: Optional[str] = None, cwd: Optional[Path] = None) -> Path:
+    """``--records DIR``, else ``$ROSA_RECORDS``, else the nearest parent holding rosa.yaml.
+
+    Never falls back to the sample folder on its own: keeping a real case in the
+    fictional sample would be a privacy accident.
+    """
+    for source, value in (("--records", explicit), (f"${ENV_VAR}", os.environ.get(ENV_VAR))):
+        if value:
+            root = Path(value).expanduser()
+            if not (root / SETTINGS_FILE).is_file():
+                raise RecordsNotFound(
+                    f"{source} {value}: no {SETTINGS_FILE} there; make a records folder with: rosa init {value}"
+                )
+            return root
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    raise RecordsNotFound(
+        "no records folder found (no rosa.yaml here or above); make one with: rosa init DIR, "
+        f"then use --records DIR or set {ENV_VAR}=DIR"
+    )
+
+
+@dataclass
+class RecordsFolder:
+    root: Path
+    today: date = field(default_factory=date.today)
+    _settings: Optional[Tuple[Settings, List[Problem]]] = field(default=None, repr=False)
+    _shelters: Optional[Tuple[Dict[str, Shelter], List[Problem]]] = field(default=None, repr=False)
+
+    # --- paths -------------------------------------------------------------------------
+
+    def shown(self, path: Path) -> str:
+        """A path as problems print it: relative to the records folder."""
+        try:
+            return Path(path).relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def kind_dir(self, kind: str) -> Path:
+        return self.root / PLURAL[kind]
+
+    def new_record_dir(self, kind: str, year: int) -> Path:
+        return self.kind_dir(kind) / str(year) if kind == "call" else self.kind_dir(kind)
+
+    def record_path(self, kind: str, record_id: str) -> Optional[Path]:
+        """Where an existing record lives, or None. Calls are filed by year."""
+        if kind != "call":
+            path = self.kind_dir(kind) / f"{record_id}.yaml"
+            return path if path.is_file() else None
+        parts = record_id.split("-")
+        if len(parts) >= 2 and parts[1].isdigit():
+            guess = self.kind_dir("call") / parts[1] / f"{record_id}.yaml"
+            if guess.is_file():
+                return guess
+        for path in self.kind_dir("call").glob(f"*/{record_id}.yaml"):
+            return path
+        return None
+
+    # --- settings ----------------------------------------------------------------------
+
+    def settings_and_problems(self) -> Tuple[Settings, List[Problem]]:
+        if self._settings is None:
+            data, problems = read_mapping(self.root / SETTINGS_FILE, SETTINGS_FILE)
+            settings, more = build_settings(data if data is not None else {}, SETTINGS_FILE, self.today)
+            if data is None:
+                settings.organisation = settings.organisation or "?"
+            self._settings = (settings, problems + (more if data is not None else []))
+        return self._settings
+
+    @property
+    def settings(self) -> Settings:
+        return self.settings_and_problems()[0]
+
+    def shelters_and_problems(self) -> Tuple[Dict[str, Shelter], List[Problem]]:
+        if self._shelters is None:
+            path = self.root / SHELTERS_FILE
+            if not path.exists():
+                self._shelters = ({}, [])
+            else:
+                data, problems = read_mapping(path, SHELTERS_FILE)
+                if data is None and problems and problems[0].message == "file is empty":
+                    problems = []
+                shelters, more = build_shelters(data, SHELTERS_FILE)
+                self._shelters = (shelters, problems + more)
+        return self._shelters
+
+    @property
+    def shelters(self) -> Dict[str, Shelter]:
+        return self.shelters_and_problems()[0]
+
+    def context(self) -> Context:
+        return Context(self.settings, self.shelters, self.today)
+
+    # --- records -----------------------------------------------------------------------
+
+    def record_files(self, kind: str) -> Iterator[Path]:
+        base = self.kind_dir(kind)
+        if not base.is_dir():
+            return iter(())
+        if kind == "call":
+            return (p for year in sorted(base.iterdir()) if year.is_dir() for p in sorted(year.iterdir()))
+        return iter(sorted(base.iterdir()))
+
+    def load_one(self, kind: str, path: Path):
+        """Read and validate one record file: ``(record or None, problems)``."""
+        shown = self.shown(path)
+        problem = self._unsafe_file(path, shown)
+        if problem:
+            return None, [problem]
+        data, problems = read_mapping(path, shown)
+        if data is None:
+            return None, problems
+        record, more = build_record(kind, data, shown, self.context(), expected_id=path.stem)
+        return record, problems + more
+
+    def _unsafe_file(self, path: Path, shown: str) -> Optional[Problem]:
+        if path.is_symlink():
+            target = path.resolve()
+            root = self.root.resolve()
+            if root not in target.parents:
+                return Problem(shown, None, "is a link to a file outside the records folder; refusing to read it")
+        return None
+
+
+def _skip(path: Path) -> bool:
+    """Editor backups, temp files of atomic writes, dot files: not records."""
+    return path.name.startswith(".") or path.name.endswith("~")
+
+
+def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = ("woman", "stay", "call")) -> Records:
+    """Load every record of ``kinds`` with all problems, including cross-record ones."""
+    settings, problems = folder.settings_and_problems()
+    shelters, shelter_problems = folder.shelters_and_problems()
+    records = Records(settings=settings, shelters=shelters, problems=list(problems) + list(shelter_problems))
+    targets = {"woman": records.women, "stay": records.stays, "call": records.calls}
+    seen: Dict[str, str] = {}
+    for kind in kinds:
+        for path in folder.record_files(kind):
+            if _skip(path):
+                continue
+            shown = folder.shown(path)
+            if path.is_dir() or path.suffix != ".yaml":
+                records.problems.append(Problem(shown, None, "is not a record file (records are .yaml files); move it out", WARNING))
+                continue
+            record, found = folder.load_one(kind, path)
+            records.problems.extend(found)
+            if record is None:
+                records.skipped += 1
+                continue
+            if record.id in seen:
+                records.problems.append(Problem(shown, record.line_of("id"), f"duplicate id {record.id} (also in {seen[record.id]})"))
+                records.skipped += 1
+                continue
+            seen[record.id] = shown
+            if kind == "call" and path.parent.name != str(record.at.year):
+                records.problems.append(
+                    Problem(shown, record.line_of("at"), f"call from {record.at.year} is filed under calls/{path.parent.name}/", WARNING)
+                )
+            targets[kind][record.id] = record
+    records.problems.extend(cross_check(records, complete=set(kinds) == {"woman", "stay", "call"}))
+    return records

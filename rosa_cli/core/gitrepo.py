@@ -1,0 +1,197 @@
+"""Git as the audit trail: one command, one commit; history answers "who changed this?".
+
+rosa talks to the real ``git`` program (no library): what a coordinator can see with
+``git log`` is exactly what rosa wrote. Commit messages name the command, the record
+ids and the fields touched — never values — so the history is safe to show an auditor.
+
+When git's ``index.lock`` is held by another rosa command a moment ago, we wait and
+retry with backoff; we never delete git's lock ourselves.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+LOCK_RETRY_SECONDS = 20.0
+RECORD_PATHS = ("rosa.yaml", "shelters.yaml", "women", "stays", "calls", ".gitignore")
+
+
+class GitError(Exception):
+    """git refused or failed; the message is plain words for a coordinator."""
+
+
+def _run(root: Path, args: Sequence[str], check: bool = True, env: Optional[dict] = None) -> subprocess.CompletedProcess:
+    full_env = dict(os.environ)
+    full_env.setdefault("GIT_TERMINAL_PROMPT", "0")
+    full_env["LC_ALL"] = "C"
+    if env:
+        full_env.update(env)
+    try:
+        result = subprocess.run(
+            ["git", *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env=full_env,
+            encoding="utf-8",
+            errors="replace",
+            umask=0o077,  # objects and index readable by the owner only
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed; install git to keep the audit trail") from None
+    if check and result.returncode != 0:
+        raise GitError(_explain(result.stderr or result.stdout))
+    return result
+
+
+def _explain(stderr: str) -> str:
+    text = stderr.strip()
+    lowered = text.lower()
+    if "please tell me who you are" in lowered or "author identity unknown" in lowered or "empty ident" in lowered:
+        return (
+            "git does not know who you are, so nothing was committed; run "
+            "git config --global user.name 'Your initials' and git config --global user.email you@example.org"
+        )
+    if "no space left" in lowered:
+        return "the disk is full; git could not commit"
+    if "index.lock" in lowered:
+        return "another git command holds the records folder's lock (.git/index.lock); try again in a moment"
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else "git failed"
+
+
+def repository_top(folder: Path) -> Optional[Path]:
+    """The top folder of the git repository holding ``folder``, if any."""
+    try:
+        result = _run(folder, ["rev-parse", "--show-toplevel"], check=False)
+    except GitError:
+        return None
+    if result.returncode != 0:
+        return None
+    return Path(result.stdout.strip())
+
+
+def is_own_repository(folder: Path) -> bool:
+    """True when ``folder`` is the top of its own repository (a real records folder)."""
+    top = repository_top(folder)
+    return top is not None and top.resolve() == folder.resolve()
+
+
+def init_repository(folder: Path) -> None:
+    _run(folder, ["init", "--quiet"])
+
+
+def _with_lock_retry(root: Path, args: Sequence[str]) -> subprocess.CompletedProcess:
+    deadline = time.monotonic() + LOCK_RETRY_SECONDS
+    delay = 0.05
+    while True:
+        result = _run(root, args, check=False)
+        if result.returncode == 0:
+            return result
+        if "index.lock" in (result.stderr + result.stdout) and time.monotonic() < deadline:
+            time.sleep(delay + random.uniform(0, delay))
+            delay = min(delay * 2, 1.0)
+            continue
+        raise GitError(_explain(result.stderr or result.stdout))
+
+
+def uncommitted_paths(root: Path) -> List[str]:
+    """Record files changed, added or deleted but not committed (relative paths)."""
+    result = _run(root, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *RECORD_PATHS], check=False)
+    if result.returncode != 0:
+        return []
+    paths: List[str] = []
+    entries = result.stdout.split("\0")
+    skip_next = False
+    for entry in entries:
+        if skip_next:
+            skip_next = False
+            continue
+        if len(entry) < 4:
+            continue
+        status, path = entry[:2], entry[3:]
+        if "R" in status or "C" in status:
+            skip_next = True
+        paths.append(path)
+    return paths
+
+
+@dataclass
+class CommitResult:
+    committed: bool
+    commit: Optional[str] = None
+    also_committed: List[str] = field(default_factory=list)
+    warning: Optional[str] = None
+
+
+def commit_change(root: Path, paths: Sequence[Path], message: str, body: str = "") -> CommitResult:
+    """Commit ``paths`` (written, added or deleted) as one commit.
+
+    Record files left uncommitted by an earlier failure are committed along with
+    this change and listed in ``also_committed``, so nothing stays outside history.
+    When the folder is not the top of its own repository, nothing is committed and
+    ``warning`` says so.
+    """
+    if not is_own_repository(root):
+        return CommitResult(False, warning="the records folder is not a git repository of its own; the change was written but not committed")
+    own = {Path(p).resolve().relative_to(root.resolve()).as_posix() for p in paths}
+    earlier = [p for p in uncommitted_paths(root) if p not in own]
+    to_add = sorted(own) + earlier
+    _with_lock_retry(root, ["add", "--all", "--", *to_add])
+    full_message = message
+    if earlier:
+        body = (body + "\n\n" if body else "") + "Also commits earlier uncommitted files:\n" + "\n".join(f"  {p}" for p in earlier)
+    if body:
+        full_message += "\n\n" + body
+    _with_lock_retry(root, ["commit", "--quiet", "--no-verify", "-m", full_message, "--", *to_add])
+    head = _run(root, ["rev-parse", "HEAD"]).stdout.strip()
+    return CommitResult(True, commit=head, also_committed=earlier)
+
+
+def head_commit(root: Path) -> Optional[str]:
+    result = _run(root, ["rev-parse", "HEAD"], check=False)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def provenance(root: Path) -> dict:
+    """The records' commit and whether the folder had uncommitted record changes."""
+    top = repository_top(root)
+    if top is None:
+        return {"commit": None, "clean": False}
+    result = _run(root, ["status", "--porcelain", "--untracked-files=all", "--", "."], check=False)
+    changed = [line for line in result.stdout.splitlines() if line.strip() and ".rosa-cache" not in line]
+    return {"commit": head_commit(root), "clean": not changed}
+
+
+@dataclass
+class LogEntry:
+    commit: str
+    author: str
+    date: str
+    message: str
+
+
+def history(root: Path, paths: Sequence[str] = ()) -> List[LogEntry]:
+    """Commits touching ``paths`` (all of the folder when empty), newest first."""
+    sep = "\x1f"
+    args = ["log", f"--format=%h{sep}%an{sep}%ad{sep}%s", "--date=format:%Y-%m-%d %H:%M"]
+    if len(paths) == 1:
+        args.append("--follow")
+    args += ["--", *(paths or ["."])]
+    result = _run(root, args, check=False)
+    if result.returncode != 0:
+        if "does not have any commits" in result.stderr:
+            return []
+        raise GitError(_explain(result.stderr))
+    entries = []
+    for line in result.stdout.splitlines():
+        parts = line.split(sep)
+        if len(parts) == 4:
+            entries.append(LogEntry(*parts))
+    return entries

@@ -1,0 +1,455 @@
+"""What the changing commands do, without the command line.
+
+Each operation validates everything first and raises :class:`Refused` with every
+problem before writing anything; then it writes its files atomically and makes one
+git commit whose message names the command, ids and fields — never values.
+The CLI only gathers input (flags, prompts) and renders the outcome.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+from rosa_cli.core import gitrepo, ids
+from rosa_cli.core.dates import format_datetime
+from rosa_cli.core.folder import CACHE_DIR, SETTINGS_FILE, SHELTERS_FILE, RecordsFolder
+from rosa_cli.core.model import Problem, Stay, Woman
+from rosa_cli.core.schema import FIELDS, Field, field_map
+from rosa_cli.core.validate import FieldError, build_record, convert, stay_conflicts
+from rosa_cli.core.vocab import default_settings
+from rosa_cli.core.yamlio import atomic_write, dump_new, mapping_from_text, read_mapping, round_trip_dump, round_trip_load
+
+
+@dataclass(frozen=True)
+class FieldIssue:
+    """A bad input value for a field (from a flag, a prompt or a CSV cell)."""
+
+    field: str
+    message: str
+
+
+Issue = Union[FieldIssue, Problem]
+
+
+class Refused(Exception):
+    """The operation wrote nothing; ``issues`` says every reason."""
+
+    def __init__(self, issues: Sequence[Issue]):
+        super().__init__("; ".join(str(i.message) for i in issues))
+        self.issues = list(issues)
+
+
+@dataclass
+class Outcome:
+    """What a changing command did: the ids it made or changed and how git took it."""
+
+    ids: List[str]
+    commit: gitrepo.CommitResult
+    paths: List[Path] = field(default_factory=list)
+    notes: List[str] = field(default_factory=list)
+
+
+# --- values <-> files -------------------------------------------------------------------
+
+
+def to_yaml_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, list):
+        return [{"from": e.start, "status": e.status} for e in value]
+    return value
+
+
+def record_data(kind: str, values: Dict[str, Any]) -> Dict[str, Any]:
+    """Typed field values to the mapping written to a file (schema order, defaults left out)."""
+    data: Dict[str, Any] = {}
+    for spec in FIELDS[kind]:
+        value = values.get(spec.name)
+        if value is None or value == [] or (spec.type == "bool" and value is False):
+            continue
+        if spec.type == "count" and value == 0:
+            continue
+        data[spec.name] = to_yaml_value(value)
+    return data
+
+
+def convert_inputs(kind: str, raw: Dict[str, Any], folder: RecordsFolder) -> Tuple[Dict[str, Any], List[FieldIssue]]:
+    """Read typed values from raw inputs (flags, prompts); one issue per bad value."""
+    specs = field_map(kind)
+    ctx = folder.context()
+    values: Dict[str, Any] = {}
+    issues: List[FieldIssue] = []
+    for name, value in raw.items():
+        if value is None or (isinstance(value, str) and value == ""):
+            continue
+        spec = specs[name]
+        try:
+            values[name] = convert(spec, value, ctx)
+        except FieldError as exc:
+            issues.append(FieldIssue(name, str(exc)))
+    return values, issues
+
+
+def _check_new(kind: str, data: Dict[str, Any], folder: RecordsFolder, shown: str) -> Any:
+    """Validate a record about to be written exactly as ``rosa check`` would."""
+    text = dump_new(data)
+    mapping, problems = mapping_from_text(text, shown)
+    if mapping is None:
+        raise Refused(problems)
+    record, problems = build_record(kind, mapping, shown, folder.context())
+    errors = [p for p in problems if p.is_error]
+    if errors or record is None:
+        raise Refused(errors)
+    return record
+
+
+def _commit(folder: RecordsFolder, paths: Sequence[Path], message: str, body: str = "") -> gitrepo.CommitResult:
+    try:
+        return gitrepo.commit_change(folder.root, paths, message, body)
+    except gitrepo.GitError as exc:
+        return gitrepo.CommitResult(False, warning=f"the change was written but not committed: {exc}")
+
+
+def _write_new(folder: RecordsFolder, kind: str, year: int, data: Dict[str, Any], given_id: Optional[str]) -> Tuple[str, Path]:
+    directory = folder.new_record_dir(kind, year)
+    if given_id:
+        try:
+            path = ids.claim_given_id(directory, given_id)
+        except FileExistsError:
+            raise Refused([FieldIssue("id", f"{given_id} already exists")]) from None
+        record_id = given_id
+    else:
+        record_id, path = ids.claim_new_id(directory, kind, year)
+    try:
+        atomic_write(path, dump_new({"id": record_id, **data}))
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return record_id, path
+
+
+def load_existing(folder: RecordsFolder, kind: str, record_id: str):
+    path = folder.record_path(kind, record_id)
+    if path is None:
+        raise Refused([FieldIssue(kind, f"{record_id} does not exist")])
+    record, problems = folder.load_one(kind, path)
+    if record is None:
+        raise Refused([p for p in problems if p.is_error] or problems)
+    return record, path
+
+
+def stays_of(folder: RecordsFolder, woman_id: str) -> List[Tuple[Stay, Path]]:
+    """Every valid stay of one woman (reads the stays folder, never calls or women)."""
+    found = []
+    for path in folder.record_files("stay"):
+        if path.name.startswith(".") or path.suffix != ".yaml":
+            continue
+        record, _ = folder.load_one("stay", path)
+        if record is not None and record.woman == woman_id:
+            found.append((record, path))
+    return sorted(found, key=lambda pair: pair[0].start)
+
+
+def _update(folder: RecordsFolder, kind: str, path: Path, changes: Dict[str, Any], append_residence=None) -> str:
+    """Apply ``changes`` to a record with the round-trip loader; validate; return new text."""
+    doc = round_trip_load(path.read_text(encoding="utf-8"))
+    for name, value in changes.items():
+        doc[name] = to_yaml_value(value)
+    if append_residence is not None:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        if "residence" not in doc or doc["residence"] is None:
+            doc["residence"] = CommentedSeq()
+        entry = CommentedMap()
+        entry["from"] = append_residence[0]
+        entry["status"] = append_residence[1]
+        doc["residence"].append(entry)
+    text = round_trip_dump(_reorder(kind, doc))
+    validate_text(folder, kind, text, path)
+    return text
+
+
+def _reorder(kind: str, doc):
+    """Keep the file's own order; place newly added known fields at their schema position."""
+    names = [f.name for f in FIELDS[kind]]
+    keys = list(doc.keys())
+    for key in keys:
+        if key in names:
+            position = names.index(key)
+            later = [k for k in keys if k in names and names.index(k) > position]
+            if later and keys.index(key) > keys.index(later[0]):
+                value = doc.pop(key)
+                doc.insert(list(doc.keys()).index(later[0]), key, value)
+                keys = list(doc.keys())
+    return doc
+
+
+def validate_text(folder: RecordsFolder, kind: str, text: str, path: Path):
+    """Validate a record's full text as it would be saved; raise :class:`Refused`."""
+    shown = folder.shown(path)
+    mapping, problems = mapping_from_text(text, shown)
+    if mapping is None:
+        raise Refused(problems)
+    record, problems = build_record(kind, mapping, shown, folder.context(), expected_id=path.stem)
+    errors = [p for p in problems if p.is_error]
+    if errors or record is None:
+        raise Refused(errors)
+    return record
+
+
+# --- init and shelters ------------------------------------------------------------------
+
+GITIGNORE = f"/{CACHE_DIR}/\n*.tmp\n*~\n"
+
+
+def init_folder(root: Path, organisation: str = "ROSA") -> gitrepo.CommitResult:
+    """Make a new records folder: owner-only, a git repository, defaults, first commit."""
+    root = Path(root)
+    if (root / SETTINGS_FILE).exists():
+        raise Refused([FieldIssue("DIR", f"{root} already holds a records folder ({SETTINGS_FILE})")])
+    if root.exists() and not root.is_dir():
+        raise Refused([FieldIssue("DIR", f"{root} exists and is not a folder")])
+    if not organisation.strip():
+        raise Refused([FieldIssue("organisation", "must not be empty")])
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(root, 0o700)
+    for sub in ("women", "stays", "calls"):
+        (root / sub).mkdir(exist_ok=True, mode=0o700)
+        os.chmod(root / sub, 0o700)
+        atomic_write(root / sub / ".gitkeep", "")
+    atomic_write(root / SETTINGS_FILE, dump_new(default_settings(organisation.strip())))
+    atomic_write(root / SHELTERS_FILE, "# shelter-key:\n#   name: Name of the crisis shelter\n#   municipality: Municipality\n{}\n")
+    atomic_write(root / ".gitignore", GITIGNORE)
+    if not gitrepo.is_own_repository(root):
+        gitrepo.init_repository(root)
+        os.chmod(root / ".git", 0o700)
+    paths = [root / SETTINGS_FILE, root / SHELTERS_FILE, root / ".gitignore"] + [root / s / ".gitkeep" for s in ("women", "stays", "calls")]
+    return gitrepo.commit_change(root, paths, "init")
+
+
+def add_shelter(folder: RecordsFolder, key: str, name: str, municipality: Optional[str]) -> Outcome:
+    import re
+
+    issues: List[FieldIssue] = []
+    if not re.match(r"^[a-z0-9][a-z0-9-]*$", key):
+        issues.append(FieldIssue("KEY", f"{key!r} must be lowercase letters, digits and '-' (like oslo or bergen-2)"))
+    if key in folder.shelters:
+        issues.append(FieldIssue("KEY", f"shelter {key} already exists"))
+    if not name.strip():
+        issues.append(FieldIssue("name", "must not be empty"))
+    shelter_problems = [p for p in folder.shelters_and_problems()[1] if p.is_error]
+    if shelter_problems:
+        raise Refused(shelter_problems)
+    if issues:
+        raise Refused(issues)
+    path = folder.root / SHELTERS_FILE
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    doc = round_trip_load(text) if text.strip() else None
+    from ruamel.yaml.comments import CommentedMap
+
+    if not doc:
+        doc = CommentedMap()
+        if text.strip():  # keep the comment header of an empty shelters.yaml
+            doc.yaml_set_start_comment("\n".join(l[2:] if l.startswith("# ") else l[1:] for l in text.splitlines() if l.startswith("#")))
+    entry = CommentedMap()
+    entry["name"] = name.strip()
+    if municipality:
+        entry["municipality"] = municipality.strip()
+    doc[key] = entry
+    new_text = round_trip_dump(doc)
+    atomic_write(path, new_text)
+    return Outcome([key], _commit(folder, [path], f"shelter add {key}"), [path])
+
+
+# --- women --------------------------------------------------------------------------------
+
+
+def add_woman(folder: RecordsFolder, raw: Dict[str, Any], residence: Optional[str] = None, given_id: Optional[str] = None) -> Outcome:
+    raw = {k: v for k, v in raw.items() if v not in (None, "")}
+    raw.setdefault("first_contact", "today")
+    values, issues = convert_inputs("woman", raw, folder)
+    if residence:
+        try:
+            status = convert(_vocab_field("residence"), residence, folder.context())
+        except FieldError as exc:
+            issues.append(FieldIssue("residence", str(exc)))
+        else:
+            if "first_contact" in values:
+                from rosa_cli.core.model import ResidenceEntry
+
+                values["residence"] = [ResidenceEntry(values["first_contact"], status)]
+    if given_id:
+        problem = ids.id_problem("woman", given_id)
+        if problem:
+            issues.append(FieldIssue("id", problem))
+        elif folder.record_path("woman", given_id):
+            issues.append(FieldIssue("id", f"{given_id} already exists"))
+    if "nationality" not in values and not any(i.field == "nationality" for i in issues):
+        issues.append(FieldIssue("nationality", "is required (a country code like NG, or unknown)"))
+    if issues:
+        raise Refused(issues)
+    data = record_data("woman", values)
+    _check_new("woman", {"id": given_id or "W-0000-CHECK", **data}, folder, "women/(new)")
+    record_id, path = _write_new(folder, "woman", values["first_contact"].year, data, given_id)
+    return Outcome([record_id], _commit(folder, [path], f"woman add {record_id}"), [path])
+
+
+def woman_status(folder: RecordsFolder, woman_id: str, status: str, start: Any) -> Outcome:
+    woman, path = load_existing(folder, "woman", woman_id)
+    issues: List[FieldIssue] = []
+    ctx = folder.context()
+    day = key = None
+    try:
+        day = convert(Field("from", "date"), start, ctx)
+    except FieldError as exc:
+        issues.append(FieldIssue("from", str(exc)))
+    try:
+        key = convert(_vocab_field("residence"), status, ctx)
+    except FieldError as exc:
+        issues.append(FieldIssue("STATUS", str(exc)))
+    if issues:
+        raise Refused(issues)
+    if any(e.start == day for e in woman.residence):
+        raise Refused([FieldIssue("from", f"{woman_id} already has a residence status from {day}")])
+    text = _update(folder, "woman", path, {}, append_residence=(day, key))
+    atomic_write(path, text)
+    return Outcome([woman_id], _commit(folder, [path], f"woman status {woman_id} (residence)"), [path])
+
+
+def _vocab_field(vocab: str) -> Field:
+    return Field(vocab, "vocab", vocab=vocab)
+
+
+def woman_decline(folder: RecordsFolder, woman_id: str, reason: str, on: Any) -> Outcome:
+    woman, path = load_existing(folder, "woman", woman_id)
+    values, issues = convert_inputs("woman", {"declined_on": on or "today", "declined_reason": reason}, folder)
+    if issues:
+        raise Refused([FieldIssue({"declined_on": "on", "declined_reason": "reason"}[i.field], i.message) for i in issues])
+    if values["declined_on"] < woman.first_contact:
+        raise Refused([FieldIssue("on", f"{values['declined_on']} is before her first contact {woman.first_contact}")])
+    stays = stays_of(folder, woman_id)
+    if stays:
+        raise Refused([FieldIssue("ID", f"{woman_id} has accepted a place ({stays[0][0].id}); a declined offer is for women who never stayed")])
+    text = _update(folder, "woman", path, values)
+    atomic_write(path, text)
+    return Outcome([woman_id], _commit(folder, [path], f"woman decline {woman_id} (declined_on, declined_reason)"), [path])
+
+
+def replace_record(folder: RecordsFolder, kind: str, record_id: str, text: str, command: str) -> Outcome:
+    """Save an edited record's text (already validated by the caller's edit loop)."""
+    path = folder.record_path(kind, record_id)
+    if path is None:
+        raise Refused([FieldIssue(kind, f"{record_id} does not exist")])
+    before = mapping_from_text(path.read_text(encoding="utf-8"), folder.shown(path))[0] or {}
+    validate_text(folder, kind, text, path)
+    after = mapping_from_text(text, folder.shown(path))[0] or {}
+    changed = sorted({k for k in set(before) | set(after) if before.get(k) != after.get(k)})
+    if not changed:
+        return Outcome([record_id], gitrepo.CommitResult(False), [path], notes=["no changes"])
+    atomic_write(path, text)
+    message = f"{command} {record_id} ({', '.join(str(c) for c in changed)})"
+    return Outcome([record_id], _commit(folder, [path], message), [path])
+
+
+# --- stays ----------------------------------------------------------------------------
+
+
+def open_stay(folder: RecordsFolder, woman_id: str, shelter: str, on: Any, children: Any = None, note: Optional[str] = None) -> Outcome:
+    raw = {"woman": woman_id, "shelter": shelter, "start": on or "today", "children": children, "note": note}
+    values, issues = convert_inputs("stay", raw, folder)
+    if "woman" in values and folder.record_path("woman", values["woman"]) is None:
+        issues.append(FieldIssue("WOMAN", f"{woman_id} does not exist; add her first with rosa woman add"))
+    if issues:
+        raise Refused(issues)
+    woman, _ = load_existing(folder, "woman", woman_id)
+    stays = [s for s, _ in stays_of(folder, woman_id)]
+    current = [s for s in stays if s.is_open]
+    if current:
+        raise Refused([FieldIssue("WOMAN", f"{woman_id} is already at {current[0].shelter} (stay {current[0].id}); use rosa stay move or rosa stay close")])
+    if values["start"] < woman.first_contact:
+        raise Refused([FieldIssue("on", f"{values['start']} is before her first contact {woman.first_contact}")])
+    if woman.declined_on is not None:
+        raise Refused([FieldIssue("WOMAN", f"{woman_id} is recorded as having declined; edit her record (rosa woman edit) to remove declined_on first")])
+    data = record_data("stay", values)
+    probe = _check_new("stay", {"id": "S-0000-CHECK", **data}, folder, "stays/(new)")
+    conflicts = stay_conflicts(woman_id, stays + [probe])
+    if conflicts:
+        raise Refused([FieldIssue("on", c.message.replace("S-0000-CHECK", "the new stay")) for c in conflicts])
+    record_id, path = _write_new(folder, "stay", values["start"].year, data, None)
+    return Outcome([record_id], _commit(folder, [path], f"stay open {record_id} (woman {woman_id})"), [path])
+
+
+def _open_stay_of(folder: RecordsFolder, target: str) -> Tuple[Stay, Path]:
+    if target.startswith("W-"):
+        if folder.record_path("woman", target) is None:
+            raise Refused([FieldIssue("STAY", f"{target} does not exist")])
+        open_ones = [(s, p) for s, p in stays_of(folder, target) if s.is_open]
+        if not open_ones:
+            raise Refused([FieldIssue("STAY", f"{target} has no open stay")])
+        return open_ones[-1]
+    stay, path = load_existing(folder, "stay", target)
+    if not stay.is_open:
+        raise Refused([FieldIssue("STAY", f"{target} is already closed (ended {stay.end})")])
+    return stay, path
+
+
+def close_stay(folder: RecordsFolder, target: str, on: Any, reason: str) -> Outcome:
+    stay, path = _open_stay_of(folder, target)
+    values, issues = convert_inputs("stay", {"end": on or "today", "end_reason": reason}, folder)
+    if issues:
+        raise Refused([FieldIssue({"end": "on", "end_reason": "reason"}[i.field], i.message) for i in issues])
+    if values["end"] < stay.start:
+        raise Refused([FieldIssue("on", f"{values['end']} is before the stay started ({stay.start})")])
+    text = _update(folder, "stay", path, values)
+    atomic_write(path, text)
+    return Outcome([stay.id], _commit(folder, [path], f"stay close {stay.id} (end, end_reason)"), [path])
+
+
+def move_stay(folder: RecordsFolder, woman_id: str, to: str, on: Any) -> Outcome:
+    """Close her open stay as ``moved`` and open the next one the same date: one commit."""
+    if not woman_id.startswith("W-"):
+        raise Refused([FieldIssue("WOMAN", f"{woman_id!r} is not a woman id (W-…)")])
+    stay, path = _open_stay_of(folder, woman_id)
+    values, issues = convert_inputs("stay", {"end": on or "today", "shelter": to}, folder)
+    if issues:
+        raise Refused([FieldIssue({"end": "on", "shelter": "to"}[i.field], i.message) for i in issues])
+    day = values["end"]
+    if day < stay.start:
+        raise Refused([FieldIssue("on", f"{day} is before her current stay started ({stay.start})")])
+    if values["shelter"] == stay.shelter:
+        raise Refused([FieldIssue("to", f"she is already at {stay.shelter}")])
+    closed_text = _update(folder, "stay", path, {"end": day, "end_reason": "moved"})
+    data = record_data("stay", {"woman": woman_id, "shelter": values["shelter"], "start": day, "children": stay.children})
+    _check_new("stay", {"id": "S-0000-CHECK", **data}, folder, "stays/(new)")
+    new_id, new_path = _write_new(folder, "stay", day.year, data, None)
+    try:
+        atomic_write(path, closed_text)
+    except BaseException:
+        new_path.unlink(missing_ok=True)
+        raise
+    message = f"stay move {stay.id} {new_id} (woman {woman_id}; end, end_reason)"
+    return Outcome([new_id], _commit(folder, [path, new_path], message), [path, new_path])
+
+
+# --- calls -------------------------------------------------------------------------------
+
+
+def add_call(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
+    raw = {k: v for k, v in raw.items() if v not in (None, "")}
+    raw.setdefault("at", "now")
+    raw.setdefault("channel", "phone")
+    values, issues = convert_inputs("call", raw, folder)
+    missing = [name for name in ("caller", "subject") if name not in values and not any(i.field == name for i in issues)]
+    issues += [FieldIssue(name, "is required") for name in missing]
+    if "woman" in values and folder.record_path("woman", values["woman"]) is None:
+        issues.append(FieldIssue("woman", f"{values['woman']} does not exist"))
+    if issues:
+        raise Refused(issues)
+    data = record_data("call", values)
+    _check_new("call", {"id": "C-0000-CHECK", **data}, folder, "calls/(new)")
+    record_id, path = _write_new(folder, "call", values["at"].year, data, None)
+    return Outcome([record_id], _commit(folder, [path], f"call add {record_id}"), [path])

@@ -1,0 +1,86 @@
+"""The fields of each record kind: one table that validation, prompts, imports and
+exports all read, so a field is described once.
+
+Field order here is the order fields are written to a new file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+KINDS = ("woman", "stay", "call")
+PLURAL = {"woman": "women", "stay": "stays", "call": "calls"}
+SINGULAR = {plural: kind for kind, plural in PLURAL.items()}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # id, date, born, bool, country, vocab, text, woman, shelter, count, datetime, language, residence
+    vocab: Optional[str] = None
+    required: bool = False
+    question: str = ""
+
+    @property
+    def free_text(self) -> bool:
+        return self.type == "text"
+
+
+WOMAN_FIELDS: Tuple[Field, ...] = (
+    Field("id", "id", required=True),
+    Field("first_contact", "date", required=True, question="First contact"),
+    Field("born", "born", question="Born (year or date)"),
+    Field("born_estimated", "bool", question="Age estimated"),
+    Field("nationality", "country", required=True, question="Nationality"),
+    Field("referred_by", "vocab", vocab="referrer", question="Referred by"),
+    Field("referrer", "text", question="Referring agency"),
+    Field("residence", "residence", question="Residence status"),
+    Field("interpreter", "language", question="Interpreter language"),
+    Field("exploitation", "vocab", vocab="exploitation", question="Exploitation"),
+    Field("declined_on", "date", question="Declined on"),
+    Field("declined_reason", "vocab", vocab="declined", question="Declined because"),
+    Field("note", "text", question="Note"),
+)
+
+STAY_FIELDS: Tuple[Field, ...] = (
+    Field("id", "id", required=True),
+    Field("woman", "woman", required=True, question="Woman"),
+    Field("shelter", "shelter", required=True, question="Shelter"),
+    Field("start", "date", required=True, question="Arrival"),
+    Field("end", "date", question="Departure"),
+    Field("end_reason", "vocab", vocab="end_reason", question="Reason for leaving"),
+    Field("children", "count", question="Children"),
+    Field("note", "text", question="Note"),
+)
+
+CALL_FIELDS: Tuple[Field, ...] = (
+    Field("id", "id", required=True),
+    Field("at", "datetime", required=True, question="When"),
+    Field("channel", "vocab", vocab="channel", question="Channel"),
+    Field("caller", "vocab", vocab="caller", required=True, question="Caller"),
+    Field("subject", "vocab", vocab="subject", required=True, question="Subject"),
+    Field("woman", "woman", question="Woman (id)"),
+    Field("nationality", "country", question="Nationality"),
+    Field("received_by", "text", question="Received by"),
+    Field("note", "text", question="Note"),
+)
+
+FIELDS: Dict[str, Tuple[Field, ...]] = {"woman": WOMAN_FIELDS, "stay": STAY_FIELDS, "call": CALL_FIELDS}
+RESIDENCE_KEYS = ("from", "status")
+
+
+def field_names(kind: str) -> List[str]:
+    return [f.name for f in FIELDS[kind]]
+
+
+def field_map(kind: str) -> Dict[str, Field]:
+    return {f.name: f for f in FIELDS[kind]}
+
+
+def ordered(kind: str, data: dict) -> dict:
+    """``data`` with its keys in the schema's order (unknown keys last, as given)."""
+    names = field_names(kind)
+    known = {name: data[name] for name in names if name in data}
+    known.update({k: v for k, v in data.items() if k not in known})
+    return known

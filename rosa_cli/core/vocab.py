@@ -1,0 +1,108 @@
+"""Default vocabularies and settings written by ``rosa init``.
+
+Each vocabulary maps a stable key (what records store and JSON reports use) to
+labels in Norwegian bokmål (``nb``) and English (``en``). An organisation may add
+keys in its own ``rosa.yaml``; labels always come from there, so the defaults here
+only seed a new records folder.
+"""
+
+from __future__ import annotations
+
+from typing import Dict
+
+Labels = Dict[str, str]
+Vocabulary = Dict[str, Labels]
+
+DEFAULT_VOCABULARIES: Dict[str, Vocabulary] = {
+    "caller": {
+        "shelter": {"nb": "Krisesenter", "en": "Crisis shelter"},
+        "public-agency": {"nb": "Offentlige hjelpeinstanser", "en": "Public agency"},
+        "police": {"nb": "Politi", "en": "Police"},
+        "immigration": {"nb": "Utlendingsmyndigheter", "en": "Immigration authorities"},
+        "ngo": {"nb": "Frivillige organisasjoner", "en": "NGO"},
+        "woman": {"nb": "Kvinnen selv", "en": "The woman herself"},
+        "private-person": {"nb": "Privatperson", "en": "Private person"},
+        "other": {"nb": "Annet", "en": "Other"},
+    },
+    "subject": {
+        "trafficking-first": {"nb": "Menneskehandel 1. gang", "en": "Trafficking, first inquiry"},
+        "trafficking-followup": {"nb": "Menneskehandel oppfølging", "en": "Trafficking, follow-up"},
+        "project-info": {"nb": "Informasjon om prosjektet", "en": "Project information"},
+        "other": {"nb": "Annet", "en": "Other"},
+    },
+    "channel": {
+        "phone": {"nb": "Telefon", "en": "Phone"},
+        "office": {"nb": "Samtale på kontoret", "en": "Office visit"},
+        "email": {"nb": "E-post", "en": "E-mail"},
+        "other": {"nb": "Annet", "en": "Other"},
+    },
+    "referrer": {
+        "police": {"nb": "Politi", "en": "Police"},
+        "shelter": {"nb": "Krisesenter", "en": "Crisis shelter"},
+        "public-agency": {"nb": "Offentlig hjelpeinstans", "en": "Public agency"},
+        "immigration": {"nb": "Utlendingsmyndigheter", "en": "Immigration authorities"},
+        "ngo": {"nb": "Frivillig organisasjon", "en": "NGO"},
+        "self": {"nb": "Kvinnen selv", "en": "Self-referred"},
+        "private-person": {"nb": "Privatperson", "en": "Private person"},
+        "other": {"nb": "Annet", "en": "Other"},
+    },
+    "residence": {
+        "irregular": {"nb": "Ulovlig opphold", "en": "Irregular stay"},
+        "asylum-seeker": {"nb": "Asylsøker", "en": "Asylum seeker"},
+        "reflection-period": {"nb": "Refleksjonsperiode", "en": "Reflection period"},
+        "eu-eea": {"nb": "EU/EØS-borger", "en": "EU/EEA citizen"},
+        "residence-permit": {"nb": "Oppholdstillatelse", "en": "Residence permit"},
+        "other": {"nb": "Annet", "en": "Other"},
+        "unknown": {"nb": "Ukjent", "en": "Unknown"},
+    },
+    "end_reason": {
+        "moved": {"nb": "Flyttet til annet krisesenter", "en": "Moved to another shelter"},
+        "own-housing": {"nb": "Egen bolig", "en": "Own housing"},
+        "returned-home": {"nb": "Reist hjem", "en": "Returned home"},
+        "asylum-reception": {"nb": "Asylmottak", "en": "Asylum reception centre"},
+        "left": {"nb": "Forlot krisesenteret", "en": "Left the shelter"},
+        "other": {"nb": "Annet", "en": "Other"},
+    },
+    "declined": {
+        "fear-for-family": {"nb": "Frykt for familien", "en": "Fear for her family"},
+        "economy-debt": {"nb": "Økonomi og gjeld", "en": "Money and debt"},
+        "distrust": {"nb": "Mistillit", "en": "Distrust"},
+        "not-ready": {"nb": "Ikke klar", "en": "Not ready"},
+        "other": {"nb": "Annet", "en": "Other"},
+        "unknown": {"nb": "Ukjent", "en": "Unknown"},
+    },
+    "exploitation": {
+        "prostitution": {"nb": "Prostitusjon", "en": "Prostitution"},
+        "labour": {"nb": "Tvangsarbeid", "en": "Forced labour"},
+        "other": {"nb": "Annet", "en": "Other"},
+    },
+}
+
+VOCABULARY_NAMES = tuple(DEFAULT_VOCABULARIES)
+
+DEFAULT_AGE_GROUPS = [18, 20, 25, 30, 40]
+DEFAULT_DURATION_GROUPS = [31, 91, 181, 366]
+DEFAULT_SUPPRESS_BELOW = 3
+LANGUAGES = ("nb", "en")
+
+
+def default_settings(organisation: str = "ROSA", started: str | None = None) -> dict:
+    """The content of a new ``rosa.yaml``, as plain data in the order it is written."""
+    settings: dict = {
+        "organisation": organisation,
+        "language": "nb",
+    }
+    if started:
+        settings["started"] = started
+    settings.update(
+        {
+            "age_groups": list(DEFAULT_AGE_GROUPS),
+            "duration_groups": list(DEFAULT_DURATION_GROUPS),
+            "suppress_below": DEFAULT_SUPPRESS_BELOW,
+            "vocabularies": {
+                name: {key: dict(labels) for key, labels in vocab.items()}
+                for name, vocab in DEFAULT_VOCABULARIES.items()
+            },
+        }
+    )
+    return settings

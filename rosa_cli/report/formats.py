@@ -1,0 +1,172 @@
+"""Plain-text renderers: JSON (the stable shape), CSV (one row per figure), Markdown, HTML."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from typing import Any, List, Mapping, Optional
+
+from rosa_cli.core.model import Settings
+from rosa_cli.report.sections import (
+    ABSENT,
+    MEAN,
+    SUPPRESSED,
+    Section,
+    build_sections,
+    format_change,
+    format_value,
+    has_suppressed,
+    is_unclean,
+    period_label,
+    provenance_lines,
+    text,
+)
+
+
+def render_json(result: Mapping[str, Any]) -> str:
+    """The result as JSON (SPEC section 5 shape), keys in the order computed, UTF-8 text."""
+    return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+
+
+def _csv_value(value: Any, kind: str) -> Any:
+    if value is ABSENT:
+        return ""
+    if value is None:
+        return SUPPRESSED
+    if kind == MEAN and isinstance(value, float):
+        return f"{value:.2f}"
+    return value
+
+
+def render_csv(
+    result: Mapping[str, Any],
+    settings: Settings,
+    lang: Optional[str] = None,
+    shelters: Optional[Mapping[str, Any]] = None,
+) -> str:
+    """One row per figure: ``section,key,label,value,previous``.
+
+    ``section`` is the JSON path of the figure's parent and ``key`` its key there
+    (``calls.by_subject``, ``trafficking-first``), so rows match the JSON. Suppressed
+    counts are ``:``; means and medians have two decimals; ``previous`` is empty
+    without ``--compare``. The first rows give the period and the records' commit.
+    """
+    lang = lang or settings.language
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "key", "label", "value", "previous"])
+    period = result.get("period") or {}
+    before = (result.get("previous") or {}).get("period") or {}
+    for key in ("from", "to"):
+        if key in period:
+            writer.writerow(["period", key, text("period", lang), period[key], before.get(key, "")])
+    records = result.get("records") or {}
+    for key in ("commit", "clean"):
+        if key in records:
+            value = records[key]
+            writer.writerow(["records", key, text("commit", lang) if key == "commit" else "clean",
+                             "" if value is None else str(value).lower() if isinstance(value, bool) else value, ""])
+    for section in build_sections(result, settings, lang, shelters):
+        for row in section.rows:
+            writer.writerow([row.section, row.key, row.label,
+                             _csv_value(row.value, row.kind), _csv_value(row.previous, row.kind)])
+    return out.getvalue()
+
+
+def _columns(result: Mapping[str, Any], lang: str) -> List[str]:
+    columns = [period_label(result["period"], lang)] if "period" in result else [""]
+    previous = result.get("previous")
+    if isinstance(previous, dict) and "period" in previous:
+        columns += [period_label(previous["period"], lang), text("change", lang)]
+    return columns
+
+
+def _cells(section: Section, row, compare: bool) -> List[str]:
+    cells = [format_value(row.value, row.kind, row.empty)]
+    if compare:
+        cells += [format_value(row.previous, row.kind, row.empty_previous), format_change(row)]
+    return cells
+
+
+def _md_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def render_markdown(
+    result: Mapping[str, Any],
+    settings: Settings,
+    lang: Optional[str] = None,
+    provenance: Optional[Mapping[str, Any]] = None,
+    shelters: Optional[Mapping[str, Any]] = None,
+) -> str:
+    """The report as Markdown: a heading, provenance, then one pipe table per section."""
+    lang = lang or settings.language
+    organisation = (provenance or {}).get("organisation") or settings.organisation
+    heading = f"{organisation} — {text('title', lang).lower() if organisation else text('title', lang)}"
+    if "period" in result:
+        heading += f" {period_label(result['period'], lang)}"
+    lines = [f"# {heading}", ""]
+    for line in provenance_lines(provenance, result, lang):
+        lines.append(f"{_md_escape(line)}  ")
+    if is_unclean(provenance, result):
+        lines += ["", f"> **{_md_escape(text('unclean', lang))}**"]
+    lines.append("")
+    sections = build_sections(result, settings, lang, shelters)
+    columns = _columns(result, lang)
+    compare = len(columns) > 1
+    for section in sections:
+        lines += [f"## {section.title}", ""]
+        lines.append("| " + " | ".join([""] + [_md_escape(c) for c in columns]) + " |")
+        lines.append("|---" + "|---:" * len(columns) + "|")
+        for row in section.rows:
+            cells = [_md_escape(row.label)] + _cells(section, row, compare)
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    if has_suppressed(sections):
+        lines += [_md_escape(text("suppressed_note", lang)), ""]
+    return "\n".join(lines)
+
+
+def render_html(
+    result: Mapping[str, Any],
+    settings: Settings,
+    lang: Optional[str] = None,
+    provenance: Optional[Mapping[str, Any]] = None,
+    shelters: Optional[Mapping[str, Any]] = None,
+) -> str:
+    """A self-contained HTML page with the same tables as the Markdown report."""
+    lang = lang or settings.language
+    esc = html.escape
+    organisation = (provenance or {}).get("organisation") or settings.organisation
+    title = f"{organisation} — {text('title', lang).lower()}" if organisation else text("title", lang)
+    if "period" in result:
+        title += f" {period_label(result['period'], lang)}"
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{esc(lang)}"><head><meta charset="utf-8"><title>{esc(title)}</title>',
+        "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto}"
+        "table{border-collapse:collapse;margin-bottom:1.5em}th,td{padding:.2em .8em;border-bottom:1px solid #ccc}"
+        "td.n,th.n{text-align:right}.warn{color:#a00;font-weight:bold}</style></head><body>",
+        f"<h1>{esc(title)}</h1>",
+    ]
+    lines = provenance_lines(provenance, result, lang)
+    if lines:
+        parts.append("<p>" + "<br>".join(esc(line) for line in lines) + "</p>")
+    if is_unclean(provenance, result):
+        parts.append(f'<p class="warn">{esc(text("unclean", lang))}</p>')
+    sections = build_sections(result, settings, lang, shelters)
+    columns = _columns(result, lang)
+    compare = len(columns) > 1
+    for section in sections:
+        parts.append(f"<h2>{esc(section.title)}</h2><table>")
+        parts.append("<tr><th></th>" + "".join(f'<th class="n">{esc(c)}</th>' for c in columns) + "</tr>")
+        for row in section.rows:
+            cells = "".join(f'<td class="n">{esc(c)}</td>' for c in _cells(section, row, compare))
+            parts.append(f"<tr><td>{esc(row.label)}</td>{cells}</tr>")
+        parts.append("</table>")
+    if has_suppressed(sections):
+        parts.append(f"<p>{esc(text('suppressed_note', lang))}</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,406 @@
+"""The report as rows in titled sections: what every renderer prints, in one place.
+
+:func:`build_sections` turns a result dict (SPEC section 5 JSON shape) into a list of
+:class:`Section`, each a titled table of :class:`Row`. A row names its figure by the
+JSON path of its parent (``section``) and its ``key``, so CSV rows can be matched to
+the JSON, and carries the label in the report language. Renderers only format.
+
+Display rules: a suppressed or missing count prints ``:``; means and medians print
+rounded to whole days (half up: 112.76 → 113); a statistic over nobody prints ``–``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Dict, List, Mapping, Optional
+
+from rosa_cli.core.countries import country_name
+from rosa_cli.core.model import Settings
+
+SUPPRESSED = ":"
+EMPTY = "–"
+ABSENT = object()  # no previous period in the result
+
+COUNT, DAYS, MEAN, YEARS, TEXT = "count", "days", "mean", "years", "text"
+
+MONTHS = {
+    "nb": ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
+           "september", "oktober", "november", "desember"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+}
+
+TEXTS: Dict[str, Dict[str, str]] = {
+    "nb": {
+        "calls": "Telefonhenvendelser",
+        "calls_by_month": "Telefonhenvendelser per måned",
+        "calls_by_caller": "Hvem henvendelsene kom fra",
+        "calls_by_subject": "Hva gjelder henvendelsen",
+        "first_time": "Nasjonalitet",
+        "offers": "Tilbud om trygt bosted",
+        "declined": "Hvorfor kvinnene takket nei",
+        "admissions": "Kvinner som er henvist til trygt bosted",
+        "admissions_nationality": "Nasjonalitet på henviste kvinner",
+        "age": "Alder",
+        "referrer": "Hvem henviste kvinnene",
+        "residence": "Oppholdsstatus ved inntak",
+        "stays": "Botid",
+        "shelters": "Overnattingsdøgn per krisesenter",
+        "residence_at_end": "Oppholdsstatus ved periodens slutt",
+        "office": "Samtaler på kontoret",
+        # rows
+        "calls.total": "Henvendelser i alt",
+        "first_time.total": "Førstegangshenvendelser (kvinner)",
+        "first_time.nationality_count": "Antall nasjonaliteter",
+        "offers.women": "Kvinner i første kontakt",
+        "offers.accepted": "Tok imot tilbudet",
+        "offers.declined": "Takket nei",
+        "offers.pending": "Ikke avklart",
+        "admissions.women": "Kvinner henvist til trygt bosted",
+        "admissions.nationality_count": "Antall nasjonaliteter",
+        "admissions.interpreter_needed": "Trengte tolk",
+        "admissions.age_min": "Yngste (år)",
+        "admissions.age_max": "Eldste (år)",
+        "stays.bed_nights": "Overnattingsdøgn",
+        "stays.women": "Kvinner",
+        "duration.mean": "Gjennomsnittlig botid (dager)",
+        "duration.median": "Median botid (dager)",
+        "duration.min": "Korteste botid (dager)",
+        "duration.max": "Lengste botid (dager)",
+        "open.women": "Bor på krisesenter ved periodens slutt",
+        "open.shelters": "… fordelt på antall krisesentre",
+        "stays.women_with_children": "Kvinner med barn på krisesenteret",
+        "office.total": "Samtaler i alt",
+        "office.women": "Kvinner",
+        "office.women_once": "Kom én gang",
+        "office.women_repeated": "Kom flere ganger",
+        # words
+        "unknown": "Ukjent",
+        "age_unknown": "Ukjent alder",
+        "years": "{low}–{high} år",
+        "years_plus": "{low} år og eldre",
+        "days": "{low}–{high} dager",
+        "days_plus": "{low} dager eller mer",
+        "figure": "",
+        "change": "Endring",
+        "organisation": "Organisasjon",
+        "period": "Periode",
+        "generated": "Laget",
+        "commit": "Postmappe (git commit)",
+        "no_commit": "ingen commit",
+        "unclean": "Advarsel: postmappen hadde endringer som ikke var committet; tallene kan ikke gjenskapes fra historikken.",
+        "suppressed_note": "«:» = skjult av personvernhensyn (for lite tall, eller så et skjult tall ikke kan regnes ut).",
+        "title": "Statistikk",
+    },
+    "en": {
+        "calls": "Calls",
+        "calls_by_month": "Calls by month",
+        "calls_by_caller": "Who called",
+        "calls_by_subject": "What the call was about",
+        "first_time": "Nationality (first-time inquiries)",
+        "offers": "Offers of a safe place",
+        "declined": "Why women declined",
+        "admissions": "Women referred to a safe place",
+        "admissions_nationality": "Nationality of referred women",
+        "age": "Age",
+        "referrer": "Who referred the women",
+        "residence": "Residence status at intake",
+        "stays": "Length of stay",
+        "shelters": "Bed-nights by shelter",
+        "residence_at_end": "Residence status at the end of the period",
+        "office": "Conversations at the office",
+        "calls.total": "Calls in total",
+        "first_time.total": "First-time inquiries (women)",
+        "first_time.nationality_count": "Number of nationalities",
+        "offers.women": "Women in first contact",
+        "offers.accepted": "Accepted the offer",
+        "offers.declined": "Declined",
+        "offers.pending": "Not settled",
+        "admissions.women": "Women referred to a safe place",
+        "admissions.nationality_count": "Number of nationalities",
+        "admissions.interpreter_needed": "Needed an interpreter",
+        "admissions.age_min": "Youngest (years)",
+        "admissions.age_max": "Oldest (years)",
+        "stays.bed_nights": "Bed-nights",
+        "stays.women": "Women",
+        "duration.mean": "Mean length of stay (days)",
+        "duration.median": "Median length of stay (days)",
+        "duration.min": "Shortest stay (days)",
+        "duration.max": "Longest stay (days)",
+        "open.women": "Living at a shelter at the end of the period",
+        "open.shelters": "… at this many shelters",
+        "stays.women_with_children": "Women with children at the shelter",
+        "office.total": "Conversations in total",
+        "office.women": "Women",
+        "office.women_once": "Came once",
+        "office.women_repeated": "Came more than once",
+        "unknown": "Unknown",
+        "age_unknown": "Age unknown",
+        "years": "{low}–{high}",
+        "years_plus": "{low} and over",
+        "days": "{low}–{high} days",
+        "days_plus": "{low} days or more",
+        "figure": "",
+        "change": "Change",
+        "organisation": "Organisation",
+        "period": "Period",
+        "generated": "Generated",
+        "commit": "Records (git commit)",
+        "no_commit": "no commit",
+        "unclean": "Warning: the records folder had uncommitted changes; these figures cannot be reproduced from its history.",
+        "suppressed_note": "\":\" = suppressed to protect privacy (a small number, or one a small number could be worked back from).",
+        "title": "Statistics",
+    },
+}
+
+
+def text(key: str, lang: str) -> str:
+    return TEXTS.get(lang, TEXTS["en"]).get(key) or TEXTS["en"][key]
+
+
+@dataclass
+class Row:
+    section: str  # JSON path of the figure's parent, e.g. "calls.by_subject"
+    key: str  # its key there, e.g. "trafficking-first"
+    label: str
+    value: Any
+    previous: Any = ABSENT
+    kind: str = COUNT
+    empty: bool = False  # a statistic over nobody: print "–" rather than ":"
+    empty_previous: bool = False
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    rows: List[Row] = field(default_factory=list)
+
+
+# --- formatting ----------------------------------------------------------------------
+
+def round_half_up(value: float) -> int:
+    return int(Decimal(repr(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def format_value(value: Any, kind: str = COUNT, empty: bool = False) -> str:
+    if value is None:
+        return EMPTY if empty else SUPPRESSED
+    if kind == MEAN and isinstance(value, float):
+        return str(round_half_up(value))
+    return str(value)
+
+
+def format_change(row: Row) -> str:
+    if row.previous is ABSENT:
+        return ""
+    if row.value is None or row.previous is None:
+        return SUPPRESSED if _suppressed(row) else EMPTY
+    if not isinstance(row.value, (int, float)) or not isinstance(row.previous, (int, float)):
+        return ""
+    if row.kind == MEAN:
+        diff = round_half_up(row.value) - round_half_up(row.previous)
+    else:
+        diff = row.value - row.previous
+    return f"{diff:+d}" if diff else "0"
+
+
+def _suppressed(row: Row) -> bool:
+    return (row.value is None and not row.empty) or (row.previous is None and not row.empty_previous)
+
+
+def period_label(period: Mapping[str, str], lang: str) -> str:
+    """``2006`` for a calendar year, ``2005–2006`` for whole years, else the two dates."""
+    start, end = date.fromisoformat(period["from"]), date.fromisoformat(period["to"])
+    if (start.month, start.day) == (1, 1) and (end.month, end.day) == (12, 31):
+        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+    return f"{format_date(start, lang)}–{format_date(end, lang)}"
+
+
+def format_date(day: date, lang: str) -> str:
+    return f"{day.day}.{day.month}.{day.year}" if lang == "nb" else day.isoformat()
+
+
+def month_label(key: str, lang: str) -> str:
+    year, month = key.split("-")
+    return f"{MONTHS.get(lang, MONTHS['en'])[int(month) - 1]} {year}"
+
+
+def group_label(key: str, unit: str, lang: str) -> str:
+    """``"20-24"`` → ``"20–24 år"``; ``"40+"`` → ``"40 år og eldre"``; unit is years or days."""
+    if key == "unknown":
+        return text("age_unknown" if unit == "years" else "unknown", lang)
+    if key.endswith("+"):
+        return text(f"{unit}_plus", lang).format(low=key[:-1])
+    low, _, high = key.partition("-")
+    return text(unit, lang).format(low=low, high=high)
+
+
+def vocab_label(settings: Settings, vocabulary: str, key: str, lang: str) -> str:
+    if key in settings.vocabularies.get(vocabulary, {}):
+        return settings.label(vocabulary, key, lang)
+    if key == "unknown":
+        return text("unknown", lang)
+    return key
+
+
+def shelter_label(shelters: Optional[Mapping[str, Any]], key: str) -> str:
+    shelter = (shelters or {}).get(key)
+    if shelter is None:
+        return key
+    return shelter if isinstance(shelter, str) else getattr(shelter, "name", None) or key
+
+
+# --- building --------------------------------------------------------------------------
+
+def _get(data: Any, path: str) -> Any:
+    for part in path.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
+
+
+def build_sections(
+    result: Mapping[str, Any],
+    settings: Settings,
+    lang: Optional[str] = None,
+    shelters: Optional[Mapping[str, Any]] = None,
+) -> List[Section]:
+    """The report's tables in print order, with labels in ``lang`` (default: settings.language)."""
+    lang = lang or settings.language
+    previous = result.get("previous") if isinstance(result.get("previous"), dict) else None
+    sections: List[Section] = []
+
+    def section(sid: str) -> Section:
+        sec = Section(sid, text(sid, lang))
+        sections.append(sec)
+        return sec
+
+    def scalar(sec: Section, path: str, label_key: str, kind: str = COUNT, base: Optional[str] = None) -> None:
+        parent, _, key = path.rpartition(".")
+        row = Row(parent, key, text(label_key, lang), _get(result, path), kind=kind)
+        if base is not None:
+            row.empty = _get(result, base) == 0
+        if previous is not None:
+            row.previous = _get(previous, path)
+            if base is not None:
+                row.empty_previous = _get(previous, base) == 0
+        sec.rows.append(row)
+
+    def mapping(sec: Section, path: str, label, skip=()) -> None:
+        current = _get(result, path) or {}
+        before = _get(previous, path) or {} if previous is not None else {}
+        keys = list(current) + [k for k in before if k not in current]
+        for key in keys:
+            if key in skip:
+                continue
+            row = Row(path, key, label(key), current.get(key, 0))
+            if previous is not None:
+                row.previous = before.get(key, 0)
+            sec.rows.append(row)
+
+    def vocab(name: str):
+        return lambda key: vocab_label(settings, name, key, lang)
+
+    def country(key: str) -> str:
+        return country_name(key, lang)
+
+    sec = section("calls")
+    scalar(sec, "calls.total", "calls.total")
+    mapping(sec, "calls.by_channel", vocab("channel"), skip=("office",))
+    sec = section("calls_by_month")
+    mapping(sec, "calls.by_month", lambda key: month_label(key, lang))
+    sec = section("calls_by_caller")
+    mapping(sec, "calls.by_caller", vocab("caller"))
+    sec = section("calls_by_subject")
+    mapping(sec, "calls.by_subject", vocab("subject"))
+    sec = section("first_time")
+    scalar(sec, "calls.first_time.total", "first_time.total")
+    scalar(sec, "calls.first_time.nationality_count", "first_time.nationality_count")
+    mapping(sec, "calls.first_time.by_nationality", country)
+
+    sec = section("offers")
+    for key in ("women", "accepted", "declined", "pending"):
+        scalar(sec, f"offers.{key}", f"offers.{key}")
+    sec = section("declined")
+    mapping(sec, "offers.declined_by_reason", vocab("declined"))
+
+    sec = section("admissions")
+    for key in ("women", "nationality_count", "interpreter_needed"):
+        scalar(sec, f"admissions.{key}", f"admissions.{key}")
+    sec = section("admissions_nationality")
+    mapping(sec, "admissions.by_nationality", country)
+    sec = section("age")
+    mapping(sec, "admissions.by_age_group", lambda key: group_label(key, "years", lang))
+    scalar(sec, "admissions.age_min", "admissions.age_min", YEARS, base="admissions.women")
+    scalar(sec, "admissions.age_max", "admissions.age_max", YEARS, base="admissions.women")
+    sec = section("referrer")
+    mapping(sec, "admissions.by_referrer", vocab("referrer"))
+    sec = section("residence")
+    mapping(sec, "admissions.by_residence", vocab("residence"))
+
+    sec = section("stays")
+    scalar(sec, "stays.bed_nights", "stays.bed_nights")
+    scalar(sec, "stays.women", "stays.women")
+    for key, kind in (("mean", MEAN), ("median", MEAN), ("min", DAYS), ("max", DAYS)):
+        scalar(sec, f"stays.duration.{key}", f"duration.{key}", kind, base="stays.women")
+    mapping(sec, "stays.by_duration_group", lambda key: group_label(key, "days", lang))
+    scalar(sec, "stays.open_at_end.women", "open.women")
+    scalar(sec, "stays.open_at_end.shelters", "open.shelters")
+    scalar(sec, "stays.women_with_children", "stays.women_with_children")
+    sec = section("shelters")
+    mapping(sec, "stays.by_shelter", lambda key: shelter_label(shelters, key))
+
+    sec = section("residence_at_end")
+    mapping(sec, "residence_at_end", vocab("residence"))
+
+    sec = section("office")
+    for key in ("total", "women", "women_once", "women_repeated"):
+        scalar(sec, f"office_visits.{key}", f"office.{key}")
+    return sections
+
+
+def has_suppressed(sections: List[Section]) -> bool:
+    for sec in sections:
+        for row in sec.rows:
+            if (row.value is None and not row.empty) or (row.previous is None and not row.empty_previous):
+                return True
+    return False
+
+
+def provenance_lines(provenance: Optional[Mapping[str, Any]], result: Mapping[str, Any], lang: str) -> List[str]:
+    """``label: value`` lines for the top of a report (organisation, period, generated, commit)."""
+    info = dict(provenance or {})
+    period = result.get("period") or {}
+    records = result.get("records") or {}
+    start = info.get("from") or period.get("from")
+    end = info.get("to") or period.get("to")
+    lines = []
+    if info.get("organisation"):
+        lines.append(f"{text('organisation', lang)}: {info['organisation']}")
+    if start and end:
+        lines.append(f"{text('period', lang)}: {_date_text(start, lang)} – {_date_text(end, lang)}")
+    if info.get("generated"):
+        lines.append(f"{text('generated', lang)}: {_date_text(info['generated'], lang)}")
+    commit = info.get("commit", records.get("commit"))
+    if "commit" in info or "commit" in records:
+        lines.append(f"{text('commit', lang)}: {commit or text('no_commit', lang)}")
+    return lines
+
+
+def is_unclean(provenance: Optional[Mapping[str, Any]], result: Mapping[str, Any]) -> bool:
+    info = provenance or {}
+    clean = info.get("clean", (result.get("records") or {}).get("clean", True))
+    return clean is False
+
+
+def _date_text(value: Any, lang: str) -> str:
+    if isinstance(value, date):
+        return format_date(value, lang)
+    try:
+        return format_date(date.fromisoformat(str(value)), lang)
+    except ValueError:
+        return str(value)

@@ -1,0 +1,15 @@
+"""Statistics: the figures ``rosa report`` computes, and their suppression for publishing.
+
+* :mod:`rosa_cli.stats.period` — :class:`Period`, a date range with both ends inclusive.
+* :mod:`rosa_cli.stats.compute` — :func:`compute_report`, a pure function from
+  :class:`~rosa_cli.core.model.Records` to the JSON shape of SPEC section 5.
+* :mod:`rosa_cli.stats.suppress` — :func:`suppress`, the ``--public`` rules of SPEC section 7.
+
+Nothing here does I/O or knows about the command line.
+"""
+
+from rosa_cli.stats.compute import compute_report
+from rosa_cli.stats.period import Period
+from rosa_cli.stats.suppress import suppress
+
+__all__ = ["Period", "compute_report", "suppress"]
