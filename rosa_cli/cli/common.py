@@ -103,6 +103,11 @@ def core_errors(flags: Optional[Dict[str, str]] = None) -> Callable:
                 sys.exit(EXIT_USAGE)
             except GitError as exc:
                 raise Failure(str(exc), EXIT_INVALID) from None
+            except BrokenPipeError:  # `rosa … | head`: the reader left; not an error
+                import os
+
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                sys.exit(0)
             except OSError as exc:
                 raise Failure(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), EXIT_INVALID) from None
 

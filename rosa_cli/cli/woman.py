@@ -97,13 +97,11 @@ def woman_show(woman_id: str) -> None:
 
 
 def _alias_for(folder, woman_id: str):
-    try:
-        from rosa_cli.core.aliases import alias_for
-    except ImportError:
-        return None
+    from rosa_cli.core.aliases import AliasError, alias_for
+
     try:
         return alias_for(folder.root, woman_id)
-    except Exception as exc:  # an unreadable alias file must not hide the record
+    except AliasError as exc:  # an unsafe alias file must not hide the record
         click.echo(f"warning: {exc}", err=True)
         return None
 
@@ -174,3 +172,29 @@ def woman_edit(woman_id: str) -> None:
     from rosa_cli.cli.editing import edit_record
 
     edit_record(get_folder(), "woman", woman_id, "woman edit")
+
+
+@woman.command("alias")
+@click.argument("woman_id", metavar="ID")
+@click.argument("alias", required=False)
+@click.option("--clear", is_flag=True, help="Forget the alias for ID.")
+@records_option
+@core_errors({"woman": "ID"})
+def woman_alias(woman_id: str, alias: str | None, clear: bool) -> None:
+    """Keep a private alias for ID on this machine only (never in the records or git).
+
+    The alias file lives in your user data folder (or $ROSA_ALIASES), readable by
+    you alone; `rosa woman show` displays it. Nothing else reads it.
+    """
+    from rosa_cli.core.aliases import AliasError, set_alias
+    from rosa_cli.core.operations import load_existing
+
+    folder = get_folder()
+    load_existing(folder, "woman", woman_id)
+    if not clear and not alias:
+        raise Failure("give an ALIAS, or --clear to forget it")
+    try:
+        path = set_alias(folder.root, woman_id, None if clear else alias)
+    except AliasError as exc:
+        raise Failure(str(exc)) from None
+    click.echo(f"{'Forgot' if clear else 'Saved'} the alias for {woman_id} in {path} (private; not committed).", err=True)

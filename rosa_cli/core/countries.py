@@ -1,10 +1,11 @@
-"""Countries and languages, from pycountry — never a hand-written list.
+"""Countries and languages, from pycountry and babel — never a hand-written list.
 
 Records store ISO 3166-1 alpha-2 codes (``NG``) plus the two special values
-``unknown`` and ``stateless``; interpreter languages are ISO 639 codes (``en``,
-``ro``; a three-letter ISO 639-3 code where the language has no two-letter one).
-pycountry is imported lazily: it reads large JSON tables, and ``rosa call add`` must
-open its first prompt at once.
+``unknown`` and ``stateless``; codes are checked against pycountry (ISO 3166) and
+named from babel (CLDR), which has the names a reader expects ("Russland"). Interpreter
+languages are ISO 639 codes (``en``, ``ro``; a three-letter ISO 639-3 code where the
+language has no two-letter one). Both libraries are imported lazily: they read large
+tables, and ``rosa call add`` must open its first prompt at once.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ SPECIAL_NATIONALITIES: Dict[str, Dict[str, str]] = {
     "unknown": {"nb": "Ukjent", "en": "Unknown"},
     "stateless": {"nb": "Statsløs", "en": "Stateless"},
 }
-_GETTEXT_LOCALES = {"nb": "nb_NO", "en": None}
 
 
 @lru_cache(maxsize=1)
@@ -64,37 +64,22 @@ def normalise_nationality(text: str) -> Tuple[Optional[str], Optional[str]]:
 
 
 @lru_cache(maxsize=4)
-def _translation(language: str):
-    import gettext
+def _territory_names(language: str) -> Dict[str, str]:
+    """CLDR's country names from babel: the names people use ("Russland", not
+    "Den russiske føderasjon"), in Norwegian bokmål or English."""
+    from babel import Locale
 
-    import pycountry
-
-    locale = _GETTEXT_LOCALES.get(language)
-    if not locale:
-        return None
-    try:
-        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale])
-    except OSError:
-        return None
+    return dict(Locale.parse(language if language in ("nb", "en") else "en").territories)
 
 
 def country_name(code: str, language: str = "nb") -> str:
     """The country's name in ``language`` (``nb`` or ``en``); the code itself if unknown."""
     if code in SPECIAL_NATIONALITIES:
         return SPECIAL_NATIONALITIES[code].get(language, SPECIAL_NATIONALITIES[code]["en"])
-    import pycountry
-
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    name = getattr(country, "common_name", None) or country.name
-    translation = _translation(language)
-    if translation is not None:
-        translated = translation.gettext(country.name)
-        if translated != country.name:
-            return translated
-        return translation.gettext(name)
-    return name
+    name = _territory_names(language).get(code)
+    if name:
+        return name
+    return _alpha2_codes().get(code, code)
 
 
 @lru_cache(maxsize=1)

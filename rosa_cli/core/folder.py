@@ -158,27 +158,65 @@ class RecordsFolder:
         return None
 
 
-def _skip(path: Path) -> bool:
+def _skip(name: str) -> bool:
     """Editor backups, temp files of atomic writes, dot files: not records."""
-    return path.name.startswith(".") or path.name.endswith("~")
+    return name.startswith(".") or name.endswith("~")
+
+
+def _scan(base: Path, nested: bool) -> Iterator[os.DirEntry]:
+    """Directory entries of a kind's folder (one level down for calls/YYYY/), sorted."""
+    try:
+        with os.scandir(base) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        if nested and entry.is_dir(follow_symlinks=False) and not _skip(entry.name):
+            yield from _scan(Path(entry.path), nested=False)
+        else:
+            yield entry
 
 
 def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = ("woman", "stay", "call")) -> Records:
-    """Load every record of ``kinds`` with all problems, including cross-record ones."""
+    """Load every record of ``kinds`` with all problems, including cross-record ones.
+
+    Files unchanged since the last run come from the cache (:mod:`rosa_cli.core.cache`);
+    only new or changed files are parsed and validated again.
+    """
+    from rosa_cli.core.cache import open_cache, signature
+
     settings, problems = folder.settings_and_problems()
     shelters, shelter_problems = folder.shelters_and_problems()
     records = Records(settings=settings, shelters=shelters, problems=list(problems) + list(shelter_problems))
     targets = {"woman": records.women, "stay": records.stays, "call": records.calls}
+    cache = open_cache(folder.root, folder.today)
+    root_length = len(str(folder.root)) + 1
     seen: Dict[str, str] = {}
+    present = set()
     for kind in kinds:
-        for path in folder.record_files(kind):
-            if _skip(path):
+        for entry in _scan(folder.kind_dir(kind), nested=kind == "call"):
+            if _skip(entry.name):
                 continue
-            shown = folder.shown(path)
-            if path.is_dir() or path.suffix != ".yaml":
+            path = Path(entry.path)
+            shown = entry.path[root_length:].replace(os.sep, "/")
+            if entry.is_dir() or not entry.name.endswith(".yaml"):
                 records.problems.append(Problem(shown, None, "is not a record file (records are .yaml files); move it out", WARNING))
                 continue
-            record, found = folder.load_one(kind, path)
+            if entry.is_symlink():
+                record, found = folder.load_one(kind, path)
+            else:
+                present.add(shown)
+                try:
+                    sig = signature(entry.stat())
+                except OSError:
+                    sig = None
+                cached = cache.get(shown, sig) if sig else None
+                if cached is not None:
+                    record, found = cached[1], list(cached[2])
+                else:
+                    record, found = folder.load_one(kind, path)
+                    if sig:
+                        cache.put(shown, sig, record, found)
             records.problems.extend(found)
             if record is None:
                 records.skipped += 1
@@ -193,5 +231,8 @@ def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = ("woman", "stay
                     Problem(shown, record.line_of("at"), f"call from {record.at.year} is filed under calls/{path.parent.name}/", WARNING)
                 )
             targets[kind][record.id] = record
-    records.problems.extend(cross_check(records, complete=set(kinds) == {"woman", "stay", "call"}))
+    cache.forget_missing(present, tuple(PLURAL[k] for k in kinds))
+    cache.save()
+    woman_files = {Path(p).stem for p in present if p.startswith("women/")}
+    records.problems.extend(cross_check(records, complete=set(kinds) == {"woman", "stay", "call"}, woman_files=woman_files))
     return records

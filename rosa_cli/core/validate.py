@@ -292,19 +292,21 @@ def _record_rules(kind: str, values: Dict[str, Any], data: Any, shown: str, ctx:
     return problems
 
 
-def cross_check(records: Records, complete: bool = True) -> List[Problem]:
+def cross_check(records: Records, complete: bool = True, woman_files: Iterable[str] = ()) -> List[Problem]:
     """Problems that only show across records: references, overlaps, open stays.
 
     ``complete`` says whether ``records`` holds the whole folder; references to women
-    are only checked when it does.
+    are only checked when it does. ``woman_files`` names women whose file exists but
+    is invalid: its own problems are reported, so references to her are not.
     """
     problems: List[Problem] = []
+    exists = set(records.women) | set(woman_files)
     if complete:
         for stay in records.stays.values():
-            if stay.woman not in records.women:
+            if stay.woman not in exists:
                 problems.append(Problem(stay.path, stay.line_of("woman"), f"woman {stay.woman} does not exist (no women/{stay.woman}.yaml)"))
         for call in records.calls.values():
-            if call.woman and call.woman not in records.women:
+            if call.woman and call.woman not in exists:
                 problems.append(Problem(call.path, call.line_of("woman"), f"woman {call.woman} does not exist (no women/{call.woman}.yaml)"))
     by_woman: Dict[str, List[Stay]] = {}
     for stay in records.stays.values():

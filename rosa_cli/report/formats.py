@@ -66,7 +66,7 @@ def render_csv(
     for key in ("commit", "clean"):
         if key in records:
             value = records[key]
-            writer.writerow(["records", key, text("commit", lang) if key == "commit" else "clean",
+            writer.writerow(["records", key, text(key, lang),
                              "" if value is None else str(value).lower() if isinstance(value, bool) else value, ""])
     for section in build_sections(result, settings, lang, shelters):
         for row in section.rows:

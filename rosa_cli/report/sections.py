@@ -90,6 +90,7 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "generated": "Laget",
         "commit": "Postmappe (git commit)",
         "no_commit": "ingen commit",
+        "clean": "Ingen endringer som ikke var committet",
         "unclean": "Advarsel: postmappen hadde endringer som ikke var committet; tallene kan ikke gjenskapes fra historikken.",
         "suppressed_note": "«:» = skjult av personvernhensyn (for lite tall, eller så et skjult tall ikke kan regnes ut).",
         "title": "Statistikk",
@@ -149,6 +150,7 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "generated": "Generated",
         "commit": "Records (git commit)",
         "no_commit": "no commit",
+        "clean": "No uncommitted changes",
         "unclean": "Warning: the records folder had uncommitted changes; these figures cannot be reproduced from its history.",
         "suppressed_note": "\":\" = suppressed to protect privacy (a small number, or one a small number could be worked back from).",
         "title": "Statistics",
@@ -223,9 +225,10 @@ def format_date(day: date, lang: str) -> str:
     return f"{day.day}.{day.month}.{day.year}" if lang == "nb" else day.isoformat()
 
 
-def month_label(key: str, lang: str) -> str:
+def month_label(key: str, lang: str, with_year: bool = True) -> str:
     year, month = key.split("-")
-    return f"{MONTHS.get(lang, MONTHS['en'])[int(month) - 1]} {year}"
+    name = MONTHS.get(lang, MONTHS["en"])[int(month) - 1]
+    return f"{name} {year}" if with_year else name
 
 
 def group_label(key: str, unit: str, lang: str) -> str:
@@ -290,9 +293,18 @@ def build_sections(
                 row.empty_previous = _get(previous, base) == 0
         sec.rows.append(row)
 
-    def mapping(sec: Section, path: str, label, skip=()) -> None:
+    def mapping(sec: Section, path: str, label, skip=(), by_position: bool = False) -> None:
         current = _get(result, path) or {}
-        before = _get(previous, path) or {} if previous is not None else {}
+        before = (_get(previous, path) or {}) if previous is not None else {}
+        if by_position:  # months: January beside January of the previous period
+            earlier = list(before.values())
+            for i, key in enumerate(current):
+                row = Row(path, key, label(key), current[key])
+                if previous is not None:
+                    row.previous = earlier[i] if i < len(earlier) else None
+                    row.empty_previous = i >= len(earlier)
+                sec.rows.append(row)
+            return
         keys = list(current) + [k for k in before if k not in current]
         for key in keys:
             if key in skip:
@@ -312,7 +324,9 @@ def build_sections(
     scalar(sec, "calls.total", "calls.total")
     mapping(sec, "calls.by_channel", vocab("channel"), skip=("office",))
     sec = section("calls_by_month")
-    mapping(sec, "calls.by_month", lambda key: month_label(key, lang))
+    period = result.get("period") or {}
+    one_year = str(period.get("from", ""))[:4] == str(period.get("to", ""))[:4]
+    mapping(sec, "calls.by_month", lambda key: month_label(key, lang, with_year=not one_year), by_position=True)
     sec = section("calls_by_caller")
     mapping(sec, "calls.by_caller", vocab("caller"))
     sec = section("calls_by_subject")

@@ -1,0 +1,156 @@
+"""``rosa report``: the annual report's statistics for a period, in several formats.
+
+The numbers come from :func:`rosa_cli.stats.compute_report` — one result structure
+— and every format renders that same structure.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from rosa_cli.cli.common import EXIT_INVALID, Failure, core_errors, get_folder, records_option
+
+FORMATS = ("table", "json", "csv", "markdown", "html")
+EXTENSIONS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "table"}
+
+
+def period_options(f):
+    """``--year Y | --from D --to D``, shared by ``report`` and ``chart``."""
+    f = click.option("--to", "to_", metavar="D", help="Last day of the period (inclusive).")(f)
+    f = click.option("--from", "from_", metavar="D", help="First day of the period (inclusive; 2006-01-01 or 01.01.2006).")(f)
+    f = click.option("--year", type=int, help="A calendar year (default: the current year).")(f)
+    return f
+
+
+def resolve_period(year, from_, to_, today: date):
+    """The period the flags ask for; a clean usage error when they contradict each other."""
+    from rosa_cli.core.dates import DateError, parse_date
+    from rosa_cli.stats import Period
+
+    if year is not None and (from_ or to_):
+        raise Failure("give either --year or --from and --to, not both")
+    if year is not None:
+        if not 1900 <= year <= 9999:
+            raise Failure(f"--year: {year} is not a year")
+        return Period.year(year)
+    if from_ or to_:
+        if not (from_ and to_):
+            raise Failure("--from and --to go together (both dates are inclusive)")
+        days = []
+        for flag, value in (("--from", from_), ("--to", to_)):
+            try:
+                days.append(parse_date(value, today))
+            except DateError as exc:
+                raise Failure(f"{flag}: {exc}") from None
+        try:
+            return Period(*days)
+        except ValueError as exc:
+            raise Failure(f"--to: {exc}") from None
+    return Period.year(today.year)
+
+
+def load_for_report(folder, force: bool):
+    """All records; with invalid ones, print the problems and stop unless ``--force``."""
+    from rosa_cli.core.folder import load_records
+
+    records = load_records(folder)
+    errors = records.errors
+    if errors and not force:
+        for problem in errors:
+            click.echo(str(problem), err=True)
+        raise Failure(
+            f"the records have {len(errors)} error(s); fix them (rosa check) or use --force to report on the valid records only",
+            EXIT_INVALID,
+        )
+    if errors:
+        click.echo(
+            f"warning: --force: {len(errors)} error(s) in the records; {records.skipped} invalid record file(s) left out",
+            err=True,
+        )
+    return records
+
+
+def build_result(folder, records, period, compare: bool, public: bool) -> dict:
+    """The one result structure every format renders: figures, provenance, previous period."""
+    from rosa_cli.core.gitrepo import provenance
+    from rosa_cli.stats import compute_report, suppress
+
+    figures = compute_report(records, period, folder.today)
+    result = {"period": figures.pop("period"), "records": provenance(folder.root), **figures}
+    if compare:
+        previous = compute_report(records, period.previous(), folder.today)
+        result["previous"] = previous
+    if public:
+        result = suppress(result, records.settings.suppress_below)
+    return result
+
+
+@click.command()
+@period_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from -o's extension, else table).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of the screen.")
+@click.option("--compare", is_flag=True, help="Show the previous period of the same length beside each figure.")
+@click.option("--public", is_flag=True, help="Suppress small counts (below suppress_below in rosa.yaml) for publishing.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), help="Label language (default: language in rosa.yaml).")
+@click.option("--force", is_flag=True, help="Report on the valid records even when some are invalid.")
+@records_option
+@core_errors()
+def report(year, from_, to_, fmt, output, compare, public, lang, force) -> None:
+    """The year's statistics: calls, nationalities, admissions, ages, referrers, bed-nights.
+
+    Periods include both ends: --year 2006 is 2006-01-01 to 2006-12-31. Every report
+    names the records' git commit and warns when the folder has uncommitted changes.
+    """
+    folder = get_folder()
+    period = resolve_period(year, from_, to_, folder.today)
+    if fmt is None:
+        fmt = EXTENSIONS.get(output.suffix.lower(), "table") if output else "table"
+    records = load_for_report(folder, force)
+    result = build_result(folder, records, period, compare, public)
+    settings = records.settings
+    lang = lang or settings.language
+    prov = {
+        "organisation": settings.organisation,
+        "generated": folder.today.isoformat(),
+        "commit": result["records"]["commit"],
+        "clean": result["records"]["clean"],
+    }
+    if not result["records"]["clean"]:
+        click.echo("warning: the records folder has uncommitted changes; this report may not be reproducible from git", err=True)
+    text = _render(fmt, result, settings, lang, prov, records.shelters, output)
+    if text is None:
+        return
+    if output:
+        from rosa_cli.core.yamlio import atomic_write
+
+        atomic_write(output, text, mode=0o600)
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        sys.stdout.write(text)
+
+
+def _render(fmt, result, settings, lang, prov, shelters, output):
+    from rosa_cli import report as renderers
+
+    if fmt == "json":
+        return renderers.render_json(result)
+    if fmt == "csv":
+        return renderers.render_csv(result, settings, lang, shelters=shelters)
+    if fmt == "markdown":
+        return renderers.render_markdown(result, settings, lang, prov, shelters=shelters)
+    if fmt == "html":
+        return renderers.render_html(result, settings, lang, prov, shelters=shelters)
+    from rich.console import Console
+
+    if output:
+        import io
+
+        buffer = io.StringIO()
+        renderers.render_table(result, settings, lang, prov, Console(file=buffer, width=100, no_color=True), shelters=shelters)
+        return buffer.getvalue()
+    renderers.render_table(result, settings, lang, prov, None, shelters=shelters)
+    return None

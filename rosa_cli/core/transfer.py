@@ -1,0 +1,236 @@
+"""Spreadsheets in and out: ``rosa import`` and ``rosa export``.
+
+An import file's columns are field names. Every row is validated against the
+records already in the folder and the rows before it; one bad row rejects the whole
+file, listing every bad row by its line number, and nothing is written. A good file
+becomes one commit. Exports write the same columns back, so an export can be edited
+in a spreadsheet and imported into another folder.
+
+A woman's ``residence`` column holds either one status (her status from
+``first_contact``) or the whole history as ``2006-03-14 irregular; 2006-12-01
+reflection-period`` (what export writes).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Set, Tuple
+
+from rosa_cli.core import ids
+from rosa_cli.core.dates import format_datetime
+from rosa_cli.core.folder import RecordsFolder, load_records
+from rosa_cli.core.model import Problem, ResidenceEntry, Stay
+from rosa_cli.core.operations import Outcome, Refused, _commit, record_data
+from rosa_cli.core.schema import FIELDS, field_names
+from rosa_cli.core.validate import build_record, did_you_mean, stay_conflicts
+from rosa_cli.core.yamlio import LineDict, atomic_write, dump_new
+
+MAX_IMPORT_BYTES = 50_000_000
+DEFAULTS = {"woman": {"first_contact": "today"}, "stay": {"start": "today"}, "call": {"at": None, "channel": "phone"}}
+
+
+def _read_csv(path: Path, shown: str) -> Tuple[List[str], List[Tuple[int, Dict[str, str]]]]:
+    try:
+        if path.stat().st_size > MAX_IMPORT_BYTES:
+            raise Refused([Problem(shown, None, "file is too large to import")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise Refused([Problem(shown, None, f"cannot read file: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise Refused([Problem(shown, line, "file is not UTF-8 text (save the spreadsheet as CSV UTF-8)")]) from None
+    if not text.strip():
+        raise Refused([Problem(shown, 1, "file is empty")])
+    first_line = text.splitlines()[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip().replace("-", "_") for h in next(reader)]
+        rows = []
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(header):
+                raise Refused([Problem(shown, reader.line_num, f"row has {len(cells)} cells but the header has {len(header)} columns")])
+            rows.append((reader.line_num, {h: c.strip() for h, c in zip(header, cells) if c.strip()}))
+    except csv.Error as exc:
+        raise Refused([Problem(shown, reader.line_num, f"CSV error: {exc}")]) from None
+    return header, rows
+
+
+def _residence_cell(cell: str, first_contact: Any) -> List[Dict[str, Any]]:
+    parts = [p.strip() for p in cell.split(";") if p.strip()]
+    if len(parts) == 1 and " " not in parts[0]:
+        return [{"from": first_contact, "status": parts[0]}]
+    entries = []
+    for part in parts:
+        day, _, status = part.partition(" ")
+        entries.append({"from": day, "status": status.strip()})
+    return entries
+
+
+def _as_mapping(kind: str, values: Dict[str, Any], line: int) -> LineDict:
+    data = LineDict()
+    data.line = line
+    data.key_lines = {}
+    for key, value in values.items():
+        if key == "residence" and isinstance(value, list):
+            entries = []
+            for entry in value:
+                item = LineDict(entry)
+                item.line, item.key_lines = line, {k: line for k in entry}
+                entries.append(item)
+            value = entries
+        data[key] = value
+        data.key_lines[key] = line
+    return data
+
+
+def import_file(folder: RecordsFolder, kind: str, path: Path) -> Outcome:
+    """Validate every row, then write all of them and make one commit — or nothing."""
+    shown = path.name
+    header, rows = _read_csv(Path(path), shown)
+    names = field_names(kind)
+    problems: List[Problem] = []
+    for column in header:
+        if column not in names:
+            problems.append(Problem(shown, 1, f"unknown column {column!r}{did_you_mean(column, names)}"))
+    if len(set(header)) != len(header):
+        problems.append(Problem(shown, 1, "a column appears twice"))
+    if problems:
+        raise Refused(problems)
+    if not rows:
+        raise Refused([Problem(shown, 2, "no rows to import")])
+
+    ctx = folder.context()
+    existing = load_records(folder, kinds=("woman", "stay") if kind != "call" else ("woman",))
+    known_women: Set[str] = {p.stem for p in folder.record_files("woman")}
+    stays_by_woman: Dict[str, List[Stay]] = {}
+    for stay in existing.stays.values():
+        stays_by_woman.setdefault(stay.woman, []).append(stay)
+    taken: Set[str] = set()
+    accepted: List[Tuple[Optional[str], Dict[str, Any], int]] = []
+    for line, cells in rows:
+        raw: Dict[str, Any] = {k: v for k, v in DEFAULTS[kind].items() if v is not None}
+        raw.update(cells)
+        if kind == "call" and "at" not in raw:
+            problems.append(Problem(shown, line, "missing at (when the call came)"))
+            continue
+        if kind == "woman" and "residence" in raw:
+            raw["residence"] = _residence_cell(raw["residence"], raw.get("first_contact"))
+        given_id = raw.pop("id", None)
+        probe_id = given_id or {"woman": "W", "stay": "S", "call": "C"}[kind] + "-0000-IMPORT"
+        record, found = build_record(kind, _as_mapping(kind, {"id": probe_id, **raw}, line), shown, ctx)
+        row_errors = [p for p in found if p.is_error]
+        if given_id and not row_errors:
+            if given_id in taken or folder.record_path(kind, given_id) is not None:
+                row_errors.append(Problem(shown, line, f"id {given_id} already exists"))
+        if record is not None and not row_errors:
+            woman_id = getattr(record, "woman", None)
+            if woman_id and woman_id not in known_women:
+                row_errors.append(Problem(shown, line, f"woman {woman_id} does not exist"))
+            if kind == "stay" and not row_errors:
+                others = stays_by_woman.setdefault(record.woman, [])
+                conflicts = stay_conflicts(record.woman, others + [record])
+                if conflicts:
+                    row_errors.append(Problem(shown, line, conflicts[0].message.replace(probe_id, "this row's stay")))
+                else:
+                    record.id = f"{probe_id}-{line}"
+                    others.append(record)
+        problems.extend(row_errors)
+        if not row_errors and record is not None:
+            if given_id:
+                taken.add(given_id)
+            accepted.append((given_id, _values_of(kind, record), line))
+    if problems:
+        raise Refused(problems)
+    return _write_all(folder, kind, accepted, shown)
+
+
+def _values_of(kind: str, record) -> Dict[str, Any]:
+    return {spec.name: getattr(record, spec.name) for spec in FIELDS[kind] if spec.name != "id"}
+
+
+def _year_of(kind: str, values: Dict[str, Any]) -> int:
+    return {"woman": values.get("first_contact"), "stay": values.get("start"), "call": values.get("at")}[kind].year
+
+
+def _write_all(folder: RecordsFolder, kind: str, accepted, shown: str) -> Outcome:
+    written: List[Path] = []
+    made: List[str] = []
+    try:
+        for given_id, values, _line in accepted:
+            data = record_data(kind, values)
+            directory = folder.new_record_dir(kind, _year_of(kind, values))
+            if given_id:
+                path = ids.claim_given_id(directory, given_id)
+                record_id = given_id
+            else:
+                record_id, path = ids.claim_new_id(directory, kind, _year_of(kind, values))
+            written.append(path)
+            atomic_write(path, dump_new({"id": record_id, **data}))
+            made.append(record_id)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    plural = {"woman": "women", "stay": "stays", "call": "calls"}[kind]
+    message = f"import {plural} ({len(made)} records)"
+    body = "Records:\n" + "\n".join(f"  {i}" for i in made)
+    return Outcome(made, _commit(folder, written, message, body), written)
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(f"{e.start.isoformat()} {e.status}" for e in value if isinstance(e, ResidenceEntry))
+    return value
+
+
+def export_records(folder: RecordsFolder, kind: str, fmt: str) -> Tuple[str, int]:
+    """The folder's records of ``kind`` as CSV or JSON text, and how many invalid ones were left out."""
+    records = load_records(folder, kinds=(kind,))
+    items = {"woman": records.women, "stay": records.stays, "call": records.calls}[kind]
+    names = field_names(kind)
+    ordered = sorted(items.values(), key=lambda r: r.id)
+    if fmt == "json":
+        out = []
+        for record in ordered:
+            row = {}
+            for name in names:
+                value = getattr(record, name)
+                if name == "residence":
+                    value = [{"from": e.start.isoformat(), "status": e.status} for e in value]
+                elif value is not None:
+                    value = _cell(value)
+                row[name] = value
+            out.append(row)
+        return json.dumps(out, ensure_ascii=False, indent=2) + "\n", records.skipped
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(names)
+    for record in ordered:
+        row = []
+        for name in names:
+            value = getattr(record, name)
+            if name == "born_estimated" and value is False:
+                value = None
+            if name == "children" and value == 0:
+                value = None
+            row.append("" if value is None else _cell(value))
+        writer.writerow(row)
+    return buffer.getvalue(), records.skipped
