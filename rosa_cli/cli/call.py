@@ -49,7 +49,8 @@ def call_add(prompt, **raw) -> None:
         from rosa_cli.cli.prompts import ask_missing
 
         try:
-            raw = ask_missing("call", raw, CALL_PLAN, folder.context())
+            checks = {"woman": lambda woman_id: None if folder.record_path("woman", woman_id) else f"{woman_id} does not exist"}
+            raw = ask_missing("call", raw, CALL_PLAN, folder.context(), checks)
         except (click.Abort, EOFError, KeyboardInterrupt):
             click.echo("\nCancelled; nothing was written.", err=True)
             sys.exit(EXIT_USAGE)

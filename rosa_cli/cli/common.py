@@ -79,7 +79,9 @@ def refusal_lines(issues: Iterable, flags: Optional[Dict[str, str]] = None):
     from rosa_cli.core.operations import FieldIssue
 
     for issue in issues:
-        if isinstance(issue, FieldIssue):
+        if isinstance(issue, FieldIssue) and not issue.field:
+            yield f"error: {issue.message}"
+        elif isinstance(issue, FieldIssue):
             yield f"error: {flag_name(issue.field, flags)}: {issue.message}"
         else:
             yield f"error: {issue}"

@@ -8,7 +8,7 @@ stdout stays the new id alone.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import click
 
@@ -33,8 +33,14 @@ def _resolve_choice(answer: str, keys: Sequence[str]) -> str:
     return starts[0] if len(starts) == 1 else text
 
 
-def ask(spec: Field, ctx: Context, default: Optional[str] = None, required: bool = True) -> Optional[str]:
-    """Ask for one field until the answer fits; return the raw accepted answer or None."""
+def ask(
+    spec: Field, ctx: Context, default: Optional[str] = None, required: bool = True, check: Optional[Callable[[str], Optional[str]]] = None
+) -> Optional[str]:
+    """Ask for one field until the answer fits; return the raw accepted answer or None.
+
+    ``check`` may refuse an answer that fits the field but not the folder (a woman id
+    with no record): it returns the reason, or None to accept.
+    """
     keys: List[str] = ctx.settings.keys(spec.vocab) if spec.type == "vocab" else []
     if spec.type == "shelter":
         keys = list(ctx.shelters)
@@ -54,24 +60,31 @@ def ask(spec: Field, ctx: Context, default: Optional[str] = None, required: bool
         if keys:
             answer = _resolve_choice(answer, keys)
         try:
-            convert(spec, answer, ctx)
+            value = convert(spec, answer, ctx)
         except FieldError as exc:
             click.echo(f"  {exc}", err=True)
+            continue
+        reason = check(value) if check else None
+        if reason:
+            click.echo(f"  {reason}", err=True)
             continue
         return answer
 
 
-def ask_missing(kind: str, raw: Dict[str, Any], plan: Sequence[tuple], ctx: Context) -> Dict[str, Any]:
+def ask_missing(
+    kind: str, raw: Dict[str, Any], plan: Sequence[tuple], ctx: Context, checks: Optional[Dict[str, Callable]] = None
+) -> Dict[str, Any]:
     """Fill ``raw`` by asking, in ``plan`` order, for each field the flags left out.
 
-    ``plan`` rows are ``(field name, default or None, required)``.
+    ``plan`` rows are ``(field name, default or None, required)``; ``checks`` maps a
+    field to an extra check of the answer against the folder.
     """
     specs = field_map(kind)
     filled = dict(raw)
     for name, default, required in plan:
         if filled.get(name) not in (None, ""):
             continue
-        answer = ask(specs[name], ctx, default, required)
+        answer = ask(specs[name], ctx, default, required, (checks or {}).get(name))
         if answer is not None:
             filled[name] = answer
     return filled

@@ -12,6 +12,7 @@ through :class:`RecordsFolder`; ``check`` and ``report`` load everything with
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -127,6 +128,37 @@ class RecordsFolder:
     def context(self) -> Context:
         return Context(self.settings, self.shelters, self.today)
 
+    @contextmanager
+    def write_lock(self, timeout: float = 60.0):
+        """Hold the folder's writer lock: one changing command at a time validates,
+        writes and commits, so no command commits another's half-finished files.
+
+        An ``flock`` on ``.rosa-cache/write.lock``: the kernel releases it when a
+        process dies, so a crash never leaves a stale lock behind.
+        """
+        import fcntl
+        import time
+
+        lock_dir = self.root / CACHE_DIR
+        lock_dir.mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(lock_dir / "write.lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError("another rosa command has been changing the records for a minute; try again") from None
+                    time.sleep(0.02)
+            # settings or shelters may have changed while we waited
+            self._settings = None
+            self._shelters = None
+            yield
+        finally:
+            os.close(fd)
+
     # --- records -----------------------------------------------------------------------
 
     def record_files(self, kind: str) -> Iterator[Path]:
@@ -163,16 +195,23 @@ def _skip(name: str) -> bool:
     return name.startswith(".") or name.endswith("~")
 
 
-def _scan(base: Path, nested: bool) -> Iterator[os.DirEntry]:
-    """Directory entries of a kind's folder (one level down for calls/YYYY/), sorted."""
+def _scan(base: Path, nested: bool, root: Path, refused: List[Problem]) -> Iterator[os.DirEntry]:
+    """Directory entries of a kind's folder (one level down for calls/YYYY/), sorted.
+
+    A folder that is a link to somewhere outside the records folder is not read: its
+    files would be records nobody can see in the folder itself.
+    """
+    if base.is_symlink() and root.resolve() not in base.resolve().parents:
+        refused.append(Problem(base.relative_to(root).as_posix(), None, "is a link to a folder outside the records folder; refusing to read it"))
+        return
     try:
         with os.scandir(base) as it:
             entries = sorted(it, key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
         return
     for entry in entries:
-        if nested and entry.is_dir(follow_symlinks=False) and not _skip(entry.name):
-            yield from _scan(Path(entry.path), nested=False)
+        if nested and entry.is_dir() and not _skip(entry.name):
+            yield from _scan(Path(entry.path), False, root, refused)
         else:
             yield entry
 
@@ -194,13 +233,16 @@ def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = ("woman", "stay
     seen: Dict[str, str] = {}
     present = set()
     for kind in kinds:
-        for entry in _scan(folder.kind_dir(kind), nested=kind == "call"):
+        for entry in _scan(folder.kind_dir(kind), kind == "call", folder.root, records.problems):
             if _skip(entry.name):
                 continue
             path = Path(entry.path)
             shown = entry.path[root_length:].replace(os.sep, "/")
             if entry.is_dir() or not entry.name.endswith(".yaml"):
                 records.problems.append(Problem(shown, None, "is not a record file (records are .yaml files); move it out", WARNING))
+                continue
+            if not entry.is_file():  # a FIFO or device would block or mislead the reader
+                records.problems.append(Problem(shown, None, "is not a regular file; refusing to read it"))
                 continue
             if entry.is_symlink():
                 record, found = folder.load_one(kind, path)

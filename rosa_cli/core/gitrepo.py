@@ -122,6 +122,15 @@ def uncommitted_paths(root: Path) -> List[str]:
     return paths
 
 
+def _claimed_but_empty(path: Path) -> bool:
+    """An empty record file is an id claimed by a command that died before writing:
+    ``rosa check`` reports it; committing it would put nothing useful in history."""
+    try:
+        return path.suffix == ".yaml" and path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return False
+
+
 @dataclass
 class CommitResult:
     committed: bool
@@ -141,7 +150,7 @@ def commit_change(root: Path, paths: Sequence[Path], message: str, body: str = "
     if not is_own_repository(root):
         return CommitResult(False, warning="the records folder is not a git repository of its own; the change was written but not committed")
     own = {Path(p).resolve().relative_to(root.resolve()).as_posix() for p in paths}
-    earlier = [p for p in uncommitted_paths(root) if p not in own]
+    earlier = [p for p in uncommitted_paths(root) if p not in own and not _claimed_but_empty(root / p)]
     to_add = sorted(own) + earlier
     _with_lock_retry(root, ["add", "--all", "--", *to_add])
     full_message = message
@@ -152,6 +161,28 @@ def commit_change(root: Path, paths: Sequence[Path], message: str, body: str = "
     _with_lock_retry(root, ["commit", "--quiet", "--no-verify", "-m", full_message, "--", *to_add])
     head = _run(root, ["rev-parse", "HEAD"]).stdout.strip()
     return CommitResult(True, commit=head, also_committed=earlier)
+
+
+def unfinished_merge(root: Path) -> Optional[str]:
+    """Why the repository is mid-merge (a sync stopped at a conflict), or None.
+
+    While git waits for a conflict to be resolved, a commit would bake the conflict
+    markers into history, so changing commands refuse until it is finished.
+    """
+    if not is_own_repository(root):
+        return None
+    conflicted = _run(root, ["diff", "--name-only", "--diff-filter=U"], check=False).stdout.split()
+    in_progress = any(
+        (root / _run(root, ["rev-parse", "--git-path", name], check=False).stdout.strip()).exists()
+        for name in ("rebase-merge", "rebase-apply", "MERGE_HEAD")
+    )
+    if not conflicted and not in_progress:
+        return None
+    files = ", ".join(conflicted) or "(see git status)"
+    return (
+        f"a sync stopped at a conflict ({files}) and is not finished; resolve it and run "
+        "git rebase --continue (or git rebase --abort), then try again"
+    )
 
 
 def head_commit(root: Path) -> Optional[str]:

@@ -48,7 +48,7 @@ def claim_new_id(folder: Path, kind: str, year: int, attempts: int = 50) -> Tupl
     ``O_EXCL`` makes the claim atomic: if another process took the same id a moment
     ago, we draw again. The caller fills the file (atomically) or removes it.
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     for _ in range(attempts):
         record_id = make_id(kind, year)
         path = folder / f"{record_id}.yaml"
@@ -63,7 +63,7 @@ def claim_new_id(folder: Path, kind: str, year: int, attempts: int = 50) -> Tupl
 
 def claim_given_id(folder: Path, record_id: str) -> Path:
     """Claim a caller-chosen id (``--id``, imports); FileExistsError if it is taken."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / f"{record_id}.yaml"
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)

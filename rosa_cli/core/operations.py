@@ -8,6 +8,7 @@ The CLI only gathers input (flags, prompts) and renders the outcome.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -51,6 +52,29 @@ class Outcome:
     commit: gitrepo.CommitResult
     paths: List[Path] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
+
+
+def refuse_unsafe_folder(folder: RecordsFolder) -> None:
+    """Refuse to change records while rosa.yaml or shelters.yaml is broken (vocabularies
+    would silently fall back to defaults) or a sync conflict is unfinished."""
+    broken = [p for p in folder.settings_and_problems()[1] + folder.shelters_and_problems()[1] if p.is_error]
+    if broken:
+        raise Refused(broken)
+    reason = gitrepo.unfinished_merge(folder.root)
+    if reason:
+        raise Refused([FieldIssue("", reason)])
+
+
+def locked(operation):
+    """Run a changing operation under the folder's writer lock (validate, write, commit)."""
+
+    @functools.wraps(operation)
+    def wrapper(folder: RecordsFolder, *args, **kwargs):
+        with folder.write_lock():
+            refuse_unsafe_folder(folder)
+            return operation(folder, *args, **kwargs)
+
+    return wrapper
 
 
 # --- values <-> files -------------------------------------------------------------------
@@ -155,37 +179,66 @@ def stays_of(folder: RecordsFolder, woman_id: str) -> List[Tuple[Stay, Path]]:
 
 
 def _update(folder: RecordsFolder, kind: str, path: Path, changes: Dict[str, Any], append_residence=None) -> str:
-    """Apply ``changes`` to a record with the round-trip loader; validate; return new text."""
+    """Apply ``changes`` to a record with the round-trip loader; validate; return new text.
+
+    The coordinator's own key order and comments are kept: existing keys change in
+    place, new keys go after the nearest key that precedes them in the schema.
+    """
     doc = round_trip_load(path.read_text(encoding="utf-8"))
     for name, value in changes.items():
-        doc[name] = to_yaml_value(value)
+        _set_field(kind, doc, name, to_yaml_value(value))
     if append_residence is not None:
         from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
         if "residence" not in doc or doc["residence"] is None:
-            doc["residence"] = CommentedSeq()
+            _set_field(kind, doc, "residence", CommentedSeq())
         entry = CommentedMap()
         entry["from"] = append_residence[0]
         entry["status"] = append_residence[1]
         doc["residence"].append(entry)
-    text = round_trip_dump(_reorder(kind, doc))
+    text = round_trip_dump(doc)
     validate_text(folder, kind, text, path)
     return text
 
 
-def _reorder(kind: str, doc):
-    """Keep the file's own order; place newly added known fields at their schema position."""
+def _set_field(kind: str, doc, name: str, value: Any) -> None:
+    """Set one field of a round-trip mapping without disturbing the rest of the file."""
+    if name in doc:
+        doc[name] = value
+        return
     names = [f.name for f in FIELDS[kind]]
-    keys = list(doc.keys())
-    for key in keys:
-        if key in names:
-            position = names.index(key)
-            later = [k for k in keys if k in names and names.index(k) > position]
-            if later and keys.index(key) > keys.index(later[0]):
-                value = doc.pop(key)
-                doc.insert(list(doc.keys()).index(later[0]), key, value)
-                keys = list(doc.keys())
-    return doc
+    rank = names.index(name) if name in names else len(names)
+    anchor = None
+    for key in doc.keys():
+        if key in names and names.index(key) < rank:
+            anchor = key
+    if anchor is None:
+        doc.insert(0, name, value)
+        return
+    doc.insert(list(doc.keys()).index(anchor) + 1, name, value)
+    _move_following_comments(doc, anchor, name)
+
+
+def _move_following_comments(doc, anchor: str, new_key: str) -> None:
+    """ruamel keeps full-line comments that follow a value with that value's key; a key
+    inserted after ``anchor`` must take them, or a comment about the next field would
+    end up above the new one."""
+    import copy
+
+    slots = doc.ca.items.get(anchor)
+    token = slots[2] if slots and len(slots) > 2 else None
+    if token is None or "\n" not in token.value:
+        return
+    own, _, following = token.value.partition("\n")
+    if not following.strip():
+        return
+    moved = copy.copy(token)
+    moved.value = "\n" + following
+    doc.ca.items[new_key] = [None, None, moved, None]
+    if own.strip():
+        token.value = own + "\n"
+    else:
+        slots[2] = None
 
 
 def validate_text(folder: RecordsFolder, kind: str, text: str, path: Path):
@@ -231,6 +284,7 @@ def init_folder(root: Path, organisation: str = "ROSA") -> gitrepo.CommitResult:
     return gitrepo.commit_change(root, paths, "init")
 
 
+@locked
 def add_shelter(folder: RecordsFolder, key: str, name: str, municipality: Optional[str]) -> Outcome:
     import re
 
@@ -268,6 +322,7 @@ def add_shelter(folder: RecordsFolder, key: str, name: str, municipality: Option
 # --- women --------------------------------------------------------------------------------
 
 
+@locked
 def add_woman(folder: RecordsFolder, raw: Dict[str, Any], residence: Optional[str] = None, given_id: Optional[str] = None) -> Outcome:
     raw = {k: v for k, v in raw.items() if v not in (None, "")}
     raw.setdefault("first_contact", "today")
@@ -298,6 +353,7 @@ def add_woman(folder: RecordsFolder, raw: Dict[str, Any], residence: Optional[st
     return Outcome([record_id], _commit(folder, [path], f"woman add {record_id}"), [path])
 
 
+@locked
 def woman_status(folder: RecordsFolder, woman_id: str, status: str, start: Any) -> Outcome:
     woman, path = load_existing(folder, "woman", woman_id)
     issues: List[FieldIssue] = []
@@ -324,6 +380,7 @@ def _vocab_field(vocab: str) -> Field:
     return Field(vocab, "vocab", vocab=vocab)
 
 
+@locked
 def woman_decline(folder: RecordsFolder, woman_id: str, reason: str, on: Any) -> Outcome:
     woman, path = load_existing(folder, "woman", woman_id)
     values, issues = convert_inputs("woman", {"declined_on": on or "today", "declined_reason": reason}, folder)
@@ -339,25 +396,28 @@ def woman_decline(folder: RecordsFolder, woman_id: str, reason: str, on: Any) ->
     return Outcome([woman_id], _commit(folder, [path], f"woman decline {woman_id} (declined_on, declined_reason)"), [path])
 
 
+@locked
 def replace_record(folder: RecordsFolder, kind: str, record_id: str, text: str, command: str) -> Outcome:
     """Save an edited record's text (already validated by the caller's edit loop)."""
     path = folder.record_path(kind, record_id)
     if path is None:
         raise Refused([FieldIssue(kind, f"{record_id} does not exist")])
-    before = mapping_from_text(path.read_text(encoding="utf-8"), folder.shown(path))[0] or {}
-    validate_text(folder, kind, text, path)
-    after = mapping_from_text(text, folder.shown(path))[0] or {}
-    changed = sorted({k for k in set(before) | set(after) if before.get(k) != after.get(k)})
-    if not changed:
+    original = path.read_text(encoding="utf-8")
+    if text == original:
         return Outcome([record_id], gitrepo.CommitResult(False), [path], notes=["no changes"])
+    validate_text(folder, kind, text, path)
+    before = mapping_from_text(original, folder.shown(path))[0] or {}
+    after = mapping_from_text(text, folder.shown(path))[0] or {}
+    changed = sorted({str(k) for k in set(before) | set(after) if before.get(k) != after.get(k)}) or ["comments or layout"]
     atomic_write(path, text)
-    message = f"{command} {record_id} ({', '.join(str(c) for c in changed)})"
+    message = f"{command} {record_id} ({', '.join(changed)})"
     return Outcome([record_id], _commit(folder, [path], message), [path])
 
 
 # --- stays ----------------------------------------------------------------------------
 
 
+@locked
 def open_stay(folder: RecordsFolder, woman_id: str, shelter: str, on: Any, children: Any = None, note: Optional[str] = None) -> Outcome:
     raw = {"woman": woman_id, "shelter": shelter, "start": on or "today", "children": children, "note": note}
     values, issues = convert_inputs("stay", raw, folder)
@@ -397,6 +457,7 @@ def _open_stay_of(folder: RecordsFolder, target: str) -> Tuple[Stay, Path]:
     return stay, path
 
 
+@locked
 def close_stay(folder: RecordsFolder, target: str, on: Any, reason: str) -> Outcome:
     stay, path = _open_stay_of(folder, target)
     values, issues = convert_inputs("stay", {"end": on or "today", "end_reason": reason}, folder)
@@ -406,9 +467,11 @@ def close_stay(folder: RecordsFolder, target: str, on: Any, reason: str) -> Outc
         raise Refused([FieldIssue("on", f"{values['end']} is before the stay started ({stay.start})")])
     text = _update(folder, "stay", path, values)
     atomic_write(path, text)
-    return Outcome([stay.id], _commit(folder, [path], f"stay close {stay.id} (end, end_reason)"), [path])
+    message = f"stay close {stay.id} (woman {stay.woman}; end, end_reason)"
+    return Outcome([stay.id], _commit(folder, [path], message), [path])
 
 
+@locked
 def move_stay(folder: RecordsFolder, woman_id: str, to: str, on: Any) -> Outcome:
     """Close her open stay as ``moved`` and open the next one the same date: one commit."""
     if not woman_id.startswith("W-"):
@@ -438,6 +501,7 @@ def move_stay(folder: RecordsFolder, woman_id: str, to: str, on: Any) -> Outcome
 # --- calls -------------------------------------------------------------------------------
 
 
+@locked
 def add_call(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
     raw = {k: v for k, v in raw.items() if v not in (None, "")}
     raw.setdefault("at", "now")

@@ -14,7 +14,12 @@ from datetime import date
 from typing import List
 
 _ELEVEN_DIGITS = re.compile(r"(?<!\d)(\d{6})[ ]?(\d{5})(?!\d)")
-_PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)\d{2}[ ]?)?(?:\d[ ]?){7}\d(?![\d])")
+_PHONE = re.compile(
+    r"(?<![\w+])(?:"
+    r"(?:(?:\+|00)47[ ]?)?(?:[2-9]\d{7}|[2-9]\d \d{2} \d{2} \d{2}|[2-9]\d{2} \d{2} \d{3})"  # Norwegian: 8 digits
+    r"|(?:\+|00)\d{1,3}[ ]?\d(?:[ ]?\d){5,11}"  # international, with its country code
+    r")(?![\d])"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)

@@ -38,13 +38,13 @@ def conflicted_files(folder: RecordsFolder) -> List[str]:
     return [line for line in result.stdout.splitlines() if line.strip()]
 
 
-def _conflict_message(files: List[str]) -> str:
+def _conflict_message(files: List[str], root) -> str:
     names = ", ".join(files)
     return (
         f"the same record was changed here and on another machine: {names}. "
         "Nothing is lost: open each file, keep the right lines and delete the <<<<<<< ======= >>>>>>> markers, "
-        f"then run: git -C <records> add {' '.join(files)} && git -C <records> rebase --continue, and rosa sync again "
-        "(or git -C <records> rebase --abort to go back to before the sync)"
+        f"then run: git -C {root} add {' '.join(files)} && git -C {root} rebase --continue, and rosa sync again "
+        f"(or git -C {root} rebase --abort to go back to before the sync)"
     )
 
 
@@ -54,7 +54,7 @@ def sync(folder: RecordsFolder, remote: str = "origin") -> SyncResult:
     state = _git(folder, "rev-parse", "--git-path", "rebase-merge").stdout.strip()
     if (folder.root / state).exists() or conflicted_files(folder):
         files = conflicted_files(folder)
-        raise SyncRefused("an earlier sync stopped at a conflict; " + _conflict_message(files or ["(see git status)"]))
+        raise SyncRefused("an earlier sync stopped at a conflict; " + _conflict_message(files or ["(see git status)"], folder.root))
     remotes = _git(folder, "remote").stdout.split()
     if remote not in remotes:
         raise SyncRefused(f"no git remote {remote!r}; add one with: git -C {folder.root} remote add {remote} URL")
@@ -77,7 +77,7 @@ def sync(folder: RecordsFolder, remote: str = "origin") -> SyncResult:
             if rebase.returncode != 0:
                 files = conflicted_files(folder)
                 if files:
-                    raise SyncRefused(_conflict_message(files))
+                    raise SyncRefused(_conflict_message(files, folder.root))
                 raise gitrepo.GitError(gitrepo._explain(rebase.stderr or rebase.stdout))
             result.pulled += incoming if _git(folder, "rev-parse", "HEAD").stdout.strip() != before else 0
             outgoing = int(_git(folder, "rev-list", "--count", f"{remote_ref}..HEAD").stdout.strip() or 0)

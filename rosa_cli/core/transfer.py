@@ -24,7 +24,7 @@ from rosa_cli.core import ids
 from rosa_cli.core.dates import format_datetime
 from rosa_cli.core.folder import RecordsFolder, load_records
 from rosa_cli.core.model import Problem, ResidenceEntry, Stay
-from rosa_cli.core.operations import Outcome, Refused, _commit, record_data
+from rosa_cli.core.operations import Outcome, Refused, _commit, locked, record_data
 from rosa_cli.core.schema import FIELDS, field_names
 from rosa_cli.core.validate import build_record, did_you_mean, stay_conflicts
 from rosa_cli.core.yamlio import LineDict, atomic_write, dump_new
@@ -92,6 +92,7 @@ def _as_mapping(kind: str, values: Dict[str, Any], line: int) -> LineDict:
     return data
 
 
+@locked
 def import_file(folder: RecordsFolder, kind: str, path: Path) -> Outcome:
     """Validate every row, then write all of them and make one commit — or nothing."""
     shown = path.name

@@ -53,6 +53,14 @@ class _RecordLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.S
             raise YamlProblem(node.start_mark.line + 1, "YAML aliases (*name) are not allowed in records")
         return super().construct_object(node, deep=deep)
 
+    def construct_lenient_timestamp(self, node):
+        """A date-shaped value that is no real date (2006-02-30) stays text, so the
+        field's own check can say which field and line is wrong."""
+        try:
+            return self.construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
     def construct_line_mapping(self, node):
         data = LineDict()
         data.line = node.start_mark.line + 1
@@ -93,6 +101,7 @@ def _strict_resolvers() -> dict:
 
 _RecordLoader.yaml_implicit_resolvers = _strict_resolvers()
 _RecordLoader.add_constructor("tag:yaml.org,2002:map", _RecordLoader.construct_line_mapping)
+_RecordLoader.add_constructor("tag:yaml.org,2002:timestamp", _RecordLoader.construct_lenient_timestamp)
 
 
 def parse_yaml_text(text: str) -> Any:
@@ -221,7 +230,7 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     rename itself is durable. Files are created owner-only whatever the umask.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -1,9 +1,8 @@
-"""Plain-text renderers: JSON (the stable shape), CSV (one row per figure), Markdown, HTML."""
+"""Text renderers: JSON (the stable shape), CSV (one row per figure), Markdown, HTML (in page.py)."""
 
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 from typing import Any, List, Mapping, Optional
@@ -135,38 +134,12 @@ def render_html(
     lang: Optional[str] = None,
     provenance: Optional[Mapping[str, Any]] = None,
     shelters: Optional[Mapping[str, Any]] = None,
+    charts: bool = True,
 ) -> str:
-    """A self-contained HTML page with the same tables as the Markdown report."""
-    lang = lang or settings.language
-    esc = html.escape
-    organisation = (provenance or {}).get("organisation") or settings.organisation
-    title = f"{organisation} — {text('title', lang).lower()}" if organisation else text("title", lang)
-    if "period" in result:
-        title += f" {period_label(result['period'], lang)}"
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{esc(lang)}"><head><meta charset="utf-8"><title>{esc(title)}</title>',
-        "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto}"
-        "table{border-collapse:collapse;margin-bottom:1.5em}th,td{padding:.2em .8em;border-bottom:1px solid #ccc}"
-        "td.n,th.n{text-align:right}.warn{color:#a00;font-weight:bold}</style></head><body>",
-        f"<h1>{esc(title)}</h1>",
-    ]
-    lines = provenance_lines(provenance, result, lang)
-    if lines:
-        parts.append("<p>" + "<br>".join(esc(line) for line in lines) + "</p>")
-    if is_unclean(provenance, result):
-        parts.append(f'<p class="warn">{esc(text("unclean", lang))}</p>')
-    sections = build_sections(result, settings, lang, shelters)
-    columns = _columns(result, lang)
-    compare = len(columns) > 1
-    for section in sections:
-        parts.append(f"<h2>{esc(section.title)}</h2><table>")
-        parts.append("<tr><th></th>" + "".join(f'<th class="n">{esc(c)}</th>' for c in columns) + "</tr>")
-        for row in section.rows:
-            cells = "".join(f'<td class="n">{esc(c)}</td>' for c in _cells(section, row, compare))
-            parts.append(f"<tr><td>{esc(row.label)}</td>{cells}</tr>")
-        parts.append("</table>")
-    if has_suppressed(sections):
-        parts.append(f"<p>{esc(text('suppressed_note', lang))}</p>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    """One self-contained, printable HTML page: every table, with a chart beside each major one.
+
+    See :mod:`rosa_cli.report.page`; ``charts=False`` leaves matplotlib unimported.
+    """
+    from rosa_cli.report.page import render_page
+
+    return render_page(result, settings, lang, provenance, shelters, charts=charts)

@@ -33,7 +33,9 @@ def render_table(
     columns = _columns(result, lang)
     compare = len(columns) > 1
     for section in sections:
-        table = Table(title=Text(section.title, style="bold"), title_justify="left", show_edge=False)
+        # the title on its own line: a title wider than a narrow table must not wrap mid-word
+        console.print(Text(section.title, style="bold"))
+        table = Table(show_edge=False)
         table.add_column("")
         for column in columns:
             table.add_column(column, justify="right", no_wrap=True)

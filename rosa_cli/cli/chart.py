@@ -1,0 +1,74 @@
+"""``rosa chart``: one chart of the report as a PNG or SVG file, to paste into a document.
+
+The figures are the report's (:func:`rosa_cli.cli.report.build_result`): the same
+period flags, ``--compare``, ``--public`` and ``--lang``; matplotlib is imported only
+here and in the HTML report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from rosa_cli.cli.common import EXIT_USAGE, Failure, core_errors, get_folder, records_option
+from rosa_cli.cli.report import build_result, load_for_report, period_options, resolve_period
+
+# kept in step with rosa_cli.charts.KINDS (not imported here, so --help stays quick)
+KIND_NAMES = ("calls", "months", "callers", "nationalities", "admitted-nationalities", "ages",
+              "referrers", "residence", "durations", "shelters")
+
+
+@click.command()
+@click.argument("kind", metavar="KIND", required=False)
+@period_options
+@click.option("-o", "--output", metavar="FILE.png|FILE.svg", type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write; its extension (.png or .svg) chooses the format.")
+@click.option("--compare", is_flag=True, help="Draw the previous period of the same length beside this one.")
+@click.option("--public", is_flag=True, help="Suppress small counts (below suppress_below in rosa.yaml); they get no bar.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), help="Label language (default: language in rosa.yaml).")
+@click.option("--force", is_flag=True, help="Draw from the valid records even when some are invalid.")
+@records_option
+@core_errors()
+def chart(kind, year, from_, to_, output, compare, public, lang, force) -> None:
+    """Draw one chart of the report as PNG or SVG.
+
+    \b
+    KIND is one of:
+      calls                   calls by subject
+      months                  calls per month
+      callers                 calls by who called
+      nationalities           nationalities of first-time inquiries
+      admitted-nationalities  nationalities of women referred to a safe place
+      ages                    age groups of women referred
+      referrers               who referred the women
+      residence               residence status at intake
+      durations               length-of-stay groups
+      shelters                bed-nights per shelter
+
+    Example: rosa chart calls --year 2006 --compare -o calls-2006.png
+    """
+    if kind is None:
+        raise Failure(f"name the chart to draw, one of: {', '.join(KIND_NAMES)}", EXIT_USAGE)
+    if kind not in KIND_NAMES:
+        raise Failure(f"unknown chart {kind!r}; choose one of: {', '.join(KIND_NAMES)}", EXIT_USAGE)
+    if output is None:
+        raise Failure("give the file to write with -o FILE.png or -o FILE.svg", EXIT_USAGE)
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg"):
+        raise Failure(f"-o {output}: a chart is written as .png or .svg, not {output.suffix or 'a file without extension'}",
+                      EXIT_USAGE)
+    folder = get_folder()
+    period = resolve_period(year, from_, to_, folder.today)
+    records = load_for_report(folder, force)
+    result = build_result(folder, records, period, compare, public)
+    if not result["records"]["clean"]:
+        click.echo("warning: the records folder has uncommitted changes; this chart may not be reproducible from git", err=True)
+
+    from rosa_cli.charts import chart_data
+    from rosa_cli.charts.draw import render
+    from rosa_cli.core.yamlio import atomic_write_bytes
+
+    data = chart_data(kind, result, records.settings, lang or records.settings.language, shelters=records.shelters)
+    atomic_write_bytes(output, render(data, fmt), mode=0o600)
+    click.echo(f"Wrote {output}", err=True)

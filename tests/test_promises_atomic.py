@@ -1,0 +1,140 @@
+"""Promise: a write is atomic. A writer killed at any moment leaves the old file or the
+new one, never a torn one, and nothing rosa would read as a record.
+
+A real subprocess calls ``rosa_cli.core.yamlio.atomic_write`` in a loop, alternating
+two large contents, and is killed with SIGKILL at a random moment, several times.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rosa_cli.cli.main import main
+
+KILLS = 8
+RECORD_NAME = "W-2006-AAAAA.yaml"
+
+# Two contents of about 2 MB each, of different lengths, so a torn file (a mix, or a
+# truncated one) can never equal either of them.
+CONTENT_A = "".join(f"line_{i:06d}: {'a' * 90}\n" for i in range(20_000))
+CONTENT_B = "".join(f"line_{i:06d}: {'b' * 97}\n" for i in range(20_000))
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from rosa_cli.core.yamlio import atomic_write
+
+    target = Path(sys.argv[1])
+    contents = [Path(sys.argv[2]).read_text(), Path(sys.argv[3]).read_text()]
+    i = 0
+    while True:
+        atomic_write(target, contents[i % 2])
+        i += 1
+        if i == 2:
+            print("ready", flush=True)
+    """
+)
+
+
+# --- local fixtures ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def identity(monkeypatch, tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        monkeypatch.setenv(name, "Test Coordinator")
+    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(name, "coordinator@example.org")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.delenv("ROSA_RECORDS", raising=False)
+    return home
+
+
+def rosa(records, *args):
+    argv = (["--records", str(records)] if records else []) + [str(a) for a in args]
+    return CliRunner().invoke(main, argv)
+
+
+@pytest.fixture
+def folder(tmp_path, identity) -> Path:
+    root = tmp_path / "records"
+    assert rosa(None, "init", root).exit_code == 0
+    assert rosa(root, "shelter", "add", "oslo", "--name", "Oslo krisesenter").exit_code == 0
+    return root
+
+
+# --- tests -------------------------------------------------------------------------------
+
+
+def test_atomic_write_killed_midway_leaves_old_or_new_never_torn(folder, tmp_path):
+    """SIGKILL at random moments: the record file is always exactly one of the two versions."""
+    target = folder / "women" / RECORD_NAME
+    a_file, b_file = tmp_path / "a.txt", tmp_path / "b.txt"
+    a_file.write_text(CONTENT_A)
+    b_file.write_text(CONTENT_B)
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    target.write_text(CONTENT_A)  # the "old" file before the first writer starts
+    rng = random.Random()
+    seen = set()
+    for _ in range(KILLS):
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(target), str(a_file), str(b_file)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+            time.sleep(rng.uniform(0, 0.15))  # a random moment, not a timed assertion
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        assert proc.returncode == -signal.SIGKILL
+        data = target.read_text()
+        assert data in (CONTENT_A, CONTENT_B), f"torn file: {len(data)} bytes"
+        seen.add(data == CONTENT_A)
+        assert oct(target.stat().st_mode & 0o777) == oct(0o600)
+        # Anything else left behind is a temp file whose name starts with '.'
+        for entry in target.parent.iterdir():
+            if entry != target:
+                assert entry.name.startswith("."), f"left behind: {entry.name}"
+
+
+def test_temp_files_left_by_a_killed_writer_are_not_records(folder, tmp_path):
+    """Leftover '.…tmp' files from a crash are neither read as records nor committed."""
+    women = folder / "women"
+    # what a writer killed between mkstemp and os.replace leaves behind
+    (women / f".{RECORD_NAME}.k1l2d3.tmp").write_text(CONTENT_A[:12345])
+    (women / f".{RECORD_NAME}.x9y8z7.tmp").write_text("")
+    calls = folder / "calls" / "2006"
+    calls.mkdir(parents=True)
+    (calls / ".C-2006-AAAAA.yaml.q1w2e3.tmp").write_text("id: C-2006-AAA")
+    woman = rosa(folder, "woman", "add", "--nationality", "NG", "--first-contact", "2006-01-10")
+    assert woman.exit_code == 0, woman.output
+
+    from rosa_cli.core.folder import RecordsFolder, load_records
+
+    records = load_records(RecordsFolder(folder))
+    assert list(records.women) == [woman.stdout.strip()]
+    assert records.skipped == 0
+    assert not [p for p in records.problems if ".tmp" in p.path], records.problems
+    check = rosa(folder, "check")
+    assert check.exit_code == 0, check.output
+    assert ".tmp" not in check.output
+    tracked = subprocess.run(["git", "ls-files"], cwd=folder, capture_output=True, text=True, check=True).stdout
+    assert ".tmp" not in tracked

@@ -1,0 +1,120 @@
+"""Promise: parallel writers on one machine lose nothing.
+
+Eight real ``rosa call add`` processes started together give eight records and eight
+commits, each touching one file. Another git command holding ``.git/index.lock`` makes
+rosa wait and retry; rosa never deletes git's lock itself.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rosa_cli.cli.main import main
+
+ROSA_BIN = Path(sys.executable).with_name("rosa")
+WRITERS = 8
+
+
+@pytest.fixture
+def identity(monkeypatch, tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        monkeypatch.setenv(name, "Test Coordinator")
+    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(name, "coordinator@example.org")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.delenv("ROSA_RECORDS", raising=False)
+    return home
+
+
+def rosa(records, *args):
+    argv = (["--records", str(records)] if records else []) + [str(a) for a in args]
+    return CliRunner().invoke(main, argv)
+
+
+def git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def folder(tmp_path, identity) -> Path:
+    root = tmp_path / "records"
+    assert rosa(None, "init", root).exit_code == 0
+    assert rosa(root, "shelter", "add", "oslo", "--name", "Oslo krisesenter").exit_code == 0
+    return root
+
+
+def call_files(folder: Path):
+    return sorted(p for p in (folder / "calls").rglob("*.yaml") if not p.name.startswith("."))
+
+
+def test_eight_parallel_call_adds_give_eight_records_and_eight_commits(folder):
+    before = git(folder, "rev-list", "--count", "HEAD").strip()
+    argv = [str(ROSA_BIN), "--records", str(folder), "call", "add", "--caller", "police", "--subject", "other", "--no-prompt"]
+    procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(WRITERS)]
+    outputs = [p.communicate() for p in procs]
+    for proc, (out, err) in zip(procs, outputs):
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err
+        assert "not committed" not in err, err
+    ids = sorted(out.strip() for out, _ in outputs)
+    assert len(set(ids)) == WRITERS
+    files = call_files(folder)
+    assert sorted(p.stem for p in files) == ids
+    after = int(git(folder, "rev-list", "--count", "HEAD").strip())
+    assert after == int(before) + WRITERS
+    assert git(folder, "status", "--porcelain", "--untracked-files=all") == ""
+    # each new commit touches exactly one file: its own call
+    touched = []
+    for n in range(WRITERS):
+        names = git(folder, "show", "--name-only", "--format=", f"HEAD~{n}").split()
+        assert len(names) == 1, names
+        touched.append(Path(names[0]).stem)
+    assert sorted(touched) == ids
+    # and every record is valid
+    check = rosa(folder, "check")
+    assert check.exit_code == 0, check.output
+
+
+def test_call_add_waits_for_gits_index_lock_and_never_deletes_it(folder):
+    lock = folder / ".git" / "index.lock"
+    marker = "held by another git command\n"
+    lock.write_text(marker)
+    seen = {}
+    argv = [str(ROSA_BIN), "--records", str(folder), "call", "add", "--caller", "police", "--subject", "other", "--no-prompt"]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def release_later():
+        # wait until rosa has written its record and so is trying to commit
+        while not call_files(folder) and proc.poll() is None:
+            time.sleep(0.01)
+        seen["written_while_locked"] = bool(call_files(folder))
+        time.sleep(1.0)  # the other git command finishing; not a timing assertion
+        seen["still_running"] = proc.poll() is None
+        # rosa must not have removed or replaced the lock while it was held
+        seen["lock_untouched"] = lock.exists() and lock.read_text() == marker
+        lock.unlink()
+
+    thread = threading.Thread(target=release_later)
+    thread.start()
+    try:
+        out, err = proc.communicate()
+    finally:
+        thread.join()
+    assert seen == {"written_while_locked": True, "still_running": True, "lock_untouched": True}, (seen, err)
+    assert proc.returncode == 0, err
+    assert "not committed" not in err, err
+    call_id = out.strip()
+    assert git(folder, "log", "-1", "--format=%s").startswith(f"call add {call_id}")
+    assert git(folder, "status", "--porcelain", "--untracked-files=all") == ""
+    assert not lock.exists()
