@@ -353,6 +353,11 @@ def machine() -> Dict[str, str]:
 
 def write_results(path: Path, results: Dict[int, Samples], info: Dict[int, dict], args: argparse.Namespace, started: datetime, elapsed: float) -> str:
     mach = machine()
+    if hasattr(os, "getloadavg"):
+        end = os.getloadavg()
+        busy = max(args.load_start[0], end[0]) > (os.cpu_count() or 1) * 0.75
+        mach["load average"] = (f"{args.load_start[0]:.1f} at start, {end[0]:.1f} at end (1-minute)"
+                                + ("; **other work was competing for the CPUs, so the numbers are noisy**" if busy else ""))
     out = [
         "# rosa benchmark results",
         "",
@@ -414,6 +419,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         ap.error(f"no rosa next to this Python ({ROSA}); run with the Python of the venv rosa is installed in")
 
     started = datetime.now()
+    args.load_start = os.getloadavg() if hasattr(os, "getloadavg") else (0.0,)
     t0 = time.perf_counter()
     results: Dict[int, Samples] = {}
     info: Dict[int, dict] = {}

@@ -107,8 +107,12 @@ def report(year, from_, to_, fmt, output, compare, public, lang, force) -> None:
     """
     folder = get_folder()
     period = resolve_period(year, from_, to_, folder.today)
-    if fmt is None:
-        fmt = EXTENSIONS.get(output.suffix.lower(), "table") if output else "table"
+    if fmt is None and output is not None:
+        fmt = EXTENSIONS.get(output.suffix.lower())
+        if fmt is None:
+            known = ", ".join(sorted(EXTENSIONS))
+            raise Failure(f"-o: cannot tell the format from {output.name!r}; name it {known}, or give --format")
+    fmt = fmt or "table"
     records = load_for_report(folder, force)
     result = build_result(folder, records, period, compare, public)
     settings = records.settings

@@ -50,10 +50,9 @@ class Period:
         any other period gives the same number of days, ending the day before ``start``.
         """
         if self.is_whole_months:
-            months = self._month_count()
-            end = self.start - timedelta(days=1)
-            index = end.year * 12 + (end.month - 1) - (months - 1)
-            return Period(date(index // 12, index % 12 + 1, 1), end)
+            from dateutil.relativedelta import relativedelta
+
+            return Period(self.start - relativedelta(months=self._month_count()), self.start - timedelta(days=1))
         end = self.start - timedelta(days=1)
         return Period(end - timedelta(days=self.days - 1), end)
 
