@@ -1,6 +1,6 @@
 """A cache of parsed, validated records, so a warm ``report`` or ``check`` reads only what changed.
 
-Lives in ``.rosa-cache/records.pickle`` inside the records folder (git-ignored,
+Lives in ``.rosa-cache/records.marshal`` inside the records folder (git-ignored,
 owner-only like everything there). Each file's entry is keyed by its path, size,
 inode and mtime_ns; the whole cache by rosa's version, the schema version and the
 signatures of ``rosa.yaml`` and ``shelters.yaml`` (validation reads vocabularies and
@@ -11,28 +11,33 @@ same errors as an uncached one.
 had problems are validated again (a date can only stop being in the future); when
 the clock went backwards the cache is dropped.
 
-A missing, corrupt, stale or foreign cache is silently rebuilt; concurrent runs are
+Records are stored as tuples of plain values (:func:`rosa_cli.core.model.to_row`) and
+written with :mod:`marshal`, which reads 100,000 of them several times faster than
+pickle reads objects; marshal's format is tied to the Python version, which is part of
+the key. A missing, corrupt, stale or foreign cache is silently rebuilt; concurrent runs are
 safe because the cache is replaced atomically and is only ever a copy of the files.
 ``ROSA_NO_CACHE=1`` turns it off.
 """
 
 from __future__ import annotations
 
+import marshal
 import os
-import pickle
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 from rosa_cli import __version__
+from rosa_cli.core.model import Problem, from_row, to_row
 
-SCHEMA_VERSION = 1
-CACHE_FILE = "records.pickle"
+SCHEMA_VERSION = 2
+CACHE_FILE = "records.marshal"
 ENV_DISABLE = "ROSA_NO_CACHE"
 
 Signature = Tuple[int, int, int]  # size, inode, mtime_ns
-Entry = Tuple[Signature, Any, tuple]  # signature, record or None, problems
+Entry = Tuple[Signature, Any, tuple]  # signature, record row or None, problems as tuples
 
 
 def signature(stat: os.stat_result) -> Signature:
@@ -60,14 +65,18 @@ class RecordCache:
     def enabled(self) -> bool:
         return not os.environ.get(ENV_DISABLE)
 
-    def get(self, relpath: str, sig: Signature) -> Optional[Entry]:
+    def get(self, relpath: str, sig: Signature) -> Optional[Tuple[Any, List[Problem]]]:
+        """``(record or None, problems)`` for an unchanged file, else None."""
         entry = self.entries.get(relpath)
-        if entry is not None and entry[0] == sig:
-            return entry
-        return None
+        if entry is None or tuple(entry[0]) != sig:
+            return None
+        row, problems = entry[1], entry[2]
+        record = from_row(row, relpath) if row is not None else None
+        return record, [Problem(*p) for p in problems] if problems else []
 
-    def put(self, relpath: str, sig: Signature, record: Any, problems: List) -> None:
-        self.entries[relpath] = (sig, record, tuple(problems))
+    def put(self, relpath: str, sig: Signature, record: Any, problems: List[Problem]) -> None:
+        row = to_row(record) if record is not None else None
+        self.entries[relpath] = (sig, row, tuple((p.path, p.line, p.message, p.severity) for p in problems))
         self.dirty = True
 
     def forget_missing(self, present: set, kinds_dirs: Tuple[str, ...]) -> None:
@@ -84,16 +93,25 @@ class RecordCache:
         folder = self.root / ".rosa-cache"
         try:
             folder.mkdir(mode=0o700, exist_ok=True)
-            payload = pickle.dumps((self.key, self.today, self.entries), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = marshal.dumps((self.key, self.today.toordinal(), self.entries))
             atomic_write_bytes(folder / CACHE_FILE, payload)
         except OSError:
             pass  # a cache that cannot be written is only slower, never wrong
+
+
+def _plain(value):
+    """Signatures may come back from marshal as tuples or lists alike; compare as tuples."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain(v) for v in value)
+    return value
 
 
 def cache_key(root: Path) -> tuple:
     return (
         __version__,
         SCHEMA_VERSION,
+        sys.version,
+        marshal.version,
         _file_signature(root / "rosa.yaml"),
         _file_signature(root / "shelters.yaml"),
     )
@@ -106,10 +124,11 @@ def open_cache(root: Path, today: date) -> RecordCache:
         return fresh
     try:
         with open(root / ".rosa-cache" / CACHE_FILE, "rb") as handle:
-            stored_key, stored_today, entries = pickle.load(handle)
+            stored_key, stored_day, entries = marshal.loads(handle.read())
+        stored_today = date.fromordinal(stored_day)
     except Exception:  # missing, truncated, from another Python: rebuild
         return fresh
-    if stored_key != key or not isinstance(entries, dict) or not isinstance(stored_today, date) or stored_today > today:
+    if tuple(_plain(stored_key)) != _plain(key) or not isinstance(entries, dict) or stored_today > today:
         fresh.dirty = True
         return fresh
     if stored_today != today:

@@ -175,10 +175,16 @@ class RecordsFolder:
         problem = self._unsafe_file(path, shown)
         if problem:
             return None, [problem]
+        return self.load_file(kind, str(path), shown, self.context())
+
+    @staticmethod
+    def load_file(kind: str, path: str, shown: str, context: Context):
+        """Read and validate a record file known to be safe (the bulk loader's path)."""
         data, problems = read_mapping(path, shown)
         if data is None:
             return None, problems
-        record, more = build_record(kind, data, shown, self.context(), expected_id=path.stem)
+        stem = shown.rsplit("/", 1)[-1][: -len(".yaml")]
+        record, more = build_record(kind, data, shown, context, expected_id=stem)
         return record, problems + more
 
     def _unsafe_file(self, path: Path, shown: str) -> Optional[Problem]:
@@ -232,20 +238,21 @@ def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = ("woman", "stay
     root_length = len(str(folder.root)) + 1
     seen: Dict[str, str] = {}
     present = set()
+    context = folder.context()
     for kind in kinds:
         for entry in _scan(folder.kind_dir(kind), kind == "call", folder.root, records.problems):
-            if _skip(entry.name):
+            name = entry.name
+            if _skip(name):
                 continue
-            path = Path(entry.path)
             shown = entry.path[root_length:].replace(os.sep, "/")
-            if entry.is_dir() or not entry.name.endswith(".yaml"):
+            if not name.endswith(".yaml") or entry.is_dir():
                 records.problems.append(Problem(shown, None, "is not a record file (records are .yaml files); move it out", WARNING))
                 continue
             if not entry.is_file():  # a FIFO or device would block or mislead the reader
                 records.problems.append(Problem(shown, None, "is not a regular file; refusing to read it"))
                 continue
             if entry.is_symlink():
-                record, found = folder.load_one(kind, path)
+                record, found = folder.load_one(kind, Path(entry.path))
             else:
                 present.add(shown)
                 try:
@@ -254,25 +261,27 @@ def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = ("woman", "stay
                     sig = None
                 cached = cache.get(shown, sig) if sig else None
                 if cached is not None:
-                    record, found = cached[1], list(cached[2])
+                    record, found = cached
                 else:
-                    record, found = folder.load_one(kind, path)
+                    record, found = folder.load_file(kind, entry.path, shown, context)
                     if sig:
                         cache.put(shown, sig, record, found)
-            records.problems.extend(found)
+            if found:
+                records.problems.extend(found)
             if record is None:
                 records.skipped += 1
                 continue
-            if record.id in seen:
-                records.problems.append(Problem(shown, record.line_of("id"), f"duplicate id {record.id} (also in {seen[record.id]})"))
+            record_id = record.id
+            if record_id in seen:
+                records.problems.append(Problem(shown, record.line_of("id"), f"duplicate id {record_id} (also in {seen[record_id]})"))
                 records.skipped += 1
                 continue
-            seen[record.id] = shown
-            if kind == "call" and path.parent.name != str(record.at.year):
+            seen[record_id] = shown
+            if kind == "call" and shown.split("/", 2)[1] != str(record.at.year):
                 records.problems.append(
-                    Problem(shown, record.line_of("at"), f"call from {record.at.year} is filed under calls/{path.parent.name}/", WARNING)
+                    Problem(shown, record.line_of("at"), f"call from {record.at.year} is filed under calls/{shown.split('/', 2)[1]}/", WARNING)
                 )
-            targets[kind][record.id] = record
+            targets[kind][record_id] = record
     cache.forget_missing(present, tuple(PLURAL[k] for k in kinds))
     cache.save()
     woman_files = {Path(p).stem for p in present if p.startswith("women/")}

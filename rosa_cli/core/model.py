@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
+
+from rosa_cli.core.schema import FIELDS
 
 ERROR = "error"
 WARNING = "warning"
@@ -39,6 +41,21 @@ class Problem:
         return self.severity == ERROR
 
 
+def line_in(record, name: str) -> Optional[int]:
+    """Where field ``name`` (else the id) stands in ``record``'s file, if known."""
+    index = _FIELD_INDEX[type(record).__name__]
+    lines = record.lines
+    for key in (name, "id"):
+        position = index.get(key)
+        if position is not None and position < len(lines) and lines[position]:
+            return lines[position]
+    return None
+
+
+_KIND_OF_CLASS = {"Woman": "woman", "Stay": "stay", "Call": "call"}
+_FIELD_INDEX = {cls: {f.name: i for i, f in enumerate(FIELDS[kind])} for cls, kind in _KIND_OF_CLASS.items()}
+
+
 @dataclass(frozen=True)
 class ResidenceEntry:
     """A residence status in force from ``start`` until the next entry."""
@@ -47,7 +64,7 @@ class ResidenceEntry:
     status: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Woman:
     id: str
     first_contact: date
@@ -63,11 +80,11 @@ class Woman:
     declined_reason: Optional[str] = None
     note: Optional[str] = None
     path: str = ""
-    lines: Dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    lines: Tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     def line_of(self, name: str) -> Optional[int]:
         """The line of field ``name`` in the record's file (for ``path:line`` problems)."""
-        return self.lines.get(name) or self.lines.get("id")
+        return line_in(self, name)
 
     @property
     def birth_year(self) -> Optional[int]:
@@ -95,7 +112,7 @@ class Woman:
         return status
 
 
-@dataclass
+@dataclass(slots=True)
 class Stay:
     id: str
     woman: str
@@ -106,11 +123,11 @@ class Stay:
     children: int = 0
     note: Optional[str] = None
     path: str = ""
-    lines: Dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    lines: Tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     def line_of(self, name: str) -> Optional[int]:
         """The line of field ``name`` in the record's file (for ``path:line`` problems)."""
-        return self.lines.get(name) or self.lines.get("id")
+        return line_in(self, name)
 
     @property
     def is_open(self) -> bool:
@@ -121,7 +138,7 @@ class Stay:
         return self.start <= day and (self.end is None or day < self.end)
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     id: str
     at: datetime
@@ -133,11 +150,11 @@ class Call:
     received_by: Optional[str] = None
     note: Optional[str] = None
     path: str = ""
-    lines: Dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    lines: Tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     def line_of(self, name: str) -> Optional[int]:
         """The line of field ``name`` in the record's file (for ``path:line`` problems)."""
-        return self.lines.get(name) or self.lines.get("id")
+        return line_in(self, name)
 
 
 @dataclass
@@ -186,3 +203,52 @@ class Records:
 
     def stays_of(self, woman_id: str) -> List[Stay]:
         return sorted((s for s in self.stays.values() if s.woman == woman_id), key=lambda s: s.start)
+
+
+# --- compact rows, for the record cache ------------------------------------------------------
+#
+# The cache stores each record as a tuple of plain values (dates as ordinals) so that it
+# can be written and read with :mod:`marshal`, several times faster than pickling objects.
+
+
+def _day_row(day: Optional[date]):
+    return day.toordinal() if day is not None else None
+
+
+def _day(value) -> Optional[date]:
+    return date.fromordinal(value) if value is not None else None
+
+
+def to_row(record) -> tuple:
+    """A record as a tuple of plain values (see :func:`from_row`)."""
+    if isinstance(record, Call):
+        at = record.at
+        return ("call", record.id, (at.year, at.month, at.day, at.hour, at.minute, at.second), record.caller, record.subject,
+                record.channel, record.woman, record.nationality, record.received_by, record.note, record.lines)
+    if isinstance(record, Stay):
+        return ("stay", record.id, record.woman, record.shelter, _day_row(record.start), _day_row(record.end),
+                record.end_reason, record.children, record.note, record.lines)
+    born = record.born
+    born_row = born if born is None or isinstance(born, int) else (born.toordinal(),)
+    residence = tuple((entry.start.toordinal(), entry.status) for entry in record.residence)
+    return ("woman", record.id, _day_row(record.first_contact), record.nationality, born_row, record.born_estimated,
+            record.referred_by, record.referrer, residence, record.interpreter, record.exploitation,
+            _day_row(record.declined_on), record.declined_reason, record.note, record.lines)
+
+
+def from_row(row: tuple, path: str):
+    """The record a :func:`to_row` tuple stands for."""
+    kind = row[0]
+    if kind == "call":
+        _, rid, at, caller, subject, channel, woman, nationality, received_by, note, lines = row
+        return Call(rid, datetime(*at), caller, subject, channel, woman, nationality, received_by, note, path, tuple(lines))
+    if kind == "stay":
+        _, rid, woman, shelter, start, end, end_reason, children, note, lines = row
+        return Stay(rid, woman, shelter, _day(start), _day(end), end_reason, children, note, path, tuple(lines))
+    (_, rid, first_contact, nationality, born, born_estimated, referred_by, referrer, residence, interpreter,
+     exploitation, declined_on, declined_reason, note, lines) = row
+    if isinstance(born, tuple):
+        born = date.fromordinal(born[0])
+    return Woman(rid, _day(first_contact), nationality, born, born_estimated, referred_by, referrer,
+                 [ResidenceEntry(date.fromordinal(start), status) for start, status in residence], interpreter,
+                 exploitation, _day(declined_on), declined_reason, note, path, tuple(lines))

@@ -70,12 +70,17 @@ FIELDS: Dict[str, Tuple[Field, ...]] = {"woman": WOMAN_FIELDS, "stay": STAY_FIEL
 RESIDENCE_KEYS = ("from", "status")
 
 
+_NAMES = {kind: [f.name for f in fields] for kind, fields in FIELDS.items()}
+_MAPS = {kind: {f.name: f for f in fields} for kind, fields in FIELDS.items()}
+
+
 def field_names(kind: str) -> List[str]:
-    return [f.name for f in FIELDS[kind]]
+    return list(_NAMES[kind])
 
 
 def field_map(kind: str) -> Dict[str, Field]:
-    return {f.name: f for f in FIELDS[kind]}
+    """Fields of ``kind`` by name (a shared mapping: do not change it)."""
+    return _MAPS[kind]
 
 
 def ordered(kind: str, data: dict) -> dict:

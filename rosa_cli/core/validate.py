@@ -249,7 +249,8 @@ def build_record(
     problems.extend(_record_rules(kind, values, data, shown, ctx))
     if any(p.is_error for p in problems):
         return None, problems
-    lines = dict(getattr(data, "key_lines", {}) or {})
+    key_lines = getattr(data, "key_lines", None) or {}
+    lines = tuple(key_lines.get(spec.name, 0) for spec in FIELDS[kind])
     record = {"woman": Woman, "stay": Stay, "call": Call}[kind](path=shown, lines=lines, **values)
     return record, problems
 
