@@ -385,7 +385,8 @@ def write_results(path: Path, results: Dict[int, Samples], info: Dict[int, dict]
             "- *python -c pass*: interpreter start-up alone.",
             "- *stat floor*: walk the folder and `os.stat` every record file.",
             "- *read floor*: walk the folder and read every record file's bytes (the OS page cache is warm: "
-            "we cannot drop it without root, so this is a warm-disk floor; rosa's *cold* means no `.rosa-cache/`).",
+            "we cannot drop it without root, and every file is read once, untimed, before the first measurement at each size, "
+            "so this is a warm-disk floor; rosa's *cold* means no `.rosa-cache/`).",
             "- *import click*: `python -c \"import click\"`.",
             "- *git add + commit*: write one small record file, `git add` it, `git commit` (two git children) in the same repository.",
             "",

@@ -150,3 +150,15 @@ def test_the_cache_is_owner_only_and_ignored_by_git(records):
     cache_dir = records / ".rosa-cache"
     assert cache_dir.is_dir() and os.stat(cache_dir).st_mode & 0o077 == 0
     assert "/.rosa-cache/" in (records / ".gitignore").read_text()
+
+
+def test_parsing_in_worker_processes_gives_the_same_answers(sample_copy, monkeypatch):
+    serial = _run(sample_copy, "report", "--year", "2006", "--format", "json", "--force", cache=False)
+    serial_check = _run(sample_copy, "check", cache=False)
+    monkeypatch.setenv("ROSA_PARALLEL_MIN_FILES", "1")
+    shutil.rmtree(sample_copy / ".rosa-cache", ignore_errors=True)
+    parallel_check = _run(sample_copy, "check", cache=True)  # a cold start, parsed in workers
+    parallel = _run(sample_copy, "report", "--year", "2006", "--format", "json", "--force", cache=False)
+    assert parallel.stdout == serial.stdout
+    assert parallel_check.stdout == serial_check.stdout
+    assert (sample_copy / ".rosa-cache" / "records.marshal").exists()

@@ -1,6 +1,6 @@
 """``rosa chart``: one chart of the report as a PNG or SVG file, to paste into a document.
 
-The figures are the report's (:func:`rosa_cli.cli.report.build_result`): the same
+The figures are the report's (:func:`rosa_cli.cli.report.gather`): the same
 period flags, ``--compare``, ``--public`` and ``--lang``; matplotlib is imported only
 here and in the HTML report.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from rosa_cli.cli.common import EXIT_USAGE, Failure, core_errors, get_folder, records_option
-from rosa_cli.cli.report import build_result, load_for_report, period_options, resolve_period
+from rosa_cli.cli.report import gather, period_options, resolve_period
 
 # kept in step with rosa_cli.charts.KINDS (not imported here, so --help stays quick)
 KIND_NAMES = ("calls", "months", "callers", "nationalities", "admitted-nationalities", "ages",
@@ -60,8 +60,7 @@ def chart(kind, year, from_, to_, output, compare, public, lang, force) -> None:
                       EXIT_USAGE)
     folder = get_folder()
     period = resolve_period(year, from_, to_, folder.today)
-    records = load_for_report(folder, force)
-    result = build_result(folder, records, period, compare, public)
+    records, result = gather(folder, period, compare, public, force)
     if not result["records"]["clean"]:
         click.echo("warning: the records folder has uncommitted changes; this chart may not be reproducible from git", err=True)
 

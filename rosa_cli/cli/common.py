@@ -76,7 +76,7 @@ def flag_name(field: str, flags: Optional[Dict[str, str]] = None) -> str:
 
 
 def refusal_lines(issues: Iterable, flags: Optional[Dict[str, str]] = None):
-    from rosa_cli.core.operations import FieldIssue
+    from rosa_cli.core.errors import FieldIssue
 
     for issue in issues:
         if isinstance(issue, FieldIssue) and not issue.field:
@@ -94,7 +94,7 @@ def core_errors(flags: Optional[Dict[str, str]] = None) -> Callable:
         @functools.wraps(f)
         def wrapper(*args, **kwargs):
             from rosa_cli.core.gitrepo import GitError
-            from rosa_cli.core.operations import Refused
+            from rosa_cli.core.errors import Refused
 
             try:
                 return f(*args, **kwargs)

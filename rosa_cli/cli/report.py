@@ -74,13 +74,21 @@ def load_for_report(folder, force: bool):
     return records
 
 
-def build_result(folder, records, period, compare: bool, public: bool) -> dict:
+def gather(folder, period, compare: bool, public: bool, force: bool):
+    """Load the records and build the result, asking git for the folder's state meanwhile."""
+    from rosa_cli.core.gitrepo import in_background, provenance
+
+    folder_state = in_background(provenance, folder.root)
+    records = load_for_report(folder, force)
+    return records, build_result(folder, records, period, compare, public, folder_state())
+
+
+def build_result(folder, records, period, compare: bool, public: bool, provenance: dict) -> dict:
     """The one result structure every format renders: figures, provenance, previous period."""
-    from rosa_cli.core.gitrepo import provenance
     from rosa_cli.stats import compute_report, suppress
 
     figures = compute_report(records, period, folder.today)
-    result = {"period": figures.pop("period"), "records": provenance(folder.root), **figures}
+    result = {"period": figures.pop("period"), "records": provenance, **figures}
     if compare:
         previous = compute_report(records, period.previous(), folder.today)
         result["previous"] = previous
@@ -113,8 +121,7 @@ def report(year, from_, to_, fmt, output, compare, public, lang, force) -> None:
             known = ", ".join(sorted(EXTENSIONS))
             raise Failure(f"-o: cannot tell the format from {output.name!r}; name it {known}, or give --format")
     fmt = fmt or "table"
-    records = load_for_report(folder, force)
-    result = build_result(folder, records, period, compare, public)
+    records, result = gather(folder, period, compare, public, force)
     settings = records.settings
     lang = lang or settings.language
     prov = {

@@ -1,8 +1,8 @@
 """A cache of parsed, validated records, so a warm ``report`` or ``check`` reads only what changed.
 
 Lives in ``.rosa-cache/records.marshal`` inside the records folder (git-ignored,
-owner-only like everything there). Each file's entry is keyed by its path, size,
-inode and mtime_ns; the whole cache by rosa's version, the schema version and the
+owner-only like everything there). Each file's entry is keyed by its name, size,
+inode and mtime_ns, grouped by folder; the whole cache by rosa's version, the schema version and the
 signatures of ``rosa.yaml`` and ``shelters.yaml`` (validation reads vocabularies and
 shelter keys). Problems are cached with their records, so a cached run reports the
 same errors as an uncached one.
@@ -27,7 +27,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from rosa_cli import __version__
 from rosa_cli.core.model import Problem, from_row, to_row
@@ -37,7 +37,9 @@ CACHE_FILE = "records.marshal"
 ENV_DISABLE = "ROSA_NO_CACHE"
 
 Signature = Tuple[int, int, int]  # size, inode, mtime_ns
-Entry = Tuple[Signature, Any, tuple]  # signature, record row or None, problems as tuples
+# One folder's files as they were: ((name, size, inode, mtime_ns), …), the record rows
+# (or None) and the problems, each aligned with the listing.
+FolderEntry = Tuple[tuple, tuple, tuple]
 
 
 def signature(stat: os.stat_result) -> Signature:
@@ -53,36 +55,70 @@ def _file_signature(path: Path) -> Optional[Signature]:
 
 @dataclass
 class RecordCache:
-    """Entries by path relative to the records folder."""
+    """Cached results by folder (``women``, ``stays``, ``calls/2006``).
+
+    A folder whose listing — every file's name, size, inode and mtime — is unchanged
+    is taken whole, without looking at its files one by one in Python; otherwise each
+    unchanged file is taken from it and the rest are read again.
+    """
 
     root: Path
     key: tuple
     today: date
-    entries: Dict[str, Entry] = field(default_factory=dict)
+    folders: Dict[str, FolderEntry] = field(default_factory=dict)
     dirty: bool = False
 
     @property
     def enabled(self) -> bool:
         return not os.environ.get(ENV_DISABLE)
 
-    def get(self, relpath: str, sig: Signature) -> Optional[Tuple[Any, List[Problem]]]:
-        """``(record or None, problems)`` for an unchanged file, else None."""
-        entry = self.entries.get(relpath)
-        if entry is None or tuple(entry[0]) != sig:
-            return None
-        row, problems = entry[1], entry[2]
-        record = from_row(row, relpath) if row is not None else None
-        return record, [Problem(*p) for p in problems] if problems else []
+    def missing(self, relpath: str, listing: tuple) -> List[int]:
+        """Indices of ``listing``'s files the cache does not hold as they are now."""
+        cached = self.folders.get(relpath)
+        if cached is None:
+            return list(range(len(listing)))
+        if cached[0] == listing:
+            return []
+        known = {tuple(item) for item in cached[0]}
+        return [i for i, item in enumerate(listing) if item not in known]
 
-    def put(self, relpath: str, sig: Signature, record: Any, problems: List[Problem]) -> None:
-        row = to_row(record) if record is not None else None
-        self.entries[relpath] = (sig, row, tuple((p.path, p.line, p.message, p.severity) for p in problems))
-        self.dirty = True
+    def load_folder(self, relpath: str, listing: tuple, read: Callable[[int], Tuple[Any, tuple]]):
+        """Records and problems of one folder's files (in ``listing`` order).
 
-    def forget_missing(self, present: set, kinds_dirs: Tuple[str, ...]) -> None:
-        for relpath in list(self.entries):
-            if relpath.split("/", 1)[0] in kinds_dirs and relpath not in present:
-                del self.entries[relpath]
+        ``read(i)`` parses and validates file ``i`` of the listing and returns it as
+        ``(row or None, problem rows)``; it is called only for files the cache does
+        not hold as they are now.
+        """
+        cached = self.folders.get(relpath) if self.enabled else None
+        if cached is not None and cached[0] == listing:
+            rows, problem_rows = cached[1], cached[2]
+        else:
+            known = {}
+            if cached is not None:
+                known = {tuple(item): (row, probs) for item, row, probs in zip(cached[0], cached[1], cached[2])}
+            new_rows, new_problems = [], []
+            for index, item in enumerate(listing):
+                hit = known.get(item)
+                if hit is None:
+                    hit = read(index)
+                new_rows.append(hit[0])
+                new_problems.append(hit[1])
+            rows, problem_rows = tuple(new_rows), tuple(new_problems)
+            if self.enabled:
+                self.folders[relpath] = (listing, rows, problem_rows)
+                self.dirty = True
+        prefix = relpath + "/"
+        results = []
+        for item, row, probs in zip(listing, rows, problem_rows):
+            path = prefix + item[0]
+            record = from_row(row, path) if row is not None else None
+            results.append((path, record, [Problem(*p) for p in probs] if probs else None))
+        return results
+
+    def forget_folders_except(self, present: set, kind_dirs: Tuple[str, ...]) -> None:
+        for relpath in list(self.folders):
+            if relpath.split("/", 1)[0] in kind_dirs and relpath not in present:
+                del self.folders[relpath]
                 self.dirty = True
 
     def save(self) -> None:
@@ -93,10 +129,29 @@ class RecordCache:
         folder = self.root / ".rosa-cache"
         try:
             folder.mkdir(mode=0o700, exist_ok=True)
-            payload = marshal.dumps((self.key, self.today.toordinal(), self.entries))
+            payload = marshal.dumps((self.key, self.today.toordinal(), self.folders))
             atomic_write_bytes(folder / CACHE_FILE, payload)
-        except OSError:
+        except (OSError, ValueError):
             pass  # a cache that cannot be written is only slower, never wrong
+
+
+def raw_result(record: Any, problems: List[Problem], pool: Dict[Any, Any]) -> Tuple[Any, tuple]:
+    """A parsed file as the cache keeps it: ``(row or None, problem rows)``.
+
+    Equal short values ("phone", a line-number tuple) become one shared object via
+    ``pool``: marshal writes a repeated object once and refers back to it, which halves
+    the cache file and the time to read it, and the rows take less memory meanwhile.
+    """
+    row = _shared(to_row(record), pool) if record is not None else None
+    return row, tuple((p.path, p.line, p.message, p.severity) for p in problems)
+
+
+def _shared(value, pool: Dict[Any, Any]):
+    if isinstance(value, tuple):
+        value = tuple(_shared(v, pool) for v in value)
+    elif not isinstance(value, str) or len(value) > 40:
+        return value
+    return pool.setdefault(value, value)
 
 
 def _plain(value):
@@ -124,15 +179,21 @@ def open_cache(root: Path, today: date) -> RecordCache:
         return fresh
     try:
         with open(root / ".rosa-cache" / CACHE_FILE, "rb") as handle:
-            stored_key, stored_day, entries = marshal.loads(handle.read())
+            stored_key, stored_day, folders = marshal.loads(handle.read())
         stored_today = date.fromordinal(stored_day)
-    except Exception:  # missing, truncated, from another Python: rebuild
+        if not isinstance(folders, dict) or tuple(_plain(stored_key)) != _plain(key) or stored_today > today:
+            fresh.dirty = True
+            return fresh
+        if stored_today != today:
+            folders = {path: _without_problem_files(entry) for path, entry in folders.items()}
+            fresh.dirty = True
+    except Exception:  # missing, truncated, foreign: rebuild
         return fresh
-    if tuple(_plain(stored_key)) != _plain(key) or not isinstance(entries, dict) or stored_today > today:
-        fresh.dirty = True
-        return fresh
-    if stored_today != today:
-        entries = {path: entry for path, entry in entries.items() if not entry[2]}
-        fresh.dirty = True
-    fresh.entries = entries
+    fresh.folders = folders
     return fresh
+
+
+def _without_problem_files(entry: FolderEntry) -> FolderEntry:
+    """Drop files that had problems: on a later day a date may no longer be in the future."""
+    keep = [i for i, probs in enumerate(entry[2]) if not probs]
+    return tuple(entry[0][i] for i in keep), tuple(entry[1][i] for i in keep), tuple(entry[2][i] for i in keep)

@@ -32,7 +32,8 @@ def uncommitted_problems(folder: RecordsFolder) -> List[Problem]:
 
 
 def check_folder(folder: RecordsFolder) -> CheckResult:
+    uncommitted = gitrepo.in_background(uncommitted_problems, folder)
     records = load_records(folder)
-    problems = records.problems + uncommitted_problems(folder)
+    problems = records.problems + uncommitted()
     problems.sort(key=lambda p: (p.path, p.line or 0, p.message))
     return CheckResult(records, problems)

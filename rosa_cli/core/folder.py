@@ -185,6 +185,10 @@ class RecordsFolder:
             return None, problems
         stem = shown.rsplit("/", 1)[-1][: -len(".yaml")]
         record, more = build_record(kind, data, shown, context, expected_id=stem)
+        if kind == "call" and record is not None:
+            filed_under = shown.split("/")[-2]
+            if filed_under != str(record.at.year):
+                more.append(Problem(shown, record.line_of("at"), f"call from {record.at.year} is filed under calls/{filed_under}/", WARNING))
         return record, problems + more
 
     def _unsafe_file(self, path: Path, shown: str) -> Optional[Problem]:
@@ -201,71 +205,160 @@ def _skip(name: str) -> bool:
     return name.startswith(".") or name.endswith("~")
 
 
-def _scan(base: Path, nested: bool, root: Path, refused: List[Problem]) -> Iterator[os.DirEntry]:
-    """Directory entries of a kind's folder (one level down for calls/YYYY/), sorted.
+def _kind_folders(folder: RecordsFolder, kind: str, refused: List[Problem]) -> List[Path]:
+    """The folders holding ``kind``'s files: women/, stays/, or each calls/YYYY/.
 
     A folder that is a link to somewhere outside the records folder is not read: its
     files would be records nobody can see in the folder itself.
     """
-    if base.is_symlink() and root.resolve() not in base.resolve().parents:
-        refused.append(Problem(base.relative_to(root).as_posix(), None, "is a link to a folder outside the records folder; refusing to read it"))
-        return
+    base = folder.kind_dir(kind)
+    candidates = [base]
+    if kind == "call":
+        try:
+            with os.scandir(base) as it:
+                candidates = sorted(Path(e.path) for e in it if e.is_dir() and not _skip(e.name))
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+    root = folder.root.resolve()
+    safe = []
+    for path in candidates:
+        if path.is_symlink() and root not in path.resolve().parents:
+            refused.append(Problem(folder.shown(path), None, "is a link to a folder outside the records folder; refusing to read it"))
+        else:
+            safe.append(path)
+    return safe
+
+
+@dataclass
+class _FolderScan:
+    kind: str
+    relpath: str
+    plain: list  # regular files, in listing order
+    listing: tuple
+    linked: list  # links to files inside the folder: read, never cached
+
+
+def _scan_folder(kind: str, directory: Path, relpath: str, problems: List[Problem]) -> Optional[_FolderScan]:
     try:
-        with os.scandir(base) as it:
+        with os.scandir(directory) as it:
             entries = sorted(it, key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
-        return
-    for entry in entries:
-        if nested and entry.is_dir() and not _skip(entry.name):
-            yield from _scan(Path(entry.path), False, root, refused)
-        else:
-            yield entry
+        return None
+    # the common case in one pass: regular *.yaml files, not links, not hidden
+    plain = [e for e in entries if e.name.endswith(".yaml") and e.name[0] != "." and e.is_file(follow_symlinks=False)]
+    linked = []
+    if len(plain) != len(entries):
+        regular = {e.name for e in plain}
+        for entry in entries:
+            name = entry.name
+            if name in regular or _skip(name) or (kind == "call" and entry.is_dir()):
+                continue
+            shown = f"{relpath}/{name}"
+            if not name.endswith(".yaml") or entry.is_dir():
+                problems.append(Problem(shown, None, "is not a record file (records are .yaml files); move it out", WARNING))
+            elif not entry.is_file():  # a FIFO or device would block or mislead the reader
+                problems.append(Problem(shown, None, "is not a regular file; refusing to read it"))
+            else:
+                linked.append(entry)
+    stats = []
+    for entry in plain:
+        try:
+            stats.append((entry, entry.stat()))
+        except OSError:
+            continue
+    listing = tuple((entry.name, st.st_size, st.st_ino, st.st_mtime_ns) for entry, st in stats)
+    return _FolderScan(kind, relpath, [entry for entry, _ in stats], listing, linked)
+
+
+PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
+
+
+def _parse_in_workers(folder: RecordsFolder, jobs: List[Tuple[str, str, str]]) -> Dict[str, tuple]:
+    """Parse and validate many files on every core: ``shown -> (row, problem rows)``.
+
+    A cold start on a big folder (a first run, a new rosa version) is dominated by
+    parsing, which is independent per file. Workers come from a fresh forkserver,
+    never a fork of this process (which may have threads running).
+    """
+    import multiprocessing
+
+    workers = min(os.cpu_count() or 1, 8)
+    size = max(200, len(jobs) // (workers * 4))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    args = [(str(folder.root), folder.today.toordinal(), chunk) for chunk in chunks]
+    results: Dict[str, tuple] = {}
+    with multiprocessing.get_context("forkserver").Pool(workers) as pool:
+        for part in pool.imap_unordered(_parse_chunk, args):
+            results.update(part)
+    return results
+
+
+def _parse_chunk(arg) -> Dict[str, tuple]:
+    from rosa_cli.core.cache import raw_result
+
+    root, today, chunk = arg
+    folder = RecordsFolder(Path(root), today=date.fromordinal(today))
+    context = folder.context()
+    pool: dict = {}
+    return {shown: raw_result(*folder.load_file(kind, path, shown, context), pool) for kind, path, shown in chunk}
 
 
 def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = ("woman", "stay", "call")) -> Records:
     """Load every record of ``kinds`` with all problems, including cross-record ones.
 
     Files unchanged since the last run come from the cache (:mod:`rosa_cli.core.cache`);
-    only new or changed files are parsed and validated again.
+    only new or changed files are parsed and validated again — on every core when
+    there are many of them.
     """
-    from rosa_cli.core.cache import open_cache, signature
+    from rosa_cli.core.cache import open_cache, raw_result
 
     settings, problems = folder.settings_and_problems()
     shelters, shelter_problems = folder.shelters_and_problems()
     records = Records(settings=settings, shelters=shelters, problems=list(problems) + list(shelter_problems))
     targets = {"woman": records.women, "stay": records.stays, "call": records.calls}
     cache = open_cache(folder.root, folder.today)
-    root_length = len(str(folder.root)) + 1
-    seen: Dict[str, str] = {}
-    present = set()
     context = folder.context()
+    scans: List[_FolderScan] = []
     for kind in kinds:
-        for entry in _scan(folder.kind_dir(kind), kind == "call", folder.root, records.problems):
-            name = entry.name
-            if _skip(name):
-                continue
-            shown = entry.path[root_length:].replace(os.sep, "/")
-            if not name.endswith(".yaml") or entry.is_dir():
-                records.problems.append(Problem(shown, None, "is not a record file (records are .yaml files); move it out", WARNING))
-                continue
-            if not entry.is_file():  # a FIFO or device would block or mislead the reader
-                records.problems.append(Problem(shown, None, "is not a regular file; refusing to read it"))
-                continue
-            if entry.is_symlink():
-                record, found = folder.load_one(kind, Path(entry.path))
-            else:
-                present.add(shown)
-                try:
-                    sig = signature(entry.stat())
-                except OSError:
-                    sig = None
-                cached = cache.get(shown, sig) if sig else None
-                if cached is not None:
-                    record, found = cached
-                else:
-                    record, found = folder.load_file(kind, entry.path, shown, context)
-                    if sig:
-                        cache.put(shown, sig, record, found)
+        for directory in _kind_folders(folder, kind, records.problems):
+            scan = _scan_folder(kind, directory, folder.shown(directory), records.problems)
+            if scan is not None:
+                scans.append(scan)
+    present_folders = {scan.relpath for scan in scans}
+
+    jobs = []
+    for scan in scans:
+        indices = cache.missing(scan.relpath, scan.listing) if cache.enabled else range(len(scan.plain))
+        jobs.extend((scan.kind, scan.plain[i].path, f"{scan.relpath}/{scan.plain[i].name}") for i in indices)
+    parsed: Dict[str, tuple] = {}
+    minimum = int(os.environ.get("ROSA_PARALLEL_MIN_FILES", PARALLEL_MIN_FILES))
+    if len(jobs) >= minimum and (os.cpu_count() or 1) > 1:
+        try:
+            parsed = _parse_in_workers(folder, jobs)
+        except (OSError, ImportError):  # no worker processes here: parse in this one
+            parsed = {}
+
+    seen: Dict[str, str] = {}
+    woman_files: set = set()
+    pool: dict = {}
+    for scan in scans:
+        kind, relpath, plain = scan.kind, scan.relpath, scan.plain
+        target = targets[kind]
+
+        def read(index: int, plain=plain, relpath=relpath, kind=kind):
+            shown = f"{relpath}/{plain[index].name}"
+            done = parsed.pop(shown, None)
+            if done is not None:
+                return done
+            return raw_result(*folder.load_file(kind, plain[index].path, shown, context), pool)
+
+        loaded = cache.load_folder(relpath, scan.listing, read)
+        for entry in scan.linked:
+            record, found = folder.load_one(kind, Path(entry.path))
+            loaded.append((f"{relpath}/{entry.name}", record, found))
+        if kind == "woman":
+            woman_files.update(shown.rsplit("/", 1)[1][:-5] for shown, _, _ in loaded)
+        for shown, record, found in loaded:
             if found:
                 records.problems.extend(found)
             if record is None:
@@ -277,13 +370,8 @@ def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = ("woman", "stay
                 records.skipped += 1
                 continue
             seen[record_id] = shown
-            if kind == "call" and shown.split("/", 2)[1] != str(record.at.year):
-                records.problems.append(
-                    Problem(shown, record.line_of("at"), f"call from {record.at.year} is filed under calls/{shown.split('/', 2)[1]}/", WARNING)
-                )
-            targets[kind][record_id] = record
-    cache.forget_missing(present, tuple(PLURAL[k] for k in kinds))
+            target[record_id] = record
+    cache.forget_folders_except(present_folders, tuple(PLURAL[k] for k in kinds))
     cache.save()
-    woman_files = {Path(p).stem for p in present if p.startswith("women/")}
     records.problems.extend(cross_check(records, complete=set(kinds) == {"woman", "stay", "call"}, woman_files=woman_files))
     return records

@@ -223,7 +223,7 @@ def to_row(record) -> tuple:
     """A record as a tuple of plain values (see :func:`from_row`)."""
     if isinstance(record, Call):
         at = record.at
-        return ("call", record.id, (at.year, at.month, at.day, at.hour, at.minute, at.second), record.caller, record.subject,
+        return ("call", record.id, at.isoformat(), record.caller, record.subject,
                 record.channel, record.woman, record.nationality, record.received_by, record.note, record.lines)
     if isinstance(record, Stay):
         return ("stay", record.id, record.woman, record.shelter, _day_row(record.start), _day_row(record.end),
@@ -241,14 +241,14 @@ def from_row(row: tuple, path: str):
     kind = row[0]
     if kind == "call":
         _, rid, at, caller, subject, channel, woman, nationality, received_by, note, lines = row
-        return Call(rid, datetime(*at), caller, subject, channel, woman, nationality, received_by, note, path, tuple(lines))
+        return Call(rid, datetime.fromisoformat(at), caller, subject, channel, woman, nationality, received_by, note, path, lines)
     if kind == "stay":
         _, rid, woman, shelter, start, end, end_reason, children, note, lines = row
-        return Stay(rid, woman, shelter, _day(start), _day(end), end_reason, children, note, path, tuple(lines))
+        return Stay(rid, woman, shelter, _day(start), _day(end), end_reason, children, note, path, lines)
     (_, rid, first_contact, nationality, born, born_estimated, referred_by, referrer, residence, interpreter,
      exploitation, declined_on, declined_reason, note, lines) = row
     if isinstance(born, tuple):
         born = date.fromordinal(born[0])
     return Woman(rid, _day(first_contact), nationality, born, born_estimated, referred_by, referrer,
                  [ResidenceEntry(date.fromordinal(start), status) for start, status in residence], interpreter,
-                 exploitation, _day(declined_on), declined_reason, note, path, tuple(lines))
+                 exploitation, _day(declined_on), declined_reason, note, path, lines)

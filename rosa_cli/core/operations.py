@@ -17,31 +17,13 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from rosa_cli.core import gitrepo, ids
 from rosa_cli.core.dates import format_datetime
+from rosa_cli.core.errors import FieldIssue, Issue, Refused  # noqa: F401 - re-exported
 from rosa_cli.core.folder import CACHE_DIR, SETTINGS_FILE, SHELTERS_FILE, RecordsFolder
 from rosa_cli.core.model import Problem, Stay, Woman
 from rosa_cli.core.schema import FIELDS, Field, field_map
 from rosa_cli.core.validate import FieldError, build_record, convert, stay_conflicts
 from rosa_cli.core.vocab import default_settings
 from rosa_cli.core.yamlio import atomic_write, dump_new, mapping_from_text, read_mapping, round_trip_dump, round_trip_load
-
-
-@dataclass(frozen=True)
-class FieldIssue:
-    """A bad input value for a field (from a flag, a prompt or a CSV cell)."""
-
-    field: str
-    message: str
-
-
-Issue = Union[FieldIssue, Problem]
-
-
-class Refused(Exception):
-    """The operation wrote nothing; ``issues`` says every reason."""
-
-    def __init__(self, issues: Sequence[Issue]):
-        super().__init__("; ".join(str(i.message) for i in issues))
-        self.issues = list(issues)
 
 
 @dataclass
