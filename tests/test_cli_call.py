@@ -6,7 +6,6 @@ import os
 import pty
 import re
 import select
-import signal
 from datetime import date, datetime, timedelta
 
 import pytest

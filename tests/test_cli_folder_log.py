@@ -6,8 +6,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-import yaml
 
 from conftest import add_woman, git, git_state, init_records, invoke, no_traceback, open_stay, run_ok
 

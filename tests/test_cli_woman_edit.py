@@ -13,7 +13,6 @@ import re
 import stat
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import yaml

@@ -9,7 +9,7 @@ from datetime import date
 
 from rich.console import Console
 
-from rosa_cli.core.model import Records, Settings, Shelter, Stay, Woman
+from rosa_cli.core.model import Records, Settings, Shelter
 from rosa_cli.core.vocab import default_settings
 from rosa_cli.report import render_csv, render_html, render_json, render_markdown, render_table
 from rosa_cli.report.sections import round_half_up

@@ -83,7 +83,8 @@ class RecordCache:
         return [i for i, item in enumerate(listing) if item not in known]
 
     def load_folder(self, relpath: str, listing: tuple, read: Callable[[int], Tuple[Any, tuple]]):
-        """Records and problems of one folder's files (in ``listing`` order).
+        """``(paths, records, problems)`` of one folder's files, in ``listing`` order;
+        ``problems`` is None when no file has any (the common case, kept cheap).
 
         ``read(i)`` parses and validates file ``i`` of the listing and returns it as
         ``(row or None, problem rows)``; it is called only for files the cache does
@@ -108,12 +109,12 @@ class RecordCache:
                 self.folders[relpath] = (listing, rows, problem_rows)
                 self.dirty = True
         prefix = relpath + "/"
-        results = []
-        for item, row, probs in zip(listing, rows, problem_rows):
-            path = prefix + item[0]
-            record = from_row(row, path) if row is not None else None
-            results.append((path, record, [Problem(*p) for p in probs] if probs else None))
-        return results
+        paths = [prefix + item[0] for item in listing]
+        records = [from_row(row, path) if row is not None else None for row, path in zip(rows, paths)]
+        if not any(problem_rows):
+            return paths, records, None
+        problems = [[Problem(*p) for p in probs] if probs else None for probs in problem_rows]
+        return paths, records, problems
 
     def forget_folders_except(self, present: set, kind_dirs: Tuple[str, ...]) -> None:
         for relpath in list(self.folders):

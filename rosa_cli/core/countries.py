@@ -10,7 +10,6 @@ tables, and ``rosa call add`` must open its first prompt at once.
 
 from __future__ import annotations
 
-import difflib
 from functools import lru_cache
 from typing import Dict, Optional, Tuple
 
@@ -47,6 +46,8 @@ def suggest_nationality(text: str) -> Optional[str]:
     except LookupError:
         pass
     names = {name.lower(): code for code, name in _alpha2_codes().items()}
+    import difflib
+
     close = difflib.get_close_matches(cleaned.lower(), list(names), n=1, cutoff=0.8)
     return names[close[0]] if close else None
 

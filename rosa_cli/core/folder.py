@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from rosa_cli.core.model import WARNING, Problem, Records, Settings, Shelter
 from rosa_cli.core.schema import PLURAL
@@ -63,6 +63,9 @@ class RecordsFolder:
     today: date = field(default_factory=date.today)
     _settings: Optional[Tuple[Settings, List[Problem]]] = field(default=None, repr=False)
     _shelters: Optional[Tuple[Dict[str, Shelter], List[Problem]]] = field(default=None, repr=False)
+    # while a changing command holds the writer lock: a call giving the record files
+    # git sees as uncommitted, computed in the background (see operations.locked)
+    uncommitted: Optional[Callable[[], List[str]]] = field(default=None, repr=False)
 
     # --- paths -------------------------------------------------------------------------
 
@@ -310,6 +313,20 @@ def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = ("woman", "stay
     only new or changed files are parsed and validated again — on every core when
     there are many of them.
     """
+    import gc
+
+    # Loading makes hundreds of thousands of small objects and no reference cycles;
+    # the cyclic collector would walk them again and again for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_records(folder, kinds)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
     from rosa_cli.core.cache import open_cache, raw_result
 
     settings, problems = folder.settings_and_problems()
@@ -352,13 +369,23 @@ def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = ("woman", "stay
                 return done
             return raw_result(*folder.load_file(kind, plain[index].path, shown, context), pool)
 
-        loaded = cache.load_folder(relpath, scan.listing, read)
+        paths, loaded, problems_of = cache.load_folder(relpath, scan.listing, read)
         for entry in scan.linked:
             record, found = folder.load_one(kind, Path(entry.path))
-            loaded.append((f"{relpath}/{entry.name}", record, found))
+            paths.append(f"{relpath}/{entry.name}")
+            loaded.append(record)
+            problems_of = (problems_of or [None] * (len(loaded) - 1)) + [found]
         if kind == "woman":
-            woman_files.update(shown.rsplit("/", 1)[1][:-5] for shown, _, _ in loaded)
-        for shown, record, found in loaded:
+            woman_files.update(shown.rsplit("/", 1)[1][:-5] for shown in paths)
+        if problems_of is None and None not in loaded:
+            # the common case, in bulk: valid records, no problems, no duplicate ids
+            record_ids = [record.id for record in loaded]
+            if len(set(record_ids)) == len(record_ids) and not seen.keys() & set(record_ids):
+                seen.update(zip(record_ids, paths))
+                target.update(zip(record_ids, loaded))
+                continue
+        for index, (shown, record) in enumerate(zip(paths, loaded)):
+            found = problems_of[index] if problems_of else None
             if found:
                 records.problems.extend(found)
             if record is None:

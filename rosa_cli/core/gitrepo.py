@@ -16,7 +16,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence
 
 LOCK_RETRY_SECONDS = 20.0
 RECORD_PATHS = ("rosa.yaml", "shelters.yaml", "women", "stays", "calls", ".gitignore")
@@ -139,38 +139,36 @@ class CommitResult:
     warning: Optional[str] = None
 
 
-def commit_change(root: Path, paths: Sequence[Path], message: str, body: str = "") -> CommitResult:
+def commit_change(
+    root: Path, paths: Sequence[Path], message: str, body: str = "", uncommitted: Optional[Callable[[], List[str]]] = None
+) -> CommitResult:
     """Commit ``paths`` (written, added or deleted) as one commit.
 
-    Record files left uncommitted by an earlier failure are committed along with
-    this change and listed in ``also_committed``, so nothing stays outside history.
-    When the folder is not the top of its own repository, nothing is committed and
-    ``warning`` says so.
+    Record files left uncommitted by an earlier failure or a hand edit are committed
+    along with this change and listed in ``also_committed``, so nothing stays outside
+    history. ``uncommitted`` may give that list from a ``git status`` started earlier
+    in the background (see :func:`in_background`), which keeps a commit in a large
+    folder quick. When the folder is not the top of its own repository, nothing is
+    committed and ``warning`` says so.
     """
     if not is_own_repository(root):
         return CommitResult(False, warning="the records folder is not a git repository of its own; the change was written but not committed")
     own = {Path(p).resolve().relative_to(root.resolve()).as_posix() for p in paths}
-    # One `git add --all` over the record paths stages this change and anything an
-    # earlier command left uncommitted; then we see what is staged.
-    sweep = [p for p in RECORD_PATHS if (root / p).exists()]
-    _with_lock_retry(root, ["add", "--all", "--", *sorted(own), *sweep])
+    found = uncommitted() if uncommitted is not None else uncommitted_paths(root)
+    earlier = sorted(p for p in found if p not in own and not _claimed_but_empty(root / p))
+    _with_lock_retry(root, ["add", "--all", "--", *sorted(own), *earlier])
     staged = [p for p in _run(root, ["diff", "--cached", "--name-only", "-z"]).stdout.split("\0") if p]
-    claimed_but_empty = [p for p in staged if p not in own and _claimed_but_empty(root / p)]
-    if claimed_but_empty:
-        _with_lock_retry(root, ["reset", "--quiet", "--", *claimed_but_empty])
-        staged = [p for p in staged if p not in claimed_but_empty]
     if not staged:
         return CommitResult(False, warning="nothing changed, so nothing was committed")
-    earlier = sorted(p for p in staged if p not in own)
     full_message = message
     if earlier:
         body = (body + "\n\n" if body else "") + "Also commits earlier uncommitted files:\n" + "\n".join(f"  {p}" for p in earlier)
     if body:
         full_message += "\n\n" + body
-    outside = [p for p in staged if p.split("/", 1)[0] not in RECORD_PATHS]
+    ours = own | set(earlier)
     # a plain commit is twice as fast as one with paths; paths only when the user has
     # staged something of her own that is not ours to commit
-    pathspec = ["--", *sorted(own), *earlier] if outside else []
+    pathspec = ["--", *sorted(ours)] if any(p not in ours for p in staged) else []
     _with_lock_retry(root, ["commit", "--quiet", "--no-verify", "-m", full_message, *pathspec])
     head = _run(root, ["rev-parse", "HEAD"]).stdout.strip()
     return CommitResult(True, commit=head, also_committed=earlier)

@@ -11,19 +11,19 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from rosa_cli.core import gitrepo, ids
 from rosa_cli.core.dates import format_datetime
 from rosa_cli.core.errors import FieldIssue, Issue, Refused  # noqa: F401 - re-exported
 from rosa_cli.core.folder import CACHE_DIR, SETTINGS_FILE, SHELTERS_FILE, RecordsFolder
-from rosa_cli.core.model import Problem, Stay, Woman
+from rosa_cli.core.model import Stay
 from rosa_cli.core.schema import FIELDS, Field, field_map
 from rosa_cli.core.validate import FieldError, build_record, convert, stay_conflicts
 from rosa_cli.core.vocab import default_settings
-from rosa_cli.core.yamlio import atomic_write, dump_new, mapping_from_text, read_mapping, round_trip_dump, round_trip_load
+from rosa_cli.core.yamlio import atomic_write, dump_new, mapping_from_text, round_trip_dump, round_trip_load
 
 
 @dataclass
@@ -54,7 +54,13 @@ def locked(operation):
     def wrapper(folder: RecordsFolder, *args, **kwargs):
         with folder.write_lock():
             refuse_unsafe_folder(folder)
-            return operation(folder, *args, **kwargs)
+            # what earlier commands or hand edits left uncommitted, asked of git while
+            # this command validates and writes (see gitrepo.commit_change)
+            folder.uncommitted = gitrepo.in_background(gitrepo.uncommitted_paths, folder.root)
+            try:
+                return operation(folder, *args, **kwargs)
+            finally:
+                folder.uncommitted = None
 
     return wrapper
 
@@ -115,7 +121,7 @@ def _check_new(kind: str, data: Dict[str, Any], folder: RecordsFolder, shown: st
 
 def _commit(folder: RecordsFolder, paths: Sequence[Path], message: str, body: str = "") -> gitrepo.CommitResult:
     try:
-        return gitrepo.commit_change(folder.root, paths, message, body)
+        return gitrepo.commit_change(folder.root, paths, message, body, folder.uncommitted)
     except gitrepo.GitError as exc:
         return gitrepo.CommitResult(False, warning=f"the change was written but not committed: {exc}")
 
@@ -262,6 +268,8 @@ def init_folder(root: Path, organisation: str = "ROSA") -> gitrepo.CommitResult:
     if not gitrepo.is_own_repository(root):
         gitrepo.init_repository(root)
         os.chmod(root / ".git", 0o700)
+        # remember which folders hold no new files: `git status` stays quick in big folders
+        gitrepo._run(root, ["config", "core.untrackedCache", "true"])
     paths = [root / SETTINGS_FILE, root / SHELTERS_FILE, root / ".gitignore"] + [root / s / ".gitkeep" for s in ("women", "stays", "calls")]
     return gitrepo.commit_change(root, paths, "init")
 

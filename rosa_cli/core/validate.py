@@ -16,7 +16,6 @@ Two layers:
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Dict, Iterable, List, Optional, Tuple
@@ -58,6 +57,8 @@ class Context:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]}?" if close else ""
 
