@@ -2,35 +2,31 @@
 
 Nothing here mocks git or the file system: tests run ``rosa`` through click's
 CliRunner (or a subprocess where a terminal or an editor is needed) against a
-records folder made with ``rosa init`` in a temporary folder.
+records folder made with ``rosa init`` in a temporary folder. The plain helper
+functions the tests import are in ``helpers.py``.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, List, Tuple
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from rosa_cli.cli.main import main
+from helpers import GIT_IDENTITY, SHELTERS, git_state, init_records, invoke
 
-ROSA_BIN = Path(sys.executable).with_name("rosa")
-
-SHELTERS = {"oslo": "Oslo krisesenter", "bergen": "Bergen krisesenter"}
+# test_charts, test_core_library and test_html_report still import these from conftest.
+from helpers import add_woman, fodselsnummer_like, no_traceback, open_stay, run_ok  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
 def git_identity(monkeypatch, tmp_path_factory):
     """A git identity and a neutral git configuration, so commits work on any machine."""
     home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("GIT_AUTHOR_NAME", "Test Coordinator")
-    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "coordinator@example.org")
-    monkeypatch.setenv("GIT_COMMITTER_NAME", "Test Coordinator")
-    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "coordinator@example.org")
+    for name, value in GIT_IDENTITY.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
@@ -40,65 +36,15 @@ def git_identity(monkeypatch, tmp_path_factory):
     return home
 
 
-def invoke(records: Optional[Path], *args: str, input: Optional[str] = None, env: Optional[Dict[str, Optional[str]]] = None) -> Result:
-    """Run ``rosa [--records DIR] ARGS…`` in-process; stdout and stderr kept apart."""
-    runner = CliRunner()
-    argv: List[str] = []
-    if records is not None:
-        argv += ["--records", str(records)]
-    argv += [str(a) for a in args]
-    return runner.invoke(main, argv, input=input, env=env, catch_exceptions=True)
-
-
 @pytest.fixture
 def rosa() -> Callable[..., Result]:
     """``rosa(records, *args, input=None, env=None)`` -> click Result."""
     return invoke
 
 
-def git(folder: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True)
-    return result.stdout
-
-
-def git_state(folder: Path) -> Tuple[List[str], str]:
-    """``(git log --format=%s lines, git status --porcelain)`` of a folder."""
-    log = git(folder, "log", "--format=%s").splitlines()
-    status = git(folder, "status", "--porcelain", "--untracked-files=all")
-    return log, status
-
-
-def git_messages(folder: Path) -> List[str]:
-    """Full commit messages (subject and body), newest first."""
-    return [m.strip() for m in git(folder, "log", "--format=%B%x00").split("\x00") if m.strip()]
-
-
 @pytest.fixture
 def gitstate() -> Callable[[Path], Tuple[List[str], str]]:
     return git_state
-
-
-def snapshot(folder: Path) -> Tuple[Dict[str, bytes], List[str], str]:
-    """Every file (outside .git) with its bytes, the commit list and git status."""
-    files = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if rel.parts and rel.parts[0] == ".git":
-            continue
-        if path.is_file():
-            files[rel.as_posix()] = path.read_bytes()
-    log = git(folder, "log", "--format=%H %s").splitlines()
-    status = git(folder, "status", "--porcelain", "--untracked-files=all", "--ignored")
-    return files, log, status
-
-
-def init_records(root: Path, shelters: Dict[str, str] = SHELTERS) -> Path:
-    result = invoke(None, "init", str(root))
-    assert result.exit_code == 0, result.output
-    for key, name in shelters.items():
-        result = invoke(root, "shelter", "add", key, "--name", name)
-        assert result.exit_code == 0, result.output
-    return root
 
 
 @pytest.fixture
@@ -107,52 +53,10 @@ def records(tmp_path) -> Path:
     return init_records(tmp_path / "records")
 
 
-def run_ok(records: Path, *args: str, input: Optional[str] = None) -> Result:
-    """Run a command that must succeed; show everything it said when it does not."""
-    result = invoke(records, *args, input=input)
-    assert result.exit_code == 0, f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}\n{result.exception!r}"
-    return result
-
-
-def add_woman(records: Path, *extra: str, nationality: str = "NG", first_contact: str = "2006-01-10") -> str:
-    result = run_ok(records, "woman", "add", "--nationality", nationality, "--first-contact", first_contact, *extra)
-    return result.stdout.strip()
-
-
-def open_stay(records: Path, woman_id: str, shelter: str = "oslo", on: str = "2006-02-01", *extra: str) -> str:
-    result = run_ok(records, "stay", "open", woman_id, "--shelter", shelter, "--on", on, *extra)
-    return result.stdout.strip()
-
-
-def commit_all(folder: Path, message: str = "hand edit") -> None:
-    """Commit hand edits with plain git (as a coordinator might)."""
-    git(folder, "add", "--all")
-    git(folder, "commit", "--quiet", "-m", message)
-
-
-def no_traceback(result: Result) -> None:
-    assert "Traceback" not in (result.stdout + result.stderr)
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-
-
-def fodselsnummer_like(day_month_year: str = "010190") -> str:
-    """An 11-digit string with valid fødselsnummer control digits, made at run time."""
-    w1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
-    w2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-    for individual in range(100, 1000):
-        digits = [int(c) for c in day_month_year + str(individual)]
-        k1 = 11 - sum(w * n for w, n in zip(w1, digits)) % 11
-        k1 = 0 if k1 == 11 else k1
-        if k1 == 10:
-            continue
-        digits.append(k1)
-        k2 = 11 - sum(w * n for w, n in zip(w2, digits)) % 11
-        k2 = 0 if k2 == 11 else k2
-        if k2 == 10:
-            continue
-        digits.append(k2)
-        return "".join(map(str, digits))
-    raise AssertionError("no valid number found")
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """A fresh records folder (``rosa init``) with one shelter, oslo (the promise tests)."""
+    return init_records(tmp_path / "records", {"oslo": SHELTERS["oslo"]})
 
 
 @pytest.fixture

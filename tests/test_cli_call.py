@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 import pytest
 import yaml
 
-from conftest import ROSA_BIN, add_woman, git_messages, git_state, invoke, no_traceback, run_ok, snapshot
+from helpers import ROSA_BIN, add_woman, git_messages, git_state, invoke, no_traceback, run_ok, snapshot
 
 CALL_ID = re.compile(r"^C-\d{4}-[0-9A-HJKMNP-TV-Z]{5}$")
 CALLERS = ["shelter", "public-agency", "police", "immigration", "ngo", "woman", "private-person", "other"]

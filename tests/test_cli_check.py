@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import commit_all, fodselsnummer_like, git_state, invoke, no_traceback, run_ok
+from helpers import commit_all, fodselsnummer_like, git_state, invoke, no_traceback, run_ok
 
 FUTURE = (date.today() + timedelta(days=30)).isoformat()
 

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 
-from conftest import add_woman, git, git_state, init_records, invoke, no_traceback, open_stay, run_ok
+from helpers import add_woman, git, git_state, init_records, invoke, no_traceback, open_stay, run_ok
 
 
 # --- finding the folder --------------------------------------------------------------------

@@ -7,7 +7,7 @@ import stat
 import pytest
 import yaml
 
-from conftest import git_messages, git_state, invoke, no_traceback, run_ok, snapshot
+from helpers import git_messages, git_state, invoke, no_traceback, run_ok, snapshot
 
 
 def mode(path) -> int:

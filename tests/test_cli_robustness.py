@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import add_woman, invoke, open_stay
+from helpers import add_woman, invoke, open_stay
 
 BREAKS = {
     "rosa.yaml syntax error": ("rosa.yaml", "organisation: [x\n"),

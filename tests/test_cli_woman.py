@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 import yaml
 
-from conftest import add_woman, commit_all, git_messages, git_state, invoke, no_traceback, open_stay, run_ok, snapshot
+from helpers import add_woman, commit_all, git_messages, git_state, invoke, no_traceback, open_stay, run_ok, snapshot
 
 WOMAN_ID = re.compile(r"^W-\d{4}-[0-9A-HJKMNP-TV-Z]{5}$")
 

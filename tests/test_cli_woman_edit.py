@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import ROSA_BIN, add_woman, git_messages, git_state, invoke, no_traceback, snapshot
+from helpers import ROSA_BIN, add_woman, git_messages, git_state, invoke, no_traceback, snapshot
 
 EDITOR = """#!{python}
 import json, pathlib, sys

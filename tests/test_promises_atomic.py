@@ -7,19 +7,14 @@ two large contents, and is killed with SIGKILL at a random moment, several times
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from rosa_cli.cli.main import main
+from helpers import invoke as rosa
 
 KILLS = 8
 RECORD_NAME = "W-2006-AAAAA.yaml"
@@ -45,36 +40,6 @@ WRITER = textwrap.dedent(
             print("ready", flush=True)
     """
 )
-
-
-# --- local fixtures ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def identity(monkeypatch, tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
-        monkeypatch.setenv(name, "Test Coordinator")
-    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.setenv(name, "coordinator@example.org")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.delenv("ROSA_RECORDS", raising=False)
-    return home
-
-
-def rosa(records, *args):
-    argv = (["--records", str(records)] if records else []) + [str(a) for a in args]
-    return CliRunner().invoke(main, argv)
-
-
-@pytest.fixture
-def folder(tmp_path, identity) -> Path:
-    root = tmp_path / "records"
-    assert rosa(None, "init", root).exit_code == 0
-    assert rosa(root, "shelter", "add", "oslo", "--name", "Oslo krisesenter").exit_code == 0
-    return root
 
 
 # --- tests -------------------------------------------------------------------------------

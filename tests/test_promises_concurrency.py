@@ -7,51 +7,15 @@ rosa wait and retry; rosa never deletes git's lock itself.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
+from helpers import ROSA_BIN, git
+from helpers import invoke as rosa
 
-from rosa_cli.cli.main import main
-
-ROSA_BIN = Path(sys.executable).with_name("rosa")
 WRITERS = 8
-
-
-@pytest.fixture
-def identity(monkeypatch, tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
-        monkeypatch.setenv(name, "Test Coordinator")
-    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.setenv(name, "coordinator@example.org")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.delenv("ROSA_RECORDS", raising=False)
-    return home
-
-
-def rosa(records, *args):
-    argv = (["--records", str(records)] if records else []) + [str(a) for a in args]
-    return CliRunner().invoke(main, argv)
-
-
-def git(folder: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True).stdout
-
-
-@pytest.fixture
-def folder(tmp_path, identity) -> Path:
-    root = tmp_path / "records"
-    assert rosa(None, "init", root).exit_code == 0
-    assert rosa(root, "shelter", "add", "oslo", "--name", "Oslo krisesenter").exit_code == 0
-    return root
 
 
 def call_files(folder: Path):

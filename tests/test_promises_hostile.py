@@ -21,11 +21,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from rosa_cli.cli.main import main
+from helpers import invoke as rosa
+from helpers import no_traceback
+from helpers import run_ok as ok
 from rosa_cli.core.dates import DateError, parse_date, parse_datetime
 from rosa_cli.core.folder import RecordsFolder, load_records
 from rosa_cli.core.model import Records
@@ -42,42 +43,10 @@ PLACES = {
 
 
 @pytest.fixture
-def identity(monkeypatch, tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
-        monkeypatch.setenv(name, "Test Coordinator")
-    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.setenv(name, "coordinator@example.org")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.delenv("ROSA_RECORDS", raising=False)
-    return home
-
-
-def rosa(records, *args):
-    argv = (["--records", str(records)] if records else []) + [str(a) for a in args]
-    return CliRunner().invoke(main, argv)
-
-
-def ok(records, *args):
-    result = rosa(records, *args)
-    assert result.exit_code == 0, f"{args}: exit {result.exit_code}\n{result.stdout}\n{result.stderr}\n{result.exception!r}"
-    return result
-
-
-def no_traceback(result) -> None:
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-
-
-@pytest.fixture
-def folder(tmp_path, identity) -> Path:
-    root = tmp_path / "records"
-    ok(None, "init", root)
-    ok(root, "shelter", "add", "oslo", "--name", "Oslo krisesenter")
-    ok(root, "woman", "add", "--nationality", "NG", "--first-contact", "2006-01-10", "--id", "W-2006-BASE1")
-    return root
+def folder(folder: Path) -> Path:
+    """The shared one-shelter folder (conftest) with one woman in it, W-2006-BASE1."""
+    ok(folder, "woman", "add", "--nationality", "NG", "--first-contact", "2006-01-10", "--id", "W-2006-BASE1")
+    return folder
 
 
 # --- strategies ----------------------------------------------------------------------------

@@ -12,34 +12,16 @@ No identity number is written literally here: valid ones are computed at run tim
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from rosa_cli.cli.main import main
-
-ROSA_BIN = Path(sys.executable).with_name("rosa")
-W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
-W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-
-
-def identity_number(day_month_year: str) -> str:
-    """An 11-digit number with valid control digits for DDMMYY (add 40 to DD for a D-number)."""
-    for individual in range(100, 1000):
-        digits = [int(c) for c in day_month_year + str(individual)]
-        k1 = (11 - sum(w * n for w, n in zip(W1, digits)) % 11) % 11
-        if k1 == 10:
-            continue
-        k2 = (11 - sum(w * n for w, n in zip(W2, digits + [k1])) % 11) % 11
-        if k2 == 10:
-            continue
-        return "".join(map(str, digits + [k1, k2]))
-    raise AssertionError("no valid number")
+from helpers import ROSA_BIN, git
+from helpers import fodselsnummer_like as identity_number
+from helpers import invoke as rosa
+from helpers import run_ok as ok
 
 
 def wrong_control_digits(number: str) -> str:
@@ -47,43 +29,13 @@ def wrong_control_digits(number: str) -> str:
     return number[:10] + str((int(number[10]) + 1) % 10)
 
 
-@pytest.fixture
-def identity(monkeypatch, tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
-        monkeypatch.setenv(name, "Test Coordinator")
-    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.setenv(name, "coordinator@example.org")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.delenv("ROSA_RECORDS", raising=False)
+@pytest.fixture(autouse=True)
+def identity(git_identity, monkeypatch):
+    """conftest's git identity and empty HOME, and no alias list but this test's own:
+    ROSA_ALIASES unset and XDG_DATA_HOME inside the empty HOME."""
     monkeypatch.delenv("ROSA_ALIASES", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
-    return home
-
-
-def rosa(records, *args):
-    argv = (["--records", str(records)] if records else []) + [str(a) for a in args]
-    return CliRunner().invoke(main, argv)
-
-
-def ok(records, *args):
-    result = rosa(records, *args)
-    assert result.exit_code == 0, f"{args}: exit {result.exit_code}\n{result.stdout}\n{result.stderr}\n{result.exception!r}"
-    return result
-
-
-def git(folder: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True).stdout
-
-
-@pytest.fixture
-def folder(tmp_path, identity) -> Path:
-    root = tmp_path / "records"
-    ok(None, "init", root)
-    ok(root, "shelter", "add", "oslo", "--name", "Oslo krisesenter")
-    return root
+    monkeypatch.setenv("XDG_DATA_HOME", str(git_identity / "xdg-data"))
+    return git_identity
 
 
 def write_committed(folder: Path, rel: str, text: str) -> None:

@@ -9,58 +9,21 @@ conflict markers with path:line.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from rosa_cli.cli.main import main
+from helpers import git, no_traceback
+from helpers import invoke as rosa
+from helpers import run_ok as ok
 
 
-@pytest.fixture
-def identity(monkeypatch, tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
-        monkeypatch.setenv(name, "Test Coordinator")
-    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.setenv(name, "coordinator@example.org")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+@pytest.fixture(autouse=True)
+def git_editor(monkeypatch):
+    """``git rebase --continue`` and the like never wait for an editor."""
     monkeypatch.setenv("GIT_EDITOR", "true")
-    monkeypatch.delenv("ROSA_RECORDS", raising=False)
-    return home
-
-
-def rosa(records, *args):
-    argv = (["--records", str(records)] if records else []) + [str(a) for a in args]
-    return CliRunner().invoke(main, argv)
-
-
-def ok(records, *args):
-    result = rosa(records, *args)
-    assert result.exit_code == 0, f"{args}: exit {result.exit_code}\n{result.stdout}\n{result.stderr}\n{result.exception!r}"
-    return result
-
-
-def git(folder: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True).stdout
-
-
-def no_traceback(result) -> None:
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-
-
-@pytest.fixture
-def folder(tmp_path, identity) -> Path:
-    root = tmp_path / "records"
-    ok(None, "init", root)
-    ok(root, "shelter", "add", "oslo", "--name", "Oslo krisesenter")
-    return root
 
 
 @pytest.fixture

@@ -10,30 +10,14 @@ together with its own change and says so.
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from rosa_cli.cli.main import main
+from helpers import GIT_IDENTITY, git
+from helpers import invoke as rosa
+from helpers import run_ok as ok
 from rosa_cli.core import gitrepo
-
-IDENTITY_VARS = ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")
-
-
-@pytest.fixture
-def identity(monkeypatch, tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
-        monkeypatch.setenv(name, "Test Coordinator")
-    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.setenv(name, "coordinator@example.org")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.delenv("ROSA_RECORDS", raising=False)
-    return home
 
 
 @pytest.fixture
@@ -45,7 +29,7 @@ def no_identity(monkeypatch, tmp_path):
     """
 
     def take_away():
-        for name in (*IDENTITY_VARS, "EMAIL"):
+        for name in (*GIT_IDENTITY, "EMAIL"):
             monkeypatch.delenv(name, raising=False)
         empty_home = tmp_path / "empty-home"
         empty_home.mkdir(exist_ok=True)
@@ -55,36 +39,11 @@ def no_identity(monkeypatch, tmp_path):
         monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
 
     def give_back():
-        for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
-            monkeypatch.setenv(name, "Test Coordinator")
-        for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
-            monkeypatch.setenv(name, "coordinator@example.org")
+        for name, value in GIT_IDENTITY.items():
+            monkeypatch.setenv(name, value)
         monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
 
     return take_away, give_back
-
-
-def rosa(records, *args):
-    argv = (["--records", str(records)] if records else []) + [str(a) for a in args]
-    return CliRunner().invoke(main, argv)
-
-
-def ok(records, *args):
-    result = rosa(records, *args)
-    assert result.exit_code == 0, f"{args}: exit {result.exit_code}\n{result.stdout}\n{result.stderr}\n{result.exception!r}"
-    return result
-
-
-def git(folder: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True).stdout
-
-
-@pytest.fixture
-def folder(tmp_path, identity) -> Path:
-    root = tmp_path / "records"
-    ok(None, "init", root)
-    ok(root, "shelter", "add", "oslo", "--name", "Oslo krisesenter")
-    return root
 
 
 def call_path(folder: Path, call_id: str) -> str:

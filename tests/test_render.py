@@ -91,7 +91,7 @@ def test_markdown_norwegian():
 
 def test_markdown_warns_when_not_clean():
     md = render_markdown(result(clean=False), settings(), "nb", dict(PROVENANCE, clean=False))
-    assert "> **Advarsel: postmappen hadde endringer som ikke var committet" in md
+    assert "> **Advarsel: registermappen hadde endringer som ikke var committet" in md
     md = render_markdown(result(clean=False), settings(), "en")  # provenance from the result
     assert "Warning: the records folder had uncommitted changes" in md
 

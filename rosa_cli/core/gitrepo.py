@@ -66,15 +66,25 @@ def _explain(stderr: str) -> str:
     return lines[-1] if lines else "git failed"
 
 
+_TOPS: dict = {}  # folder -> repository top, remembered for this process
+
+
 def repository_top(folder: Path) -> Optional[Path]:
-    """The top folder of the git repository holding ``folder``, if any."""
+    """The top folder of the git repository holding ``folder``, if any.
+
+    Asked once per folder and process (a command asks several times); only
+    :func:`init_repository` changes the answer, and it forgets it.
+    """
+    key = str(folder)
+    if key in _TOPS:
+        return _TOPS[key]
     try:
         result = _run(folder, ["rev-parse", "--show-toplevel"], check=False)
     except GitError:
         return None
-    if result.returncode != 0:
-        return None
-    return Path(result.stdout.strip())
+    top = Path(result.stdout.strip()) if result.returncode == 0 else None
+    _TOPS[key] = top
+    return top
 
 
 def is_own_repository(folder: Path) -> bool:
@@ -84,6 +94,7 @@ def is_own_repository(folder: Path) -> bool:
 
 
 def init_repository(folder: Path) -> None:
+    _TOPS.pop(str(folder), None)
     _run(folder, ["init", "--quiet"])
 
 

@@ -52,6 +52,16 @@ def line_in(record, name: str) -> Optional[int]:
     return None
 
 
+class _Record:
+    """What every record kind shares: its path and the lines its fields stand on."""
+
+    __slots__ = ()
+
+    def line_of(self, name: str) -> Optional[int]:
+        """The line of field ``name`` in the record's file (for ``path:line`` problems)."""
+        return line_in(self, name)
+
+
 _KIND_OF_CLASS = {"Woman": "woman", "Stay": "stay", "Call": "call"}
 _FIELD_INDEX = {cls: {f.name: i for i, f in enumerate(FIELDS[kind])} for cls, kind in _KIND_OF_CLASS.items()}
 
@@ -65,7 +75,7 @@ class ResidenceEntry:
 
 
 @dataclass(slots=True)
-class Woman:
+class Woman(_Record):
     id: str
     first_contact: date
     nationality: str
@@ -81,10 +91,6 @@ class Woman:
     note: Optional[str] = None
     path: str = ""
     lines: Tuple[int, ...] = field(default=(), repr=False, compare=False)
-
-    def line_of(self, name: str) -> Optional[int]:
-        """The line of field ``name`` in the record's file (for ``path:line`` problems)."""
-        return line_in(self, name)
 
     @property
     def birth_year(self) -> Optional[int]:
@@ -113,7 +119,7 @@ class Woman:
 
 
 @dataclass(slots=True)
-class Stay:
+class Stay(_Record):
     id: str
     woman: str
     shelter: str
@@ -125,10 +131,6 @@ class Stay:
     path: str = ""
     lines: Tuple[int, ...] = field(default=(), repr=False, compare=False)
 
-    def line_of(self, name: str) -> Optional[int]:
-        """The line of field ``name`` in the record's file (for ``path:line`` problems)."""
-        return line_in(self, name)
-
     @property
     def is_open(self) -> bool:
         return self.end is None
@@ -139,7 +141,7 @@ class Stay:
 
 
 @dataclass(slots=True)
-class Call:
+class Call(_Record):
     id: str
     at: datetime
     caller: str
@@ -151,10 +153,6 @@ class Call:
     note: Optional[str] = None
     path: str = ""
     lines: Tuple[int, ...] = field(default=(), repr=False, compare=False)
-
-    def line_of(self, name: str) -> Optional[int]:
-        """The line of field ``name`` in the record's file (for ``path:line`` problems)."""
-        return line_in(self, name)
 
 
 @dataclass
