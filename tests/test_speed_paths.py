@@ -162,3 +162,23 @@ def test_parsing_in_worker_processes_gives_the_same_answers(sample_copy, monkeyp
     assert parallel.stdout == serial.stdout
     assert parallel_check.stdout == serial_check.stdout
     assert (sample_copy / ".rosa-cache" / "records.marshal").exists()
+
+
+@settings(max_examples=400, deadline=None)
+@given(records)
+def test_new_records_read_back_as_written_by_both_readers(data):
+    """dump_new writes plain lines where it can and PyYAML's quoting elsewhere; either
+    way the fast reader (when it takes the text) and the full parser read back the data."""
+    text = dump_new(data)
+    full = parse_yaml_text(text)
+    assert full == data
+    fast = fast_mapping(text)
+    if fast is not None:
+        _same(fast, full)
+
+
+def test_plain_dump_keeps_yaml11_words_quoted_for_other_tools():
+    import yaml
+
+    text = dump_new({"nationality": "NO", "note": "yes", "received_by": "KL", "at": "2006-03-14 14:10", "born": 1984})
+    assert yaml.safe_load(text) == {"nationality": "NO", "note": "yes", "received_by": "KL", "at": "2006-03-14 14:10", "born": 1984}

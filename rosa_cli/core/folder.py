@@ -63,9 +63,9 @@ class RecordsFolder:
     today: date = field(default_factory=date.today)
     _settings: Optional[Tuple[Settings, List[Problem]]] = field(default=None, repr=False)
     _shelters: Optional[Tuple[Dict[str, Shelter], List[Problem]]] = field(default=None, repr=False)
-    # while a changing command holds the writer lock: a call giving the record files
-    # git sees as uncommitted, computed in the background (see operations.locked)
-    uncommitted: Optional[Callable[[], List[str]]] = field(default=None, repr=False)
+    # while a changing command holds the writer lock: a call giving the folder's
+    # `git status`, computed in the background (see operations.locked)
+    git_status: Optional[Callable[[], object]] = field(default=None, repr=False)
 
     # --- paths -------------------------------------------------------------------------
 

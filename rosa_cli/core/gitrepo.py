@@ -112,25 +112,37 @@ def _with_lock_retry(root: Path, args: Sequence[str]) -> subprocess.CompletedPro
         raise GitError(_explain(result.stderr or result.stdout))
 
 
-def uncommitted_paths(root: Path) -> List[str]:
-    """Record files changed, added or deleted but not committed (relative paths)."""
-    result = _run(root, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *RECORD_PATHS], check=False)
+@dataclass
+class FolderStatus:
+    """What ``git status`` says of a records folder."""
+
+    uncommitted: List[str] = field(default_factory=list)  # record files not in the last commit
+    staged_elsewhere: List[str] = field(default_factory=list)  # other files the user staged herself
+
+
+def folder_status(root: Path) -> FolderStatus:
+    """One ``git status`` of the whole folder, sorted into record files and the rest."""
+    result = _run(root, ["status", "--porcelain=v1", "-z", "--untracked-files=all"], check=False)
+    status = FolderStatus()
     if result.returncode != 0:
-        return []
-    paths: List[str] = []
-    entries = result.stdout.split("\0")
-    skip_next = False
+        return status
+    entries = iter(result.stdout.split("\0"))
     for entry in entries:
-        if skip_next:
-            skip_next = False
-            continue
         if len(entry) < 4:
             continue
-        status, path = entry[:2], entry[3:]
-        if "R" in status or "C" in status:
-            skip_next = True
-        paths.append(path)
-    return paths
+        code, path = entry[:2], entry[3:]
+        if "R" in code or "C" in code:
+            next(entries, None)  # the old name of a rename or copy
+        if path.split("/", 1)[0] in RECORD_PATHS:
+            status.uncommitted.append(path)
+        elif code[0] not in " ?!":
+            status.staged_elsewhere.append(path)
+    return status
+
+
+def uncommitted_paths(root: Path) -> List[str]:
+    """Record files changed, added or deleted but not committed (relative paths)."""
+    return folder_status(root).uncommitted
 
 
 def _claimed_but_empty(path: Path) -> bool:
@@ -151,35 +163,32 @@ class CommitResult:
 
 
 def commit_change(
-    root: Path, paths: Sequence[Path], message: str, body: str = "", uncommitted: Optional[Callable[[], List[str]]] = None
+    root: Path, paths: Sequence[Path], message: str, body: str = "", status: Optional[Callable[[], FolderStatus]] = None
 ) -> CommitResult:
     """Commit ``paths`` (written, added or deleted) as one commit.
 
     Record files left uncommitted by an earlier failure or a hand edit are committed
     along with this change and listed in ``also_committed``, so nothing stays outside
-    history. ``uncommitted`` may give that list from a ``git status`` started earlier
-    in the background (see :func:`in_background`), which keeps a commit in a large
-    folder quick. When the folder is not the top of its own repository, nothing is
-    committed and ``warning`` says so.
+    history. ``status`` may give the folder's status from a ``git status`` started
+    earlier in the background (see :func:`in_background`), which keeps a commit in a
+    large folder quick. When the folder is not the top of its own repository, nothing
+    is committed and ``warning`` says so.
     """
     if not is_own_repository(root):
         return CommitResult(False, warning="the records folder is not a git repository of its own; the change was written but not committed")
     own = {Path(p).resolve().relative_to(root.resolve()).as_posix() for p in paths}
-    found = uncommitted() if uncommitted is not None else uncommitted_paths(root)
-    earlier = sorted(p for p in found if p not in own and not _claimed_but_empty(root / p))
-    _with_lock_retry(root, ["add", "--all", "--", *sorted(own), *earlier])
-    staged = [p for p in _run(root, ["diff", "--cached", "--name-only", "-z"]).stdout.split("\0") if p]
-    if not staged:
-        return CommitResult(False, warning="nothing changed, so nothing was committed")
+    before = status() if status is not None else folder_status(root)
+    earlier = sorted(p for p in before.uncommitted if p not in own and not _claimed_but_empty(root / p))
+    ours = sorted(own | set(earlier))
+    _with_lock_retry(root, ["add", "--all", "--", *ours])
     full_message = message
     if earlier:
         body = (body + "\n\n" if body else "") + "Also commits earlier uncommitted files:\n" + "\n".join(f"  {p}" for p in earlier)
     if body:
         full_message += "\n\n" + body
-    ours = own | set(earlier)
     # a plain commit is twice as fast as one with paths; paths only when the user has
     # staged something of her own that is not ours to commit
-    pathspec = ["--", *sorted(ours)] if any(p not in ours for p in staged) else []
+    pathspec = ["--", *ours] if before.staged_elsewhere else []
     _with_lock_retry(root, ["commit", "--quiet", "--no-verify", "-m", full_message, *pathspec])
     head = _run(root, ["rev-parse", "HEAD"]).stdout.strip()
     return CommitResult(True, commit=head, also_committed=earlier)

@@ -56,11 +56,11 @@ def locked(operation):
             refuse_unsafe_folder(folder)
             # what earlier commands or hand edits left uncommitted, asked of git while
             # this command validates and writes (see gitrepo.commit_change)
-            folder.uncommitted = gitrepo.in_background(gitrepo.uncommitted_paths, folder.root)
+            folder.git_status = gitrepo.in_background(gitrepo.folder_status, folder.root)
             try:
                 return operation(folder, *args, **kwargs)
             finally:
-                folder.uncommitted = None
+                folder.git_status = None
 
     return wrapper
 
@@ -121,7 +121,7 @@ def _check_new(kind: str, data: Dict[str, Any], folder: RecordsFolder, shown: st
 
 def _commit(folder: RecordsFolder, paths: Sequence[Path], message: str, body: str = "") -> gitrepo.CommitResult:
     try:
-        return gitrepo.commit_change(folder.root, paths, message, body, folder.uncommitted)
+        return gitrepo.commit_change(folder.root, paths, message, body, folder.git_status)
     except gitrepo.GitError as exc:
         return gitrepo.CommitResult(False, warning=f"the change was written but not committed: {exc}")
 

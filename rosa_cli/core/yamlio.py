@@ -22,9 +22,8 @@ import re
 import tempfile
 from pathlib import Path
 from datetime import date
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
-
-import yaml
 
 from rosa_cli.core.model import Problem
 
@@ -46,63 +45,83 @@ class YamlProblem(ValueError):
         self.message = message
 
 
-class _RecordLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
-    """PyYAML's (C) safe loader with a strict resolver, line numbers and no aliases."""
+# The strict scalar rules, shared by the full parser (PyYAML) and the fast reader.
+_NULL_WORDS = ("~", "null", "Null", "NULL")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$")
+# YAML 1.1's timestamp, as PyYAML resolves it
+_TIMESTAMP = re.compile(
+    r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+    |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
+     (?:[Tt]|[ \t]+)[0-9][0-9]?
+     :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
+     (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
+    re.X,
+)
+# what YAML itself refuses to read (PyYAML's reader)
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
 
-    def construct_object(self, node, deep=False):
-        if node in self.constructed_objects:
-            raise YamlProblem(node.start_mark.line + 1, "YAML aliases (*name) are not allowed in records")
-        return super().construct_object(node, deep=deep)
 
-    def construct_lenient_timestamp(self, node):
-        """A date-shaped value that is no real date (2006-02-30) stays text, so the
-        field's own check can say which field and line is wrong."""
-        try:
-            return self.construct_yaml_timestamp(node)
-        except (ValueError, OverflowError):
-            return self.construct_scalar(node)
+@lru_cache(maxsize=1)
+def _record_loader():
+    """PyYAML's (C) safe loader with the strict rules above, line numbers and no aliases.
 
-    def construct_line_mapping(self, node):
-        data = LineDict()
-        data.line = node.start_mark.line + 1
-        data.key_lines = {}
-        yield data
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlProblem(key_node.start_mark.line + 1, "YAML merge keys (<<) are not allowed in records")
-            key = self.construct_object(key_node, deep=True)
+    Built on first use: PyYAML is only needed for files outside the plain subset the
+    fast reader handles, and importing it would slow every command's start.
+    """
+    import yaml
+
+    base = yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader
+
+    class RecordLoader(base):  # type: ignore[misc,valid-type]
+        def construct_object(self, node, deep=False):
+            if node in self.constructed_objects:
+                raise YamlProblem(node.start_mark.line + 1, "YAML aliases (*name) are not allowed in records")
+            return super().construct_object(node, deep=deep)
+
+        def construct_lenient_timestamp(self, node):
+            """A date-shaped value that is no real date (2006-02-30) stays text, so the
+            field's own check can say which field and line is wrong."""
             try:
-                hash(key)
-            except TypeError:
-                raise YamlProblem(key_node.start_mark.line + 1, "a mapping key must be a plain word") from None
-            line = key_node.start_mark.line + 1
-            if key in data:
-                raise YamlProblem(line, f"{key!r} is given twice (first on line {data.key_lines[key]})")
-            data[key] = self.construct_object(value_node, deep=True)
-            data.key_lines[key] = line
+                return self.construct_yaml_timestamp(node)
+            except (ValueError, OverflowError):
+                return self.construct_scalar(node)
 
+        def construct_line_mapping(self, node):
+            data = LineDict()
+            data.line = node.start_mark.line + 1
+            data.key_lines = {}
+            yield data
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise YamlProblem(key_node.start_mark.line + 1, "YAML merge keys (<<) are not allowed in records")
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    hash(key)
+                except TypeError:
+                    raise YamlProblem(key_node.start_mark.line + 1, "a mapping key must be a plain word") from None
+                line = key_node.start_mark.line + 1
+                if key in data:
+                    raise YamlProblem(line, f"{key!r} is given twice (first on line {data.key_lines[key]})")
+                data[key] = self.construct_object(value_node, deep=True)
+                data.key_lines[key] = line
 
-def _strict_resolvers() -> dict:
     resolvers: dict = {}
-    keep = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"}
-    for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items():
-        kept = [(tag, regexp) for tag, regexp in entries if tag in keep]
-        if kept:
-            resolvers[first] = kept
-    extra = [
-        ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
-        ("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), "-+0123456789"),
-        ("tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$"), "-+0123456789."),
+    rules = [
+        ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), "~nN" + ""),
+        ("tag:yaml.org,2002:bool", _BOOL, "tTfF"),
+        ("tag:yaml.org,2002:timestamp", _TIMESTAMP, "0123456789"),
+        ("tag:yaml.org,2002:int", _INT, "-+0123456789"),
+        ("tag:yaml.org,2002:float", _FLOAT, "-+0123456789."),
     ]
-    for tag, regexp, firsts in extra:
-        for ch in firsts:
-            resolvers.setdefault(ch, []).append((tag, regexp))
-    return resolvers
-
-
-_RecordLoader.yaml_implicit_resolvers = _strict_resolvers()
-_RecordLoader.add_constructor("tag:yaml.org,2002:map", _RecordLoader.construct_line_mapping)
-_RecordLoader.add_constructor("tag:yaml.org,2002:timestamp", _RecordLoader.construct_lenient_timestamp)
+    for tag, regexp, firsts in rules:
+        for first in list(firsts) + ([""] if tag.endswith("null") else []):
+            resolvers.setdefault(first, []).append((tag, regexp))
+    RecordLoader.yaml_implicit_resolvers = resolvers
+    RecordLoader.add_constructor("tag:yaml.org,2002:map", RecordLoader.construct_line_mapping)
+    RecordLoader.add_constructor("tag:yaml.org,2002:timestamp", RecordLoader.construct_lenient_timestamp)
+    return RecordLoader
 
 
 def parse_yaml_text(text: str) -> Any:
@@ -111,8 +130,10 @@ def parse_yaml_text(text: str) -> Any:
     if marker:
         line = text.count("\n", 0, marker.start()) + 1
         raise YamlProblem(line, "merge conflict marker: finish the merge (keep one side) and remove the markers")
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_RecordLoader)  # noqa: S506 - a safe loader subclass
+        return yaml.load(text, Loader=_record_loader())  # noqa: S506 - a safe loader subclass
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -161,7 +182,7 @@ _ITEM_MORE = re.compile(r"^  ([a-z_][a-z0-9_]*):(?: (.*))?$")
 _DATE_ONLY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
-_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE  # what YAML itself refuses to read
+_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")  # line breaks in YAML, not in str.split("\n")
 
 
 class _NotSimple(Exception):
@@ -177,26 +198,22 @@ def _plain_scalar(value: Optional[str]) -> Any:
     first = value[0]
     if not (first.isalnum() or (first in "+-." and len(value) > 1 and value[1].isdigit())):
         raise _NotSimple
-    for tag, regexp in _RecordLoader.yaml_implicit_resolvers.get(first, ()):
-        if not regexp.match(value):
-            continue
-        kind = tag.rsplit(":", 1)[1]
-        if kind == "null":
-            return None
-        if kind == "bool":
-            return value.lower() == "true"
-        if kind == "int":
-            return int(value)
-        if kind == "float":
-            return float(value)
-        if kind == "timestamp":
-            match = _DATE_ONLY.match(value)
-            if not match:
-                raise _NotSimple
-            try:
-                return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-            except ValueError:
-                return value
+    if value in _NULL_WORDS:
+        return None
+    if _BOOL.match(value):
+        return value.lower() == "true"
+    if _TIMESTAMP.match(value):
+        match = _DATE_ONLY.match(value)
+        if not match:
+            raise _NotSimple
+        try:
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            return value
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        return float(value)
     return value
 
 
@@ -220,7 +237,7 @@ def fast_mapping(text: str) -> Optional[LineDict]:
     anything else (quotes, comments after values, flow style, anchors, conflict markers…),
     which then goes to the full parser. A test checks both agree on every file they
     both read."""
-    if "\r" in text or "\ufeff" in text or "\t" in text or _NON_PRINTABLE.search(text):
+    if "\r" in text or "\ufeff" in text or "\t" in text or _NON_PRINTABLE.search(text) or _ODD_BREAKS.search(text):
         return None
     result: Optional[LineDict] = None
     current_list: Optional[list] = None
@@ -281,20 +298,85 @@ def mapping_from_text(text: str, shown: str) -> Tuple[Optional[LineDict], List[P
 # --- writing -----------------------------------------------------------------
 
 
-class _NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """Never write anchors: the same date object used twice is written twice."""
-
-    def ignore_aliases(self, data):
-        return True
-
-
 def dump_new(data: Dict[str, Any]) -> str:
-    """Serialise a fresh record (no comments to keep) with PyYAML's fast emitter.
+    """Serialise a fresh record (no comments to keep).
 
-    PyYAML quotes anything a YAML 1.1 reader would misread (``'NO'``), so the files
-    read the same in every YAML tool.
+    Records that fit the plain subset are written directly (``key: value`` lines, the
+    form :func:`fast_mapping` reads); anything else — a value YAML would misread
+    unquoted, like Norway's ``NO`` or a note starting with a quote — goes through
+    PyYAML's emitter, which quotes it. Either way the text reads back as ``data``.
     """
-    return yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    text = _plain_dump(data)
+    if text is not None:
+        return text
+    import yaml
+
+    class NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+        """Never write anchors: the same date object used twice is written twice."""
+
+        def ignore_aliases(self, data):
+            return True
+
+    return yaml.dump(data, Dumper=NoAliasDumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+
+
+_KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
+_LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")  # what YAML reads as the end of a line
+
+
+def _plain_value(value: Any) -> Optional[str]:
+    """``value`` as a plain scalar that reads back as itself, or None."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, date) and type(value) is date:
+        return value.isoformat()
+    if isinstance(value, str) and not _LINE_BREAKS.search(value) and not _NON_PRINTABLE.search(value) and _portable(value):
+        try:
+            return value if _plain_scalar(value) == value else None
+        except _NotSimple:
+            return None
+    return None
+
+
+_YAML11_WORDS = {"y", "yes", "n", "no", "on", "off", "true", "false", "null"}
+_CALL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+
+
+def _portable(text: str) -> bool:
+    """True when every YAML reader takes ``text`` for text: not Norway's ``NO`` (a
+    boolean in YAML 1.1), and nothing number-like except a call's date and time."""
+    if text.lower() in _YAML11_WORDS:
+        return False
+    return text[:1].isalpha() or bool(_CALL_TIME.match(text))
+
+
+def _plain_dump(data: Dict[str, Any]) -> Optional[str]:
+    lines: List[str] = []
+    for key, value in data.items():
+        if not isinstance(key, str) or not _KEY.match(key):
+            return None
+        if isinstance(value, list):
+            if not value:
+                return None
+            lines.append(f"{key}:")
+            for item in value:
+                if not isinstance(item, dict) or not item:
+                    return None
+                lead = "- "
+                for sub_key, sub_value in item.items():
+                    text = _plain_value(sub_value)
+                    if text is None or not isinstance(sub_key, str) or not _KEY.match(sub_key):
+                        return None
+                    lines.append(f"{lead}{sub_key}: {text}")
+                    lead = "  "
+            continue
+        text = _plain_value(value)
+        if text is None:
+            return None
+        lines.append(f"{key}: {text}")
+    return "\n".join(lines) + "\n" if lines else None
 
 
 def round_trip_load(text: str):
