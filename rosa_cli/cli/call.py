@@ -42,7 +42,7 @@ def call_add(prompt, **raw) -> None:
     """Log a call. On a terminal, asks for what the flags did not give; prints the new id."""
     from rosa_cli.core.operations import add_call
 
-    folder = get_folder()
+    folder = get_folder(changing=True)
     if prompt is None:
         prompt = is_terminal()
     if prompt:

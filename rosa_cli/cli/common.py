@@ -48,8 +48,12 @@ def records_option(f: Callable) -> Callable:
     )(f)
 
 
-def get_folder(today: Optional[date] = None):
-    """The :class:`RecordsFolder` the user meant, or a clean failure saying how to make one."""
+def get_folder(today: Optional[date] = None, changing: bool = False):
+    """The :class:`RecordsFolder` the user meant, or a clean failure saying how to make one.
+
+    ``changing`` commands start asking git for the folder's status at once, so that it
+    is ready by the time they commit.
+    """
     from rosa_cli.core.folder import RecordsFolder, RecordsNotFound, find_records_root
 
     ctx = click.get_current_context()
@@ -63,7 +67,10 @@ def get_folder(today: Optional[date] = None):
         root = find_records_root(explicit)
     except RecordsNotFound as exc:
         raise Failure(str(exc)) from None
-    return RecordsFolder(root, today=today or date.today())
+    folder = RecordsFolder(root, today=today or date.today())
+    if changing:
+        folder.prefetch_git_status()
+    return folder
 
 
 def flag_name(field: str, flags: Optional[Dict[str, str]] = None) -> str:

@@ -23,7 +23,7 @@ def shelter_add(key: str, name: str, municipality: str | None) -> None:
     """Add shelter KEY (a short lowercase key such as oslo or bergen)."""
     from rosa_cli.core.operations import add_shelter
 
-    report_outcome(add_shelter(get_folder(), key, name, municipality))
+    report_outcome(add_shelter(get_folder(changing=True), key, name, municipality))
 
 
 @shelter.command("list")

@@ -25,7 +25,7 @@ def stay_open(woman_id, shelter, on, children, note) -> None:
     """Place WOMAN at a shelter; prints the new stay's id."""
     from rosa_cli.core.operations import open_stay
 
-    report_outcome(open_stay(get_folder(), woman_id, shelter, on, children, note))
+    report_outcome(open_stay(get_folder(changing=True), woman_id, shelter, on, children, note))
 
 
 @stay.command("close")
@@ -38,7 +38,7 @@ def stay_close(target, on, reason) -> None:
     """End a stay (give the stay's id, or the woman's id for her open stay)."""
     from rosa_cli.core.operations import close_stay
 
-    report_outcome(close_stay(get_folder(), target, on, reason), quiet_ids=True)
+    report_outcome(close_stay(get_folder(changing=True), target, on, reason), quiet_ids=True)
 
 
 @stay.command("move")
@@ -51,7 +51,7 @@ def stay_move(woman_id, to, on) -> None:
     """Move WOMAN to another shelter: her stay closes as moved, a new one opens the same day."""
     from rosa_cli.core.operations import move_stay
 
-    report_outcome(move_stay(get_folder(), woman_id, to, on))
+    report_outcome(move_stay(get_folder(changing=True), woman_id, to, on))
 
 
 @stay.command("list")

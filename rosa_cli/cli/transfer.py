@@ -25,7 +25,7 @@ def import_cmd(kind: str, file: Path) -> None:
     """
     from rosa_cli.core.transfer import import_file
 
-    outcome = import_file(get_folder(), KINDS[kind], file)
+    outcome = import_file(get_folder(changing=True), KINDS[kind], file)
     report_outcome(outcome)
     click.echo(f"Imported {len(outcome.ids)} {kind}.", err=True)
 

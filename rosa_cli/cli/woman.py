@@ -42,7 +42,7 @@ def woman_add(residence, given_id, prompt, **raw) -> None:
     """Add a woman's record; prints her new id."""
     from rosa_cli.core.operations import add_woman
 
-    folder = get_folder()
+    folder = get_folder(changing=True)
     if prompt is None:
         prompt = is_terminal() and not raw.get("nationality")
     if prompt:
@@ -147,7 +147,7 @@ def woman_status(woman_id: str, status: str, start: str) -> None:
     """Record a change of residence status (e.g. reflection-period) from a date."""
     from rosa_cli.core.operations import woman_status as change_status
 
-    report_outcome(change_status(get_folder(), woman_id, status, start), quiet_ids=True)
+    report_outcome(change_status(get_folder(changing=True), woman_id, status, start), quiet_ids=True)
 
 
 @woman.command("decline")
@@ -160,7 +160,7 @@ def woman_decline(woman_id: str, reason: str, on: str | None) -> None:
     """Record that she declined the offer of a safe place."""
     from rosa_cli.core.operations import woman_decline as decline
 
-    report_outcome(decline(get_folder(), woman_id, reason, on), quiet_ids=True)
+    report_outcome(decline(get_folder(changing=True), woman_id, reason, on), quiet_ids=True)
 
 
 @woman.command("edit")

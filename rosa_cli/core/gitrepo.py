@@ -121,8 +121,14 @@ class FolderStatus:
 
 
 def folder_status(root: Path) -> FolderStatus:
-    """One ``git status`` of the whole folder, sorted into record files and the rest."""
-    result = _run(root, ["status", "--porcelain=v1", "-z", "--untracked-files=all"], check=False)
+    """One ``git status`` of the whole folder, sorted into record files and the rest.
+
+    git lists a folder with nothing tracked in it yet (a new ``calls/2027/``) as the
+    folder; only such folders are then asked for their files. Asking ``git status``
+    for every untracked file would make it look into every folder of a large records
+    folder, at twice the cost.
+    """
+    result = _run(root, ["status", "--porcelain=v1", "-z", "--untracked-files=normal"], check=False)
     status = FolderStatus()
     if result.returncode != 0:
         return status
@@ -134,10 +140,19 @@ def folder_status(root: Path) -> FolderStatus:
         if "R" in code or "C" in code:
             next(entries, None)  # the old name of a rename or copy
         if path.split("/", 1)[0] in RECORD_PATHS:
-            status.uncommitted.append(path)
+            if path.endswith("/"):  # a new folder: name its files, so messages can
+                listed = _run(root, ["ls-files", "-z", "--others", "--exclude-standard", "--", path], check=False)
+                status.uncommitted.extend(p for p in listed.stdout.split("\0") if p)
+            else:
+                status.uncommitted.append(path)
         elif code[0] not in " ?!":
             status.staged_elsewhere.append(path)
     return status
+
+
+def head_and_status(root: Path):
+    """``(HEAD commit, folder status)``: the status is only good while HEAD is the same."""
+    return head_commit(root), folder_status(root)
 
 
 def uncommitted_paths(root: Path) -> List[str]:

@@ -47,6 +47,17 @@ def refuse_unsafe_folder(folder: RecordsFolder) -> None:
         raise Refused([FieldIssue("", reason)])
 
 
+def _status_source(folder: RecordsFolder):
+    """The folder's ``git status`` for this command: the one asked for when it started,
+    if no other command took the lock or committed since; else a fresh one."""
+    early, folder.early_git_status = folder.early_git_status, None
+    if early is not None and not folder.lock_waited:
+        head, status = early()
+        if head == gitrepo.head_commit(folder.root):
+            return lambda: status
+    return gitrepo.in_background(gitrepo.folder_status, folder.root)
+
+
 def locked(operation):
     """Run a changing operation under the folder's writer lock (validate, write, commit)."""
 
@@ -56,7 +67,7 @@ def locked(operation):
             refuse_unsafe_folder(folder)
             # what earlier commands or hand edits left uncommitted, asked of git while
             # this command validates and writes (see gitrepo.commit_change)
-            folder.git_status = gitrepo.in_background(gitrepo.folder_status, folder.root)
+            folder.git_status = _status_source(folder)
             try:
                 return operation(folder, *args, **kwargs)
             finally:
