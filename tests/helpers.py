@@ -70,16 +70,23 @@ def git_messages(folder: Path) -> List[str]:
 
 
 def snapshot(folder: Path) -> Tuple[Dict[str, bytes], List[str], str]:
-    """Every file (outside .git) with its bytes, the commit list and git status."""
+    """Every file with its bytes, the commit list and git status.
+
+    Outside .git and .rosa-cache: the cache of parsed records and the writer lock may
+    change on any run (a refused command may have read records); they are not records.
+    """
     files = {}
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
-        if rel.parts and rel.parts[0] == ".git":
+        if rel.parts and rel.parts[0] in (".git", ".rosa-cache"):
             continue
         if path.is_file():
             files[rel.as_posix()] = path.read_bytes()
     log = git(folder, "log", "--format=%H %s").splitlines()
-    status = git(folder, "status", "--porcelain", "--untracked-files=all", "--ignored")
+    status = "\n".join(
+        line for line in git(folder, "status", "--porcelain", "--untracked-files=all", "--ignored").splitlines()
+        if ".rosa-cache/" not in line
+    )
     return files, log, status
 
 

@@ -279,3 +279,21 @@ def test_stay_open_refused_for_a_woman_who_declined(records):
     assert result.exit_code == 2
     assert "declined" in result.stderr
     assert snapshot(records) == before
+
+
+def test_a_broken_stay_file_of_hers_refuses_a_new_placement(records):
+    """Her open stay might be the broken file: placing her again would double her nights."""
+    woman = add_woman(records)
+    stay = open_stay(records, woman)
+    path = records / "stays" / f"{stay}.yaml"
+    path.write_text(path.read_text() + "bogus: [\n")
+    commit_all(records)
+    before = snapshot(records)
+    result = invoke(records, "stay", "open", woman, "--shelter", "bergen", "--on", "2006-03-01")
+    no_traceback(result)
+    assert result.exit_code == 2
+    assert f"stays/{stay}.yaml:" in result.stderr and "YAML syntax error" in result.stderr
+    assert snapshot(records) == before
+    shown = invoke(records, "woman", "show", woman)  # reading her record still works
+    assert shown.exit_code == 0 and woman in shown.stdout
+    assert f"warning: stays/{stay}.yaml" in shown.stderr

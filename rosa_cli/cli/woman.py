@@ -64,6 +64,7 @@ def woman_show(woman_id: str) -> None:
     """Show one woman's record, her stays, and your private alias for her if you keep one."""
     from rosa_cli.cli.render import cell, print_table
     from rosa_cli.core.countries import country_name
+    from rosa_cli.core.errors import Refused
     from rosa_cli.core.operations import load_existing, stays_of
     from rosa_cli.core.schema import WOMAN_FIELDS
 
@@ -87,7 +88,12 @@ def woman_show(woman_id: str) -> None:
         else:
             text = cell(value)
         click.echo(f"{spec.name + ':':17} {text}")
-    stays = [s for s, _ in stays_of(folder, woman_id)]
+    try:
+        stays = [s for s, _ in stays_of(folder, woman_id)]
+    except Refused as exc:  # a broken stay file of hers: show what can be shown
+        stays = []
+        for issue in exc.issues:
+            click.echo(f"warning: {issue}", err=True)
     if stays:
         click.echo("")
         print_table(

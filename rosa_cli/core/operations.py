@@ -166,14 +166,19 @@ def load_existing(folder: RecordsFolder, kind: str, record_id: str):
 
 
 def stays_of(folder: RecordsFolder, woman_id: str) -> List[Tuple[Stay, Path]]:
-    """Every valid stay of one woman (reads the stays folder, never calls or women)."""
-    found = []
-    for path in folder.record_files("stay"):
-        if path.name.startswith(".") or path.suffix != ".yaml":
-            continue
-        record, _ = folder.load_one("stay", path)
-        if record is not None and record.woman == woman_id:
-            found.append((record, path))
+    """Every stay of one woman (reads the stays folder, through the cache; never calls).
+
+    A broken stay file that names her refuses the command: it might be her open stay,
+    and placing her again on top of it would double her bed-nights.
+    """
+    from rosa_cli.core.folder import load_records
+
+    stays = load_records(folder, kinds=("stay",))
+    for problem in stays.errors:
+        path = folder.root / problem.path
+        if problem.path.startswith("stays/") and path.is_file() and woman_id in path.read_text(encoding="utf-8", errors="replace"):
+            raise Refused([problem])
+    found = [(stay, folder.root / stay.path) for stay in stays.stays.values() if stay.woman == woman_id]
     return sorted(found, key=lambda pair: pair[0].start)
 
 
