@@ -119,11 +119,15 @@ def convert_inputs(kind: str, raw: Dict[str, Any], folder: RecordsFolder) -> Tup
 
 def _check_new(kind: str, data: Dict[str, Any], folder: RecordsFolder, shown: str) -> Any:
     """Validate a record about to be written exactly as ``rosa check`` would."""
-    text = dump_new(data)
+    return _validated(folder, kind, dump_new(data), shown)
+
+
+def _validated(folder: RecordsFolder, kind: str, text: str, shown: str, expected_id: Optional[str] = None):
+    """The record ``text`` holds, or :class:`Refused` with its errors (warnings pass)."""
     mapping, problems = mapping_from_text(text, shown)
     if mapping is None:
         raise Refused(problems)
-    record, problems = build_record(kind, mapping, shown, folder.context())
+    record, problems = build_record(kind, mapping, shown, folder.context(), expected_id=expected_id)
     errors = [p for p in problems if p.is_error]
     if errors or record is None:
         raise Refused(errors)
@@ -247,15 +251,7 @@ def _move_following_comments(doc, anchor: str, new_key: str) -> None:
 
 def validate_text(folder: RecordsFolder, kind: str, text: str, path: Path):
     """Validate a record's full text as it would be saved; raise :class:`Refused`."""
-    shown = folder.shown(path)
-    mapping, problems = mapping_from_text(text, shown)
-    if mapping is None:
-        raise Refused(problems)
-    record, problems = build_record(kind, mapping, shown, folder.context(), expected_id=path.stem)
-    errors = [p for p in problems if p.is_error]
-    if errors or record is None:
-        raise Refused(errors)
-    return record
+    return _validated(folder, kind, text, folder.shown(path), expected_id=path.stem)
 
 
 # --- init and shelters ------------------------------------------------------------------
