@@ -23,7 +23,10 @@ COMMANDS = {
     "report": ("rosa_cli.cli.report", "report", "The year's statistics, as in the annual report."),
     "chart": ("rosa_cli.cli.chart", "chart", "Draw one chart of the report as PNG or SVG."),
     "log": ("rosa_cli.cli.log", "log", "Who changed what and when (the git history)."),
-    "sync": ("rosa_cli.cli.sync", "sync", "Pull and push the records folder's git remote."),
+    "sync": ("rosa_cli.cli.sync", "sync", "Share the records with other offices through the git remote."),
+    "conflicts": ("rosa_cli.cli.conflicts", "conflicts", "List records changed both here and at another office."),
+    "resolve": ("rosa_cli.cli.conflicts", "resolve", "Settle one sync conflict: keep mine, theirs, or edit."),
+    "scrub": ("rosa_cli.cli.scrub", "scrub", "Remove a value that should never have been written, from history too."),
 }
 
 
