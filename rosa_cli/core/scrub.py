@@ -521,6 +521,14 @@ def push(folder: RecordsFolder, plan: PushPlan) -> None:
         )
     _git(root, "update-ref", f"refs/remotes/{plan.remote}/{plan.branch}", "HEAD")
     _expire_and_prune(root)
+    # a shared repository on a path this machine reaches (a network share, a USB disk)
+    # is cleaned the same way; a server's old objects go with the server's own gc
+    url = remote_url(root, plan.remote)
+    shared = Path(url[len("file://"):] if url.startswith("file://") else url)
+    if url != "URL" and shared.is_absolute() is False:
+        shared = (root / shared)
+    if url != "URL" and shared.is_dir() and gitrepo._run(shared, ["rev-parse", "--git-dir"], check=False).returncode == 0:
+        _expire_and_prune(shared)
 
 
 def remote_url(root: Path, remote: str) -> str:
