@@ -90,6 +90,8 @@ def check_text(text: str) -> None:
             f"TEXT is shorter than {MIN_LENGTH} characters; so short a text would be replaced in many places "
             "it was never meant (dates, ids, other words). Give the whole value"
         )
+    if text in REPLACEMENT:
+        _refuse(f"TEXT is part of the replacement {REPLACEMENT} itself; it would still be there afterwards")
 
 
 # --- finding -----------------------------------------------------------------------------
@@ -323,7 +325,10 @@ def _restore_config(root: Path, pairs: List[Tuple[str, str]]) -> None:
 
 def _expire_and_prune(root: Path) -> None:
     """Drop every reflog entry and every object nothing points to any more."""
-    _git(root, "reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all")
+    # every reflog but the stash's: its entries are the stash itself (git-filter-repo
+    # rewrote them, see _scrub_stash_log)
+    refs = [r for r in _git(root, "for-each-ref", "--format=%(refname)").stdout.split() if r != "refs/stash"]
+    _git(root, "reflog", "expire", "--expire=now", "--expire-unreachable=now", "HEAD", *refs)
     _git(root, "gc", "--quiet", "--prune=now")
     git_dir = _git_dir(root)
     for name in ("ORIG_HEAD",):  # the old tip's id, left by the reset; its commit is gone
@@ -396,6 +401,19 @@ def _scrub_loose_files(root: Path, files: Sequence[str], text: str) -> None:
         atomic_write_bytes(path, path.read_bytes().replace(needle, replacement))
 
 
+def _scrub_stash_log(root: Path, text: str) -> None:
+    """The stash's list keeps each entry's message (``WIP on main: <subject>``), which
+    git-filter-repo writes back unchanged; replace the value there too."""
+    log = _git_dir(root) / "logs" / "refs" / "stash"
+    if log.is_file():
+        raw = log.read_bytes()
+        needle = text.encode("utf-8")
+        if needle in raw:
+            from rosa_cli.core.yamlio import atomic_write_bytes
+
+            atomic_write_bytes(log, raw.replace(needle, REPLACEMENT.encode("utf-8")))
+
+
 def read_rewrites(text: Optional[str]) -> List[dict]:
     """The entries of a ``history-rewrites.yaml`` text; malformed parts are left out."""
     if not text:
@@ -459,6 +477,7 @@ def scrub(folder: RecordsFolder, text: str, plan: ScrubPlan) -> ScrubResult:
         listed = git_dir / _REWRITTEN_LIST
         known = set(listed.read_text().split()) if listed.exists() else set()
         listed.write_text("\n".join(sorted(known | set(commit_map))) + "\n")
+    _scrub_stash_log(root, text)
     _scrub_loose_files(root, plan.loose_files, text)
     result = ScrubResult(plan=plan, remotes=remotes)
     if plan.commits:
