@@ -252,3 +252,20 @@ def test_scrub_push_refuses_when_nothing_was_rewritten(folder, tmp_path):
     assert result.exit_code == 2
     assert "no history rewrite is recorded" in result.stderr
     assert snapshot(folder) == before
+
+
+def test_scrub_push_over_work_pushed_since_by_a_stale_office_warns_and_that_office_is_told(offices):
+    """B syncs its record into the old shared history after A scrubbed: A's push says so
+    before replacing it, and B's records are then listed for B to copy into a new clone."""
+    office_a, office_b, shared, value, made_in_b = offices
+    assert scrub_yes(office_a, value).exit_code == 0
+    run_ok(office_b, "sync")
+
+    pushed = invoke(office_a, "scrub", "--push", "--yes")
+
+    assert pushed.exit_code == 0, pushed.stderr
+    assert "commits this folder does not know" in pushed.stderr
+    assert value not in all_objects(shared)
+    git(office_b, "fetch", "--quiet", "origin")
+    refusal = history_rewrite_refusal(office_b, "HEAD", f"origin/{branch(office_b)}")
+    assert refusal and made_in_b in refusal

@@ -325,12 +325,18 @@ def _restore_config(root: Path, pairs: List[Tuple[str, str]]) -> None:
 
 def _expire_and_prune(root: Path) -> None:
     """Drop every reflog entry and every object nothing points to any more."""
-    # every reflog but the stash's: its entries are the stash itself (git-filter-repo
-    # rewrote them, see _scrub_stash_log)
-    refs = [r for r in _git(root, "for-each-ref", "--format=%(refname)").stdout.split() if r != "refs/stash"]
-    _git(root, "reflog", "expire", "--expire=now", "--expire-unreachable=now", "HEAD", *refs)
-    _git(root, "gc", "--quiet", "--prune=now")
     git_dir = _git_dir(root)
+    # every reflog but the stash's: its entries are the stash itself (git-filter-repo
+    # rewrote them, see _scrub_stash_log), kept as they are
+    stash_log = git_dir / "logs" / "refs" / "stash"
+    stash = stash_log.read_bytes() if stash_log.is_file() else None
+    _git(root, "reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all")
+    if stash is not None:
+        from rosa_cli.core.yamlio import atomic_write_bytes
+
+        stash_log.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(stash_log, stash)
+    _git(root, "gc", "--quiet", "--prune=now")
     for name in ("ORIG_HEAD",):  # the old tip's id, left by the reset; its commit is gone
         (git_dir / name).unlink(missing_ok=True)
 
