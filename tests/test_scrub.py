@@ -269,3 +269,38 @@ def test_scrub_push_over_work_pushed_since_by_a_stale_office_warns_and_that_offi
     git(office_b, "fetch", "--quiet", "origin")
     refusal = history_rewrite_refusal(office_b, "HEAD", f"origin/{branch(office_b)}")
     assert refusal and made_in_b in refusal
+
+
+def _on_terminal(records: Path, answer: str, *args: str) -> subprocess.CompletedProcess:
+    """Run the real ``rosa scrub`` with a terminal as stdin, answering the question."""
+    import os
+    import pty
+
+    from helpers import ROSA_BIN
+
+    master, slave = pty.openpty()
+    try:
+        os.write(master, answer.encode() + b"\n")
+        return subprocess.run(
+            [str(ROSA_BIN), "--records", str(records), "scrub", *args],
+            stdin=slave, capture_output=True, text=True, timeout=60,
+        )
+    finally:
+        os.close(slave)
+        os.close(master)
+
+
+def test_scrub_asks_on_a_terminal_with_the_counts_and_no_means_nothing_changes(leaked):
+    records, value, _woman, _first = leaked
+    before, objects = snapshot(records), all_objects(records)
+
+    declined = _on_terminal(records, "n", value)
+
+    assert declined.returncode == 2, declined.stderr
+    assert "3 commits hold it" in declined.stderr and "Rewrite history now?" in declined.stderr
+    assert value not in declined.stdout + declined.stderr
+    assert snapshot(records) == before and all_objects(records) == objects
+
+    accepted = _on_terminal(records, "y", value)
+    assert accepted.returncode == 0, accepted.stderr
+    assert_no_trace(records, value)
