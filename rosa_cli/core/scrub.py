@@ -601,7 +601,8 @@ def history_rewrite_refusal(root: Path, local_ref: str, remote_ref: str) -> Opti
     root = Path(root)
     for entry in read_rewrites(_show(root, remote_ref, REWRITES_FILE)):
         if any(_is_ancestor(root, old, local_ref) for old in entry["old_commits"]):
-            remote = remote_ref.split("/", 1)[0] if "/" in remote_ref else "origin"
+            short = remote_ref[len("refs/remotes/"):] if remote_ref.startswith("refs/remotes/") else remote_ref
+            remote = short.split("/", 1)[0] if "/" in short else "origin"
             added, changed = _made_here(root, local_ref, remote_ref, entry["old_head"])
             made = ", ".join(added) if added else "none"
             message = (
