@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import List, Optional, Sequence, Tuple
+from itertools import islice
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 # Digit groups joined by one separator. No lookahead: a lookahead after an unbounded
 # run would make the engine retry every shorter run (quadratic on a long digit run).
@@ -45,7 +46,7 @@ _LOCAL_CHARS = frozenset(".+-_")
 
 NORWEGIAN_GROUPINGS = {(8,), (4, 4), (3, 2, 3), (2, 2, 2, 2), (3, 3, 2)}
 # how many groups a grouping that starts with a group of this length spans
-_WIDTHS = {8: (1,), 4: (2,), 3: (3,), 2: (4,)}
+_WIDTHS = {8: 1, 4: 2, 3: 3, 2: 4}
 
 _W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -117,7 +118,7 @@ def _norwegian_phone(groups: Sequence[str], seps: Sequence[str]) -> bool:
     return True
 
 
-def _leading_digits(groups: Sequence[str], low: int, high: int) -> bool:
+def _leading_digits(groups: Iterable[str], low: int, high: int) -> bool:
     """Whether the first groups hold between ``low`` and ``high`` digits together."""
     total = 0
     for group in groups:
@@ -136,27 +137,28 @@ class _Findings:
 
 
 def _judge_run(text: str, start: int, end: int, found: _Findings) -> None:
+    """Look at one number run; every group is looked at a bounded number of times.
+
+    Loops run over candidate groups picked by list comprehensions, so a megabyte-long
+    run of tiny groups costs a fraction of a second.
+    """
     run = text[start:end]
     groups = _GROUP_SEP.split(run)
-    seps = [run[i] for i in range(len(run)) if not run[i].isdigit()]
+    seps = _GROUP_SEP.findall(run)
     # identity numbers first; their groups are then left out of the phone checks
     pieces: List[Tuple[int, int]] = []
     piece_start = 0
-    i = 0
-    while i < len(groups):
-        taken = 0
-        if len(groups[i]) == 11:
-            taken = 1
-        elif len(groups[i]) == 6 and i + 1 < len(groups) and len(groups[i + 1]) == 5:
-            taken = 2
-        kind = identity_number_kind("".join(groups[i : i + taken])) if taken else None
+    for i in [i for i, g in enumerate(groups) if len(g) in (6, 11)]:
+        if i < piece_start:
+            continue
+        taken = 1 if len(groups[i]) == 11 else 2
+        if taken == 2 and not (i + 1 < len(groups) and len(groups[i + 1]) == 5):
+            continue
+        kind = identity_number_kind("".join(groups[i : i + taken]))
         if kind:
             found.identity = found.identity or kind
             pieces.append((piece_start, i))
             piece_start = i + taken
-            i += taken
-        else:
-            i += 1
     pieces.append((piece_start, len(groups)))
     if found.phone:
         return
@@ -171,21 +173,24 @@ def _phone_in(text: str, start: int, end: int, groups, seps, first: int, last: i
     at_start = first == 0
     before = text[start - 1] if at_start and start else ""
     keyword = at_start and bool(_KEYWORD_BEFORE.search(text[max(0, start - 14) : start].lower()))
-    if keyword and _leading_digits(groups[first:last], 8, 15):
+    if keyword and _leading_digits(islice(groups, first, last), 8, 15):
         return True
-    if before == "+" and _leading_digits(groups[first:last], 8, 15):
+    if before == "+" and _leading_digits(islice(groups, first, last), 8, 15):
         if not (whole and _CURRENCY_AFTER.match(text, end)):
             return True
-    for i in range(first, last):
+    lens = list(map(len, groups))
+    candidates = [i for i in range(first, last) if groups[i][0] == "0" or (lens[i] in _WIDTHS and groups[i][0] in "23456789")]
+    for i in candidates:
         group = groups[i]
-        if group[0] == "0" and (i == 0 or seps[i - 1] == " "):
-            if _leading_digits(groups[i:last], 10, 15):
+        if group[0] == "0":
+            if (i == 0 or seps[i - 1] == " ") and _leading_digits(islice(groups, i, last), 10, 15):
                 return True
-        if group[0] not in "23456789":
             continue
-        for width in _WIDTHS.get(len(group), ()):
-            if i + width <= last and _norwegian_phone(groups[i : i + width], seps[i : i + width - 1]):
-                return True
+        width = _WIDTHS[lens[i]]
+        if i + width > last or tuple(lens[i : i + width]) not in NORWEGIAN_GROUPINGS:
+            continue
+        if _norwegian_phone(groups[i : i + width], seps[i : i + width - 1]):
+            return True
     return False
 
 
