@@ -117,14 +117,14 @@ NEGATIVES = [
 ]
 
 
-@pytest.mark.parametrize("text, kind", POSITIVES)
+@pytest.mark.parametrize("text, kind", POSITIVES, ids=[f"{kind}-{n}" for n, (_, kind) in enumerate(POSITIVES)])
 def test_privacy_detects_identifying_details(text, kind):
     found = identifying_details(text)
     assert len(found) == 1 and kind in found[0], (text, found)
     assert all(text not in f for f in found)
 
 
-@pytest.mark.parametrize("text", NEGATIVES)
+@pytest.mark.parametrize("text", NEGATIVES, ids=[f"ordinary-{n}" for n in range(len(NEGATIVES))])
 def test_privacy_no_false_alarm_on_what_coordinators_write(text):
     text = text.format(broken=broken(FNR), broken_dnr=broken(DNR))
     assert identifying_details(text) == [], text
@@ -170,8 +170,10 @@ FLAG_CASES = [
 ]
 
 
-@pytest.mark.parametrize("args, flag", FLAG_CASES)
-@pytest.mark.parametrize("text, kind", [(f"ref {FNR}", "fødselsnummer"), (f"tlf {M4} {M4B}", "phone"), (f"via {EMAIL}", "e-mail")])
+@pytest.mark.parametrize("args, flag", FLAG_CASES, ids=[f"{a[0]}{flag}" for a, flag in FLAG_CASES])
+@pytest.mark.parametrize(
+    "text, kind", [(f"ref {FNR}", "fødselsnummer"), (f"tlf {M4} {M4B}", "phone"), (f"via {EMAIL}", "e-mail")], ids=["identity", "phone", "email"]
+)
 def test_privacy_flag_with_identifying_detail_is_refused_nothing_written(folder, args, flag, text, kind):
     before = snapshot(folder)
     result = invoke(folder, *args, text)
