@@ -84,6 +84,7 @@ POSITIVES = [
     (f"tlf {M4}{M4B}", "phone"),
     (f"mob: {M4} {M4B}", "phone"),
     (f"tel {'1' + MOBILE[1:]}", "phone"),  # after tlf/tel/mob any 8 digits
+    (f"Telefonnr.: {'1' + M4[1:]} {M4B}", "phone"),
     (f"+47-{M3}-{M2}-{M3B}", "phone"),
     (f"+47 {M3} {M2} {M3B}", "phone"),
     (f"+47{MOBILE}", "phone"),
@@ -112,6 +113,7 @@ NEGATIVES = [
     "report 2006/123",
     "kl 10 12 14 16",
     "kl 2@3.5",
+    "hotel room 12345678",  # "tel" inside a word is not a keyword; 1… is not Norwegian
     "case number {broken}",
     "case number {broken_dnr}",
 ]

@@ -39,7 +39,7 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 # run would make the engine retry every shorter run (quadratic on a long digit run).
 _RUN = re.compile(r"(?<!\w)\d+(?:[ .\-]\d+)*")
 _GROUP_SEP = re.compile(r"[ .\-]")
-_KEYWORD_BEFORE = re.compile(r"(?:tlf|tel|telefon|mob|mobil|phone|ph)\.?:?\s*(?:nr\.?:?\s*)?$")
+_KEYWORD_BEFORE = re.compile(r"\b(?:tlf|tel|telefon|mob|mobil|phone|ph)\.?:?\s*(?:nr\.?:?\s*)?$")
 _CURRENCY_AFTER = re.compile(r"\s?(?:kr\b|nok\b|,-)", re.IGNORECASE)
 _DOMAIN = re.compile(r"[\w\-]+(?:\.[\w\-]+)+")
 _LOCAL_CHARS = frozenset(".+-_")
