@@ -111,13 +111,16 @@ def test_privacy_check_does_not_warn_on_ordinary_numbers_and_dates(folder, note)
     assert lines == [], lines
 
 
-def test_privacy_call_add_note_with_phone_is_flagged_by_check(folder):
-    call_id = ok(folder, "call", "add", "--caller", "police", "--subject", "other", "--note", "her number 91234567", "--no-prompt").stdout.strip()
-    result = rosa(folder, "check")
-    assert result.exit_code == 0
-    assert any(call_id in l and "phone" in l and "warning:" in l for l in result.stdout.splitlines()), result.stdout
-    assert "phone" not in git(folder, "log", "--format=%B")  # commit messages never carry values
-    assert "91234567" not in git(folder, "log", "--format=%B")
+def test_privacy_call_add_note_with_phone_is_refused_at_the_door(folder):
+    """Before: accepted and only flagged by a later ``rosa check``, with the number
+    already in history. Now refused, naming the flag and what was found."""
+    before = git(folder, "log", "--format=%H")
+    result = rosa(folder, "call", "add", "--caller", "police", "--subject", "other", "--note", "her number 91234567", "--no-prompt")
+    assert result.exit_code == 2
+    assert "--note" in result.stderr and "phone number" in result.stderr
+    assert "91234567" not in result.output  # never echoes the value
+    assert git(folder, "log", "--format=%H") == before
+    assert not list(folder.glob("calls/**/*.yaml"))
 
 
 # --- the private alias list ------------------------------------------------------------------

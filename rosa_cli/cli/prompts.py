@@ -2,7 +2,9 @@
 choices visible, a default in brackets, a bad answer asked again on the spot.
 
 Answers are checked with the same :func:`rosa_cli.core.validate.convert` as flags and
-files, so a prompt accepts exactly what a record may hold. Prompts go to stderr so
+files, so a prompt accepts exactly what a record may hold; free text is checked as it
+comes in (too long, or holding an identity number, a phone number or an e-mail
+address), and the question is asked again with the reason. Prompts go to stderr so
 stdout stays the new id alone.
 """
 
@@ -60,7 +62,7 @@ def ask(
         if keys:
             answer = _resolve_choice(answer, keys)
         try:
-            value = convert(spec, answer, ctx)
+            value = convert(spec, answer, ctx, entry=True)
         except FieldError as exc:
             click.echo(f"  {exc}", err=True)
             continue

@@ -32,7 +32,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from rosa_cli import __version__
 from rosa_cli.core.model import Problem, from_row, to_row
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: validation changed (free-text length limit, wider privacy detection)
 CACHE_FILE = "records.marshal"
 ENV_DISABLE = "ROSA_NO_CACHE"
 

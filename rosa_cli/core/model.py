@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Dict, List, Optional, Tuple, Union
 
 from rosa_cli.core.schema import FIELDS
+from rosa_cli.core.vocab import DEFAULT_MAX_TEXT_CHARS
 
 ERROR = "error"
 WARNING = "warning"
@@ -172,6 +173,7 @@ class Settings:
     age_groups: List[int] = field(default_factory=lambda: [18, 20, 25, 30, 40])
     duration_groups: List[int] = field(default_factory=lambda: [31, 91, 181, 366])
     suppress_below: int = 3
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS  # longest free text a field may hold
     vocabularies: Dict[str, Dict[str, Dict[str, str]]] = field(default_factory=dict)
 
     def keys(self, vocabulary: str) -> List[str]:

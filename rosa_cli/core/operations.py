@@ -111,7 +111,7 @@ def convert_inputs(kind: str, raw: Dict[str, Any], folder: RecordsFolder) -> Tup
             continue
         spec = specs[name]
         try:
-            values[name] = convert(spec, value, ctx)
+            values[name] = convert(spec, value, ctx, entry=True)
         except FieldError as exc:
             issues.append(FieldIssue(name, str(exc)))
     return values, issues
@@ -122,12 +122,21 @@ def _check_new(kind: str, data: Dict[str, Any], folder: RecordsFolder, shown: st
     return _validated(folder, kind, dump_new(data), shown)
 
 
-def _validated(folder: RecordsFolder, kind: str, text: str, shown: str, expected_id: Optional[str] = None):
-    """The record ``text`` holds, or :class:`Refused` with its errors (warnings pass)."""
+def _validated(folder: RecordsFolder, kind: str, text: str, shown: str, expected_id: Optional[str] = None, before: Optional[str] = None):
+    """The record ``text`` holds, or :class:`Refused` with its errors (warnings pass).
+
+    Held to the rules for values coming in (free text with identifying details is an
+    error here, only a warning in ``rosa check``), except fields left as they were in
+    ``before``, the file's text until now.
+    """
     mapping, problems = mapping_from_text(text, shown)
     if mapping is None:
         raise Refused(problems)
-    record, problems = build_record(kind, mapping, shown, folder.context(), expected_id=expected_id)
+    unchanged = None
+    if before is not None:
+        old = mapping_from_text(before, shown)[0]
+        unchanged = dict(old) if isinstance(old, dict) else None
+    record, problems = build_record(kind, mapping, shown, folder.context(), expected_id=expected_id, entry=True, unchanged=unchanged)
     errors = [p for p in problems if p.is_error]
     if errors or record is None:
         raise Refused(errors)
@@ -250,8 +259,16 @@ def _move_following_comments(doc, anchor: str, new_key: str) -> None:
 
 
 def validate_text(folder: RecordsFolder, kind: str, text: str, path: Path):
-    """Validate a record's full text as it would be saved; raise :class:`Refused`."""
-    return _validated(folder, kind, text, folder.shown(path), expected_id=path.stem)
+    """Validate a record's full text as it would be saved; raise :class:`Refused`.
+
+    ``rosa woman edit`` reopens the editor with these errors as comments, so a note
+    given identifying details or made too long in the editor is caught here.
+    """
+    try:
+        before = path.read_text(encoding="utf-8") if path.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        before = None
+    return _validated(folder, kind, text, folder.shown(path), expected_id=path.stem, before=before)
 
 
 # --- init and shelters ------------------------------------------------------------------

@@ -9,6 +9,13 @@ in a spreadsheet and imported into another folder.
 A woman's ``residence`` column holds either one status (her status from
 ``first_contact``) or the whole history as ``2006-03-14 irregular; 2006-12-01
 reflection-period`` (what export writes).
+
+Free text in an import is held to the same rules as a flag or a prompt: too long,
+or holding an identity number, a phone number or an e-mail address, refuses the
+whole file, naming the row's line and the column. Every CSV cell exported goes
+through :func:`~rosa_cli.core.outputsafety.spreadsheet_safe` (a leading ``'``
+before ``=``, ``+``, ``-``, ``@``, tab or CR); import takes exactly one such ``'``
+off again, so an export imports back as it was.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from rosa_cli.core import ids
 from rosa_cli.core.dates import format_datetime
 from rosa_cli.core.folder import RecordsFolder, load_records
 from rosa_cli.core.model import Problem, ResidenceEntry, Stay
+from rosa_cli.core.outputsafety import FORMULA_STARTS, spreadsheet_safe
 from rosa_cli.core.operations import Outcome, Refused, _commit, locked, record_data
 from rosa_cli.core.schema import FIELDS, field_names
 from rosa_cli.core.validate import build_record, did_you_mean, stay_conflicts
@@ -58,10 +66,28 @@ def _read_csv(path: Path, shown: str) -> Tuple[List[str], List[Tuple[int, Dict[s
                 continue
             if len(cells) > len(header):
                 raise Refused([Problem(shown, reader.line_num, f"row has {len(cells)} cells but the header has {len(header)} columns")])
-            rows.append((reader.line_num, {h: c.strip() for h, c in zip(header, cells) if c.strip()}))
+            rows.append((reader.line_num, {h: _unquoted(c.strip()) for h, c in zip(header, cells) if c.strip()}))
     except csv.Error as exc:
         raise Refused([Problem(shown, reader.line_num, f"CSV error: {exc}")]) from None
     return header, rows
+
+
+def _unquoted(cell: str) -> str:
+    """A cell as rosa exported it, with the apostrophe that made it inert taken off.
+
+    Export puts ``'`` before a cell starting with a formula character (and before a
+    cell that itself starts with apostrophes and a formula character); exactly one such
+    apostrophe is taken off, so export then import gives back the text as it was.
+    """
+    if _apostrophes_before_formula(cell):
+        return cell[1:]
+    return cell
+
+
+def _apostrophes_before_formula(cell: str) -> bool:
+    """``'=…``, ``''+…``: apostrophes, then a formula character."""
+    bare = cell.lstrip("'")
+    return bare != cell and bare[:1] in FORMULA_STARTS
 
 
 def _residence_cell(cell: str, first_contact: Any) -> List[Dict[str, Any]]:
@@ -127,7 +153,7 @@ def import_file(folder: RecordsFolder, kind: str, path: Path) -> Outcome:
             raw["residence"] = _residence_cell(raw["residence"], raw.get("first_contact"))
         given_id = raw.pop("id", None)
         probe_id = given_id or {"woman": "W", "stay": "S", "call": "C"}[kind] + "-0000-IMPORT"
-        record, found = build_record(kind, _as_mapping(kind, {"id": probe_id, **raw}, line), shown, ctx)
+        record, found = build_record(kind, _as_mapping(kind, {"id": probe_id, **raw}, line), shown, ctx, entry=True)
         row_errors = [p for p in found if p.is_error]
         if given_id and not row_errors:
             if given_id in taken or folder.record_path(kind, given_id) is not None:
@@ -202,6 +228,18 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _csv_cell(value: Any) -> Any:
+    """One CSV cell no spreadsheet will run (see :func:`outputsafety.spreadsheet_safe`).
+
+    A text that already starts with apostrophes and a formula character gets one
+    more, so that import (which takes exactly one off) gives it back unchanged.
+    """
+    cell = _cell(value)
+    if isinstance(cell, str) and _apostrophes_before_formula(cell):
+        return "'" + cell
+    return spreadsheet_safe(cell)
+
+
 def export_records(folder: RecordsFolder, kind: str, fmt: str) -> Tuple[str, int]:
     """The folder's records of ``kind`` as CSV or JSON text, and how many invalid ones were left out."""
     records = load_records(folder, kinds=(kind,))
@@ -232,6 +270,6 @@ def export_records(folder: RecordsFolder, kind: str, fmt: str) -> Tuple[str, int
                 value = None
             if name == "children" and value == 0:
                 value = None
-            row.append("" if value is None else _cell(value))
+            row.append("" if value is None else _csv_cell(value))
         writer.writerow(row)
     return buffer.getvalue(), records.skipped

@@ -83,13 +83,39 @@ def _date(value: Any, ctx: Context) -> date:
     return day
 
 
-def convert(spec: Field, value: Any, ctx: Context) -> Any:
-    """Read one value of field ``spec``; raises :class:`FieldError` when it does not fit."""
+def check_free_text(text: str, ctx: Context, entry: bool) -> None:
+    """Refuse free text that is too long, and at the door (``entry``) text that holds
+    identifying details.
+
+    The length is checked first, so a 50 MB paste is refused without being scanned.
+    In files (``rosa check``) identifying details are a warning instead (see
+    :func:`_record_rules`): the value is already in history, and the coordinator
+    must be able to go on working while she removes it.
+    """
+    limit = ctx.settings.max_text_chars
+    if len(text) > limit:
+        raise FieldError(f"is {len(text)} characters long; the limit is {limit} (max_text_chars in rosa.yaml)")
+    if entry:
+        found = identifying_details(text)
+        if found:
+            raise FieldError(f"holds {' and '.join(found)}; {KEEP_OUT}")
+
+
+KEEP_OUT = "keep identifying details out of the records"
+
+
+def convert(spec: Field, value: Any, ctx: Context, entry: bool = False) -> Any:
+    """Read one value of field ``spec``; raises :class:`FieldError` when it does not fit.
+
+    ``entry`` is true for a value coming in (a flag, a prompt, an import cell, an edit):
+    free text that holds identifying details is then refused, not just warned about.
+    """
     kind = spec.type
     if kind in ("text",):
         text = _text(value).strip()
         if not text:
             raise FieldError("is empty (leave the field out instead)")
+        check_free_text(text, ctx, entry)
         return text
     if kind == "id":
         return _text(value)
@@ -214,13 +240,24 @@ def _residence(value: Any, data: Any, shown: str, ctx: Context, problems: List[P
 
 
 def build_record(
-    kind: str, data: Any, shown: str, ctx: Context, expected_id: Optional[str] = None
+    kind: str,
+    data: Any,
+    shown: str,
+    ctx: Context,
+    expected_id: Optional[str] = None,
+    entry: bool = False,
+    unchanged: Optional[Dict[str, Any]] = None,
 ) -> Tuple[Optional[Any], List[Problem]]:
     """Check one record's mapping and build its typed record.
 
     Returns ``(record, problems)``; the record is None when any error was found.
-    ``expected_id`` is the file's name: a record's id must match it.
+    ``expected_id`` is the file's name: a record's id must match it. ``entry`` holds
+    the record to the rules for values coming in (see :func:`convert`), except the
+    fields whose raw value is the same as in ``unchanged`` (the file as it was): a
+    change to one field must not be refused for what an older hand edit left in
+    another; ``rosa check`` keeps warning about that one.
     """
+    unchanged = unchanged or {}
     problems: List[Problem] = []
     specs = field_map(kind)
     for key in data:
@@ -236,8 +273,9 @@ def build_record(
         if spec.type == "residence":
             values[name] = _residence(value, data, shown, ctx, problems)
             continue
+        strict = entry and not (name in unchanged and unchanged[name] == value)
         try:
-            values[name] = convert(spec, value, ctx)
+            values[name] = convert(spec, value, ctx, entry=strict)
         except FieldError as exc:
             problems.append(Problem(shown, _line(data, name), f"{name} {exc}"))
     record_id = values.get("id")
@@ -289,7 +327,7 @@ def _record_rules(kind: str, values: Dict[str, Any], data: Any, shown: str, ctx:
         if spec.free_text and isinstance(values.get(spec.name), str):
             for finding in identifying_details(values[spec.name]):
                 problems.append(
-                    Problem(shown, _line(data, spec.name), f"{spec.name} holds {finding}; keep identifying details out of the records", WARNING)
+                    Problem(shown, _line(data, spec.name), f"{spec.name} holds {finding}; {KEEP_OUT}", WARNING)
                 )
     return problems
 
@@ -345,7 +383,7 @@ def stay_conflicts(woman_id: str, stays: List[Stay]) -> List[Problem]:
 
 # --- settings and shelters -------------------------------------------------------------
 
-SETTINGS_KEYS = ("organisation", "language", "started", "age_groups", "duration_groups", "suppress_below", "vocabularies")
+SETTINGS_KEYS = ("organisation", "language", "started", "age_groups", "duration_groups", "suppress_below", "max_text_chars", "vocabularies")
 
 
 def build_settings(data: Any, shown: str, today: Optional[date] = None) -> Tuple[Settings, List[Problem]]:
@@ -390,6 +428,12 @@ def build_settings(data: Any, shown: str, today: Optional[date] = None) -> Tuple
             settings.suppress_below = value
         else:
             problems.append(Problem(shown, _line(data, "suppress_below"), "suppress_below must be a whole number, 1 or more"))
+    if "max_text_chars" in data:
+        value = data["max_text_chars"]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            settings.max_text_chars = value
+        else:
+            problems.append(Problem(shown, _line(data, "max_text_chars"), "max_text_chars must be a whole number, 1 or more"))
     vocabularies = data.get("vocabularies")
     if vocabularies is not None:
         if not isinstance(vocabularies, dict):

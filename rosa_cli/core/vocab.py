@@ -83,6 +83,9 @@ VOCABULARY_NAMES = tuple(DEFAULT_VOCABULARIES)
 DEFAULT_AGE_GROUPS = [18, 20, 25, 30, 40]
 DEFAULT_DURATION_GROUPS = [31, 91, 181, 366]
 DEFAULT_SUPPRESS_BELOW = 3
+# Longest free text (a note, a referrer) a record may hold. A note is a few lines; a
+# 50 MB paste would slow every report, and long prose invites identifying details.
+DEFAULT_MAX_TEXT_CHARS = 2000
 LANGUAGES = ("nb", "en")
 
 
@@ -99,6 +102,7 @@ def default_settings(organisation: str = "ROSA", started: str | None = None) -> 
             "age_groups": list(DEFAULT_AGE_GROUPS),
             "duration_groups": list(DEFAULT_DURATION_GROUPS),
             "suppress_below": DEFAULT_SUPPRESS_BELOW,
+            "max_text_chars": DEFAULT_MAX_TEXT_CHARS,
             "vocabularies": {
                 name: {key: dict(labels) for key, labels in vocab.items()}
                 for name, vocab in DEFAULT_VOCABULARIES.items()
