@@ -16,7 +16,7 @@ theirs = the file on disk, changed by a colleague meanwhile).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 WHOLE = "*"  # the "field" of a conflict about the whole file (deleted on one side, unreadable)
 ABSENT = object()
@@ -39,6 +39,26 @@ class MergeResult:
     @property
     def clean(self) -> bool:
         return not self.conflicts
+
+
+class _Keep(dict):
+    """Which side settles a field's conflict; one side may settle all of them."""
+
+    def __init__(self, sides: Dict[str, str], side_for_all: Optional[str]):
+        super().__init__(sides)
+        self.side_for_all = side_for_all
+
+    def get(self, key, default=None):
+        return self.side_for_all or super().get(key, default)
+
+
+class EditConflict(Exception):
+    """A colleague changed the same fields while the editor was open (see replace_record)."""
+
+    def __init__(self, current: str, conflicts: List[FieldConflict]):
+        super().__init__("a colleague changed the same fields meanwhile")
+        self.current = current
+        self.conflicts = conflicts
 
 
 def plain(value: Any) -> Any:
@@ -77,13 +97,14 @@ def _load(text: Optional[str]):
     return data, True
 
 
-def merge_texts(base: Optional[str], mine: Optional[str], theirs: Optional[str], keep: Optional[Dict[str, str]] = None) -> MergeResult:
+def merge_texts(base: Optional[str], mine: Optional[str], theirs: Optional[str], keep: Union[None, str, Dict[str, str]] = None) -> MergeResult:
     """Merge three versions of one record file (``None`` = the file does not exist).
 
-    ``keep`` settles conflicts: ``{field: "mine"|"theirs"}``; the key :data:`WHOLE`
-    settles a whole-file conflict. Returns the merged text, or the conflicts left.
+    ``keep`` settles conflicts: ``{field: "mine"|"theirs"}`` (the key :data:`WHOLE`
+    settles a whole-file conflict), or one side for all of them. Returns the merged
+    text, or the conflicts left.
     """
-    keep = keep or {}
+    keep = _Keep({}, keep) if isinstance(keep, str) else _Keep(keep or {}, None)
     if mine == theirs:
         return MergeResult(mine)
     if mine == base:
