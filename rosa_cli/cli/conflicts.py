@@ -146,10 +146,9 @@ def _edit_settled_text(folder, conflict) -> Optional[str]:
     for item in conflict.fields:
         if item["field"] == WHOLE:
             comments.append(f"this office: {'deleted' if mine is None else 'changed'} the record; the other office: {'deleted' if theirs is None else 'changed'} it")
-            for label, text in (("the other office's version", theirs), ):
-                if text:
-                    comments.append(f"{label}:")
-                    comments.extend(f"  {line}" for line in text.splitlines())
+            if theirs:
+                comments.append("the other office's version:")
+                comments.extend(f"  {line}" for line in theirs.splitlines())
         else:
             comments.append(f"{item['field']}: this office: {_side_text(item['mine'])}; the other office: {_side_text(item['theirs'])}")
     path = folder.root / conflict.path

@@ -115,7 +115,8 @@ def run_editor(folder, text: str) -> Optional[str]:
                 pass
         editor = _editor_command()
         try:
-            process = subprocess.Popen(f"{editor} {shlex.quote(name)}", shell=True)
+            # exec: the editor itself is our child, so a stop signal reaches it, not just a shell
+            process = subprocess.Popen(f"exec {editor} {shlex.quote(name)}", shell=True)
             code = process.wait()
         except OSError as exc:
             raise Failure(f"{editor}: could not start the editor ({exc.strerror or exc}); set $EDITOR", EXIT_INVALID) from None
