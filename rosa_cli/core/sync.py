@@ -36,6 +36,12 @@ from rosa_cli.core.model import Problem
 ZERO = "0" * 40
 
 
+_CONNECTION_WORDS = (
+    "could not read from remote", "does not appear to be a git repository", "unable to access", "could not resolve",
+    "connection", "timed out", "network", "no route", "host key", "permission denied",
+)
+
+
 class SyncRefused(Exception):
     """Sync did nothing; the message says why and what next."""
 
@@ -133,7 +139,6 @@ def _sync_once(folder: RecordsFolder, branch: str, name: str, remote_branch: str
         if _is_ancestor(folder, local, theirs):
             result.pulled += _count(folder, f"{local}..{theirs}")
             _fast_forward(folder, theirs)
-            pending_store.clear(folder.root)
         elif not _is_ancestor(folder, theirs, local):
             incoming = _count(folder, f"{local}..{theirs}")
             merge = _merge(folder, local, theirs, name, remote_branch, result)
@@ -144,9 +149,7 @@ def _sync_once(folder: RecordsFolder, branch: str, name: str, remote_branch: str
             # when it has problems (so nobody is stuck), but then not sent (below)
             result.held_back = validate_merge(folder, merge)
             _fast_forward(folder, merge)
-            pending_store.clear(folder.root)
-    else:
-        pending_store.clear(folder.root)
+    pending_store.clear(folder.root)  # no conflict left between the two copies
     head = _git(folder, "rev-parse", "HEAD").stdout.strip()
     outgoing = _count(folder, f"{theirs}..{head}" if theirs else head)
     result.problems = [p for p in load_records(folder).problems if p.is_error]
@@ -163,7 +166,12 @@ def _sync_once(folder: RecordsFolder, branch: str, name: str, remote_branch: str
         text = push.stderr.lower()
         if "rejected" in text or "fetch first" in text or "non-fast-forward" in text:
             return False
-        raise _no_connection(push.stderr)
+        if any(words in text for words in _CONNECTION_WORDS):
+            raise _no_connection(push.stderr)
+        raise SyncRefused(
+            f"the remote did not take the records ({_plain_git_reason(push.stderr)}); your records are safe here; "
+            "ask whoever looks after the remote, then run rosa sync again"
+        )
     result.pushed += outgoing
     if not theirs:
         _git(folder, "branch", f"--set-upstream-to={name}/{remote_branch}", branch, check=False)
