@@ -295,11 +295,13 @@ def _merge(folder: RecordsFolder, local: str, theirs: str, name: str, remote_bra
 
 
 def _hash(folder: RecordsFolder, text: str) -> str:
+    """Store a merged record's text as a git object (bytes in, so no newline is changed)."""
     import subprocess
 
     env = dict(os.environ, LC_ALL="C")
     done = subprocess.run(
-        ["git", "hash-object", "-w", "--stdin"], cwd=folder.root, input=text.encode("utf-8"), capture_output=True, env=env, check=False
+        ["git", "hash-object", "-w", "--stdin"], cwd=folder.root, input=text.encode("utf-8"), capture_output=True, env=env,
+        check=False, umask=0o077,  # owner-only objects, as gitrepo._run makes them
     )
     if done.returncode != 0:
         raise gitrepo.GitError(gitrepo._explain(done.stderr.decode("utf-8", "replace")))
