@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from helpers import ROSA_BIN, add_woman, git_messages, git_state, invoke, no_traceback, snapshot
@@ -237,3 +240,125 @@ def test_edit_repairs_a_broken_record(records, tmp_path):
     assert "nationality: NG\n" in path.read_text()
     assert git_state(records)[1] == ""
     assert invoke(records, "check").exit_code == 0
+
+
+# --- no lost update; the editor's file ----------------------------------------------------
+
+COLLEAGUE_EDITOR = """#!{python}
+import json, pathlib, subprocess, sys
+here = pathlib.Path({here!r})
+counter = here / "count"
+n = int(counter.read_text()) if counter.exists() else 0
+counter.write_text(str(n + 1))
+path = pathlib.Path(sys.argv[-1])
+text = path.read_text(encoding="utf-8")
+(here / f"seen-{{n}}.yaml").write_text(text, encoding="utf-8")
+if n == 0:   # a colleague changes the record while this editor is open
+    subprocess.run(json.loads((here / "colleague.json").read_text()), check=True, capture_output=True)
+    text = text.replace("nationality: NG", "nationality: AL")
+path.write_text(text, encoding="utf-8")
+"""
+
+
+def _colleague_editor(folder: Path, colleague_argv) -> dict:
+    folder.mkdir()
+    (folder / "colleague.json").write_text(json.dumps([str(a) for a in colleague_argv]))
+    script = folder / "editor"
+    script.write_text(COLLEAGUE_EDITOR.format(python=sys.executable, here=str(folder)))
+    script.chmod(0o700)
+    return {"EDITOR": str(script), "VISUAL": None}
+
+
+def test_edit_keeps_a_colleagues_woman_status_made_while_the_editor_was_open(records, tmp_path):
+    woman_id = add_woman(records, first_contact="2006-01-10")
+    status = [ROSA_BIN, "--records", records, "woman", "status", woman_id, "reflection-period", "--from", "2006-02-01"]
+    env = _colleague_editor(tmp_path / "ed", status)
+    result = invoke(records, "woman", "edit", woman_id, env=env)
+    no_traceback(result)
+    assert result.exit_code == 0, result.stderr
+    assert "colleague" in result.stderr and "residence" in result.stderr
+    data = yaml.safe_load((records / "women" / f"{woman_id}.yaml").read_text())
+    assert data["nationality"] == "AL"  # the edit
+    assert data["residence"][-1]["status"] == "reflection-period"  # the colleague's change, kept
+    log, state = git_state(records)
+    assert log[0].startswith("woman edit") and log[1].startswith("woman status")
+    assert state == ""
+    assert invoke(records, "check").exit_code == 0
+
+
+def test_edit_of_the_same_field_as_a_colleague_reopens_showing_theirs(records, tmp_path):
+    woman_id = add_woman(records, first_contact="2006-01-10")
+    rel = f"women/{woman_id}.yaml"
+    colleague = [
+        sys.executable, "-c",
+        "import pathlib, subprocess, sys; p = pathlib.Path(sys.argv[1]) / sys.argv[2]; "
+        "p.write_text(p.read_text().replace('nationality: NG', 'nationality: SE')); "
+        "subprocess.run(['git', '-C', sys.argv[1], 'commit', '-qam', 'colleague'], check=True)",
+        records, rel,
+    ]
+    ed = tmp_path / "ed"
+    env = _colleague_editor(ed, colleague)
+    result = invoke(records, "woman", "edit", woman_id, env=env)
+    no_traceback(result)
+    assert result.exit_code == 0, result.stderr
+    assert (ed / "count").read_text() == "2"  # reopened once
+    second = (ed / "seen-1.yaml").read_text()
+    assert "# rosa: nationality: yours: AL; the colleague's: SE" in second
+    # saved as shown: the user's value, chosen knowingly; nothing dropped silently
+    text = (records / rel).read_text()
+    assert "nationality: AL" in text and "# rosa" not in text
+    log, state = git_state(records)
+    assert log[0].startswith("woman edit") and log[1] == "colleague" and state == ""
+
+
+SLEEPY_EDITOR = """#!{python}
+import os, pathlib, sys, time
+pathlib.Path({marker!r}).write_text(str(os.getpid()) + "\\n" + sys.argv[-1])
+time.sleep(30)
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM])
+def test_editor_file_is_private_and_removed_when_rosa_is_stopped(records, tmp_path, signum):
+    woman_id = add_woman(records, first_contact="2006-01-10")
+    before = snapshot(records)
+    marker = tmp_path / "editor-started"
+    script = tmp_path / "sleepy-editor"
+    script.write_text(SLEEPY_EDITOR.format(python=sys.executable, marker=str(marker)))
+    script.chmod(0o700)
+    env = dict(os.environ, EDITOR=str(script))
+    env.pop("VISUAL", None)
+    proc = subprocess.Popen(
+        [str(ROSA_BIN), "--records", str(records), "woman", "edit", woman_id],
+        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    editor_pid = None
+    try:
+        deadline = time.monotonic() + 15
+        while not (marker.exists() and "\n" in marker.read_text()):
+            assert time.monotonic() < deadline and proc.poll() is None, "the editor never started"
+            time.sleep(0.05)
+        pid_text, edited = marker.read_text().split("\n", 1)
+        editor_pid = int(pid_text)
+        edited = Path(edited)
+        # the whole record is in this file: inside the folder's private cache, owner-only
+        assert edited.parent == records / ".rosa-cache" / "editing"
+        assert stat.S_IMODE(edited.stat().st_mode) == 0o600
+        assert stat.S_IMODE(edited.parent.stat().st_mode) == 0o700
+        assert woman_id in edited.read_text()
+        proc.send_signal(signum)
+        proc.wait(timeout=15)
+        _out, err = proc.communicate(timeout=15)  # the editor was stopped too: its pipes close
+        assert proc.returncode == 128 + signum, err
+        assert "Traceback" not in err
+        assert not edited.exists()
+        assert list(edited.parent.iterdir()) == []
+        assert snapshot(records) == before
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        if editor_pid is not None:
+            try:
+                os.kill(editor_pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass

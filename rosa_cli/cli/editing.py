@@ -5,18 +5,34 @@ reopens with the user's own text and the errors as ``#`` comments at the top, so
 typing is lost. Saving it unchanged (or empty) gives up: the record stays as it was,
 and the user's text is kept in the records folder's git-ignored cache, owner-only,
 with its path printed.
+
+No lost update: the text the editor opened with is the base of a three-way merge
+when the file changed on disk meanwhile (a colleague's ``rosa woman status``):
+fields changed only by the colleague are kept alongside the user's; the same field
+changed by both reopens the editor with the colleague's values as comments.
+
+The file being edited holds the whole record, so it lives in the records folder's
+owner-only cache (never /tmp) and is removed on every exit — also when the terminal
+hangs up (SIGHUP) or the process is told to stop (SIGTERM) while the editor runs.
 """
 
 from __future__ import annotations
 
+import os
+import shlex
+import signal
+import subprocess
 import sys
+import tempfile
 from datetime import datetime
+from typing import Optional
 
 import click
 
-from rosa_cli.cli.common import EXIT_INVALID
+from rosa_cli.cli.common import EXIT_INVALID, Failure
 
 HEADER = "# rosa: "
+EDITING_DIR = "editing"
 
 
 def _strip_header(text: str) -> str:
@@ -34,6 +50,11 @@ def _with_errors(text: str, errors) -> str:
     return "".join(lines) + text
 
 
+def with_comments(text: str, comments) -> str:
+    """``text`` under ``# rosa:`` comment lines (stripped again when saved)."""
+    return "".join(f"{HEADER}{line}\n" for line in comments) + text
+
+
 def _keep_copy(folder, record_id: str, text: str) -> str:
     from rosa_cli.core.folder import CACHE_DIR
     from rosa_cli.core.yamlio import atomic_write
@@ -43,23 +64,119 @@ def _keep_copy(folder, record_id: str, text: str) -> str:
     return str(path)
 
 
+class _Stopped(BaseException):
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _editor_command() -> str:
+    for name in ("VISUAL", "EDITOR"):
+        value = os.environ.get(name)
+        if value:
+            return value
+    for candidate in ("sensible-editor", "nano", "vim", "vi"):
+        if any(os.access(os.path.join(p, candidate), os.X_OK) for p in os.environ.get("PATH", "").split(os.pathsep) if p):
+            return candidate
+    return "vi"
+
+
+def run_editor(folder, text: str) -> Optional[str]:
+    """Open ``text`` in the user's editor; the saved text, or None when not saved.
+
+    The file is made owner-only inside ``.rosa-cache/editing/`` and removed however
+    this ends: normally, on an error, Ctrl-C, SIGHUP or SIGTERM (the editor is stopped
+    too, and rosa exits 128+signal).
+    """
+    from rosa_cli.core.folder import CACHE_DIR
+
+    cache = folder.root / CACHE_DIR
+    cache.mkdir(mode=0o700, exist_ok=True)
+    directory = cache / EDITING_DIR
+    directory.mkdir(mode=0o700, exist_ok=True)
+    os.chmod(directory, 0o700)
+    fd, name = tempfile.mkstemp(suffix=".yaml", prefix="edit-", dir=directory)  # 0600
+    process = None
+    previous = {}
+
+    def stop(signum, _frame):
+        raise _Stopped(signum)
+
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        # an old time stamp, so a save is seen even within the clock's resolution
+        stamp = os.stat(name).st_mtime_ns - 2_000_000_000
+        os.utime(name, ns=(stamp, stamp))
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                previous[signum] = signal.signal(signum, stop)
+            except ValueError:  # not the main thread: no handlers, the finally still cleans up
+                pass
+        editor = _editor_command()
+        try:
+            # exec: the editor itself is our child, so a stop signal reaches it, not just a shell
+            process = subprocess.Popen(f"exec {editor} {shlex.quote(name)}", shell=True)
+            code = process.wait()
+        except OSError as exc:
+            raise Failure(f"{editor}: could not start the editor ({exc.strerror or exc}); set $EDITOR", EXIT_INVALID) from None
+        if code != 0:
+            raise Failure(f"{editor}: the editor failed (exit {code}); the record is unchanged", EXIT_INVALID)
+        if os.stat(name).st_mtime_ns == stamp:
+            return None
+        with open(name, encoding="utf-8") as handle:
+            return handle.read()
+    except _Stopped as stopped:
+        if process is not None and process.poll() is None:
+            try:
+                process.send_signal(stopped.signum)
+                process.wait(timeout=2)
+            except (OSError, subprocess.TimeoutExpired):
+                process.kill()
+        raise SystemExit(128 + stopped.signum) from None
+    finally:
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _colleague_comments(record_id: str, conflicts) -> list:
+    from rosa_cli.core.merge import WHOLE, shown_value
+
+    lines = [
+        f"a colleague changed {record_id} while you were editing, in the same field(s) as you;",
+        "below is your text (with the colleague's other changes); their values are listed here.",
+        "Keep yours or change to theirs, then save (saving as it is keeps yours).",
+    ]
+    for conflict in conflicts:
+        if conflict.field == WHOLE:
+            lines.append("the colleague's whole record differs from yours (it may be deleted or unreadable)")
+            continue
+        lines.append(f"{conflict.field}: yours: {shown_value(conflict.mine)}; the colleague's: {shown_value(conflict.theirs)}")
+    return lines
+
+
 def edit_record(folder, kind: str, record_id: str, command: str) -> None:
     from rosa_cli.cli.common import report_outcome
+    from rosa_cli.core.merge import EditConflict, merge_texts
     from rosa_cli.core.operations import Refused, replace_record, validate_text
 
     path = folder.record_path(kind, record_id)
     if path is None:
         raise Refused([_issue(kind, f"{record_id} does not exist")])
-    original = path.read_text(encoding="utf-8")
-    shown = original
+    base = path.read_text(encoding="utf-8")  # what the user saw: the base of the merge on save
+    shown = base
     last_attempt = None
     while True:
-        edited = click.edit(shown, extension=".yaml", require_save=True)
+        edited = run_editor(folder, shown)
         if edited is None and last_attempt is None:
             click.echo("No changes; the record is as it was.", err=True)
             return
         text = _strip_header(edited if edited is not None else shown)
-        if text == original:
+        if text == base:
             click.echo("No changes; the record is as it was.", err=True)
             return
         if not text.strip() or (last_attempt is not None and text == last_attempt):
@@ -75,7 +192,20 @@ def edit_record(folder, kind: str, record_id: str, command: str) -> None:
             shown = _with_errors(text, exc.issues)
             click.echo("Reopening the editor with the errors as comments…", err=True)
             continue
-        report_outcome(replace_record(folder, kind, record_id, text, command), quiet_ids=True)
+        try:
+            outcome = replace_record(folder, kind, record_id, text, command, base=base)
+        except EditConflict as conflict:
+            merged = merge_texts(base, text, conflict.current, keep="mine")
+            base = conflict.current
+            shown = with_comments(merged.text if merged.text is not None else text, _colleague_comments(record_id, conflict.conflicts))
+            last_attempt = None
+            click.echo(f"A colleague changed the same field(s) of {record_id} meanwhile; reopening the editor with both…", err=True)
+            continue
+        except Refused:
+            kept = _keep_copy(folder, record_id, text)
+            click.echo(f"Your edit is kept in {kept}", err=True)
+            raise
+        report_outcome(outcome, quiet_ids=True)
         return
 
 

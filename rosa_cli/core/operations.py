@@ -416,21 +416,42 @@ def woman_decline(folder: RecordsFolder, woman_id: str, reason: str, on: Any) ->
 
 
 @locked
-def replace_record(folder: RecordsFolder, kind: str, record_id: str, text: str, command: str) -> Outcome:
-    """Save an edited record's text (already validated by the caller's edit loop)."""
+def replace_record(folder: RecordsFolder, kind: str, record_id: str, text: str, command: str, base: Optional[str] = None) -> Outcome:
+    """Save an edited record's text (already validated by the caller's edit loop).
+
+    ``base`` is the text the editor opened with. If the file changed on disk since
+    (a colleague's command while the editor was open), the edit is merged field by
+    field with that change here, under the lock, so neither is lost; the same field
+    changed by both raises :class:`rosa_cli.core.merge.EditConflict` for the loop to
+    show the user.
+    """
     path = folder.record_path(kind, record_id)
     if path is None:
         raise Refused([FieldIssue(kind, f"{record_id} does not exist")])
     original = path.read_text(encoding="utf-8")
+    notes: List[str] = []
+    if base is not None and original != base:
+        text, notes = _merge_with_disk(record_id, base, text, original)
     if text == original:
-        return Outcome([record_id], gitrepo.CommitResult(False), [path], notes=["no changes"])
+        return Outcome([record_id], gitrepo.CommitResult(False), [path], notes=notes + ["no changes"])
     validate_text(folder, kind, text, path)
     before = mapping_from_text(original, folder.shown(path))[0] or {}
     after = mapping_from_text(text, folder.shown(path))[0] or {}
     changed = sorted({str(k) for k in set(before) | set(after) if before.get(k) != after.get(k)}) or ["comments or layout"]
     atomic_write(path, text)
     message = f"{command} {record_id} ({', '.join(changed)})"
-    return Outcome([record_id], _commit(folder, [path], message), [path])
+    return Outcome([record_id], _commit(folder, [path], message), [path], notes=notes)
+
+
+def _merge_with_disk(record_id: str, base: str, mine: str, disk: str) -> Tuple[str, List[str]]:
+    """The edit merged with a change made on disk meanwhile, and a note saying so."""
+    from rosa_cli.core.merge import WHOLE, EditConflict, merge_texts
+
+    merged = merge_texts(base, mine, disk)
+    if not merged.clean or merged.text is None:
+        raise EditConflict(disk, merged.conflicts)
+    fields = ", ".join("the whole record" if f == WHOLE else f for f in merged.taken_from_theirs) or "layout"
+    return merged.text, [f"note: {record_id} was changed by a colleague while you were editing ({fields}); their change is kept too"]
 
 
 # --- stays ----------------------------------------------------------------------------
