@@ -43,6 +43,16 @@ def assert_no_trace(folder: Path, value: str) -> None:
             assert value.encode() not in path.read_bytes(), path
 
 
+def add_woman_with_note(records: Path, note: str) -> str:
+    """A woman whose note holds what rosa refuses at the door: written by hand and
+    committed with plain git, the way such a value really gets into history."""
+    woman = add_woman(records)
+    path = records / "women" / f"{woman}.yaml"
+    path.write_text(path.read_text() + f"note: {note}\n")
+    commit_all(records, f"hand edit {woman}")
+    return woman
+
+
 def scrub_yes(folder: Path, *args: str):
     return invoke(folder, "scrub", *args, "--yes")
 
@@ -52,7 +62,7 @@ def leaked(records):
     """A folder where a note with a phone number was committed, then several more commits,
     and one hand commit that names the number in its message."""
     value = fake_phone()
-    woman = add_woman(records, "--note", f"ring {value} om kvelden")
+    woman = add_woman_with_note(records, f"ring {value} om kvelden")
     first = git(records, "rev-parse", "HEAD").strip()
     other = add_woman(records, nationality="SE")
     open_stay(records, woman)
@@ -106,7 +116,7 @@ def test_scrub_rewrites_a_stash_too(records):
     path.write_text(path.read_text() + f"note: {value}\n")
     git(records, "stash")  # the stash's message names that commit's subject, value and all
     assert value in git(records, "stash", "list")
-    add_woman(records, "--note", f"also {value}")
+    add_woman_with_note(records, f"also {value}")
 
     result = scrub_yes(records, value)
 
@@ -304,3 +314,29 @@ def test_scrub_asks_on_a_terminal_with_the_counts_and_no_means_nothing_changes(l
     accepted = _on_terminal(records, "y", value)
     assert accepted.returncode == 0, accepted.stderr
     assert_no_trace(records, value)
+
+
+def test_rosa_sync_refuses_to_merge_scrubbed_history_back_on_either_side(offices):
+    """End to end through ``rosa sync``: the office that scrubbed is told to push the
+    rewrite instead of merging the old history back, and a stale office is told to
+    re-clone; neither sync changes the folder, the shared copy, or echoes the value."""
+    office_a, office_b, shared, value, made_in_b = offices
+    assert scrub_yes(office_a, value).exit_code == 0
+
+    before_a, before_shared = snapshot(office_a), git(shared, "rev-parse", branch(office_a)).strip()
+    refused = invoke(office_a, "sync")
+    assert refused.exit_code != 0
+    assert "rosa scrub --push" in refused.stderr and value not in refused.output
+    assert snapshot(office_a) == before_a
+    assert git(shared, "rev-parse", branch(office_a)).strip() == before_shared
+    assert_no_trace(office_a, value)
+
+    assert invoke(office_a, "scrub", "--push", "--yes").exit_code == 0
+    run_ok(office_b, "woman", "add", "--nationality", "SE", "--first-contact", "2006-04-01")
+    before_b = snapshot(office_b)
+    stale = invoke(office_b, "sync")
+    assert stale.exit_code != 0
+    assert "another office removed a value" in stale.stderr and made_in_b in stale.stderr
+    assert value not in stale.output
+    assert snapshot(office_b) == before_b
+    assert value not in all_objects(shared)

@@ -341,6 +341,18 @@ def _expire_and_prune(root: Path) -> None:
         (git_dir / name).unlink(missing_ok=True)
 
 
+def drop_fetched_history(root: Path, tracking_ref: str) -> None:
+    """Forget a fetch that brought scrubbed history back into an office that scrubbed.
+
+    ``rosa sync`` has to fetch before it can see that the shared copy still holds the
+    old history; when this office is the one that scrubbed, those fetched objects hold
+    the removed value again. The remote-tracking ref is deleted and unreachable objects
+    pruned, so the folder is as clean as the scrub left it.
+    """
+    _git(root, "update-ref", "-d", tracking_ref, check=False)
+    _expire_and_prune(root)
+
+
 def _run_filter_repo(root: Path, text: str) -> Dict[str, str]:
     """Rewrite every ref with the value replaced in file contents and commit messages;
     returns git-filter-repo's map of old to new commit ids."""

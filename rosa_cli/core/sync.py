@@ -134,7 +134,7 @@ def _sync_once(folder: RecordsFolder, branch: str, name: str, remote_branch: str
     theirs = found.stdout.strip() if found.returncode == 0 and fetch.returncode == 0 else None
     local = _git(folder, "rev-parse", "HEAD").stdout.strip()
     if theirs:
-        _refuse_scrubbed_history(folder, theirs)
+        _refuse_scrubbed_history(folder, theirs, tracking)
     if theirs and theirs != local:
         if _is_ancestor(folder, local, theirs):
             result.pulled += _count(folder, f"{local}..{theirs}")
@@ -178,14 +178,18 @@ def _sync_once(folder: RecordsFolder, branch: str, name: str, remote_branch: str
     return True
 
 
-def _refuse_scrubbed_history(folder: RecordsFolder, theirs: str) -> None:
-    """A scrub rewrote history: merging the other copy would bring removed text back."""
-    try:
-        from rosa_cli.core.scrub import history_rewrite_refusal
-    except ImportError:
-        return
+def _refuse_scrubbed_history(folder: RecordsFolder, theirs: str, tracking: str) -> None:
+    """A scrub rewrote history: merging the other copy would bring removed text back.
+
+    In the office that scrubbed, the fetch has just brought the old history back into
+    the object store; it is dropped again before refusing (see docs/scrub.md).
+    """
+    from rosa_cli.core.scrub import REWRITES_FILE, drop_fetched_history, history_rewrite_refusal
+
     message = history_rewrite_refusal(folder.root, "HEAD", theirs)
     if message:
+        if (folder.root / REWRITES_FILE).is_file():
+            drop_fetched_history(folder.root, tracking)
         raise SyncRefused(message)
 
 
