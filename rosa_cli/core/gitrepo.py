@@ -285,11 +285,14 @@ class CommitResult:
 
 def hand_edit_message(root: Path, rels: Sequence[str]) -> str:
     """``hand edit: W-2006-AB12C, deleted C-2006-XY7Z9``: ids (or root file names) only."""
-    names = []
-    for rel in sorted(rels):
+    changed, deleted = [], []
+    for rel in rels:
         name = Path(rel).stem if rel.startswith(RECORD_DIRS) else rel
-        names.append(name if (root / rel).exists() else f"deleted {name}")
-    return "hand edit: " + ", ".join(names)
+        if (root / rel).exists():
+            changed.append(name)
+        else:
+            deleted.append(f"deleted {name}")
+    return "hand edit: " + ", ".join(sorted(changed) + sorted(deleted))
 
 
 def commit_change(
