@@ -279,6 +279,19 @@ def fill(disk: Path) -> None:
                     break
 
 
+def use_up_inodes(disk: Path) -> None:
+    """Make empty files until no new file can be made: git cannot even create its lock
+    file, and says so naming ``index.lock`` — which must not be mistaken for a held lock."""
+    spare = disk / "spare-inodes"
+    spare.mkdir()
+    for number in range(1_000_000):
+        try:
+            (spare / str(number)).touch()
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+            return
+
+
 def test_disk_full_when_writing_the_record_is_named_and_nothing_is_written(tmp_path, mounts):
     disk = tmp_path / "disk"
     disk.mkdir()
@@ -299,10 +312,11 @@ def test_disk_full_for_git_is_named_at_once_not_blamed_on_a_lock(folder, tmp_pat
     """The record fits, git's objects do not: written, not committed, "disk is full"."""
     saved = tmp_path / "git-copy"
     shutil.copytree(folder / ".git", saved, symlinks=True)
-    mounts("-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder / ".git"))
+    mounts("-t", "tmpfs", "-o", "size=4m,nr_inodes=400", "tmpfs", str(folder / ".git"))
     shutil.copytree(saved, folder / ".git", symlinks=True, dirs_exist_ok=True)
     before = head(folder)
     fill(folder / ".git")
+    use_up_inodes(folder / ".git")
     started = time.monotonic()
     result = rosa(folder, "call", "add", "--caller", "police", "--subject", "other", "--no-prompt")
     took = time.monotonic() - started
@@ -313,7 +327,6 @@ def test_disk_full_for_git_is_named_at_once_not_blamed_on_a_lock(folder, tmp_pat
     assert "another git command" not in result.stderr
     assert took < 10, f"waited {took:.1f} s as if for a lock"
     assert (folder / call_rel(folder, call_id)).is_file()
-    (folder / ".git" / "filler").unlink()
     assert head(folder) == before
 
 
