@@ -354,3 +354,32 @@ def test_read_only_git_repository_is_named_record_kept(folder, mounts):
     assert "not committed" in result.stderr and "read-only disk" in result.stderr, result.stderr
     assert (folder / call_rel(folder, result.stdout.strip())).is_file()
     assert head(folder) == before
+
+
+# --- the common path stays quick ----------------------------------------------------------------
+
+
+def test_call_add_with_nothing_hand_edited_runs_no_more_git_than_before(folder, tmp_path):
+    """Counted with a wrapper that logs each git run, then runs the real git: a plain
+    ``call add`` asks git no more than it did before commits were made exact (8 runs,
+    one of them the early background ``git status``), and commits without a pathspec."""
+    from helpers import ROSA_BIN
+
+    real = shutil.which("git")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "git-runs"
+    wrapper = bin_dir / "git"
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> \'{log}\'\nexec \'{real}\' "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    result = subprocess.run(
+        [str(ROSA_BIN), "--records", str(folder), "call", "add", "--caller", "police", "--subject", "other", "--no-prompt"],
+        capture_output=True, text=True, env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    runs = log.read_text().splitlines()
+    assert len(runs) <= 8, runs
+    commits = [r for r in runs if r.startswith("commit")]
+    assert len(commits) == 1 and "--no-verify" not in commits[0] and " -- " not in commits[0], commits
+    assert sum(r.startswith("status") for r in runs) == 1, runs
