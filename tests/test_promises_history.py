@@ -212,6 +212,24 @@ def test_refusing_hook_record_written_exit_0_hook_words_shown_next_command_commi
     assert status_lines(folder) == []
 
 
+def test_init_under_a_refusing_organisation_hook_makes_the_folder_and_says_so(tmp_path, monkeypatch):
+    hooks = tmp_path / "org-hooks"
+    hooks.mkdir()
+    hook = hooks / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'policy: ask the office first' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    config = tmp_path / "org.gitconfig"
+    config.write_text(f"[core]\n\thooksPath = {hooks}\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    root = tmp_path / "records"
+    result = rosa(None, "init", str(root))
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    assert "pre-commit hook refused" in result.stderr and "policy: ask the office first" in result.stderr
+    assert (root / "rosa.yaml").is_file()
+    assert subprocess.run(["git", "rev-parse", "--verify", "HEAD"], cwd=root, capture_output=True).returncode != 0
+
+
 # --- the real cause ----------------------------------------------------------------------------
 
 

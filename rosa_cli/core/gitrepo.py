@@ -172,13 +172,14 @@ def _hook_refusal(root: Path, output: str) -> Optional[str]:
     hooks = Path(result.stdout.strip() or ".git/hooks")
     if not hooks.is_absolute():
         hooks = root / hooks
-    for name in ("pre-commit", "commit-msg", "prepare-commit-msg"):
-        hook = hooks / name
-        if hook.is_file() and os.access(hook, os.X_OK):
-            lines = [line.strip()[:200] for line in output.splitlines() if line.strip()][:3]
-            said = (": " + " | ".join(lines)) if lines else " (it said nothing)"
-            return f"the organisation's {name} hook refused the commit{said}"
-    return None
+    present = [name for name in ("pre-commit", "prepare-commit-msg", "commit-msg") if os.access(hooks / name, os.X_OK) and (hooks / name).is_file()]
+    if not present:
+        return None
+    lines = [line.strip()[:200] for line in output.splitlines() if line.strip()][:3]
+    said = (": " + " | ".join(lines)) if lines else " (it said nothing)"
+    if len(present) == 1:
+        return f"the organisation's {present[0]} hook refused the commit{said}"
+    return f"one of the organisation's git hooks ({', '.join(present)}) refused the commit{said}"
 
 
 def _git_commit(root: Path, args: Sequence[str]) -> None:
@@ -379,6 +380,8 @@ def provenance(root: Path) -> dict:
     top = repository_top(root)
     if top is None:
         return {"commit": None, "clean": False}
+    if is_own_repository(root):  # a stray scan or swap file does not change the records
+        return {"commit": head_commit(root), "clean": not folder_status(root).uncommitted}
     result = _run(root, ["status", "--porcelain", "--untracked-files=all", "--", "."], check=False)
     changed = [line for line in result.stdout.splitlines() if line.strip() and ".rosa-cache" not in line]
     return {"commit": head_commit(root), "clean": not changed}

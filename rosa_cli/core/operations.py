@@ -341,7 +341,10 @@ def init_folder(root: Path, organisation: str = "ROSA") -> gitrepo.CommitResult:
         gitrepo._run(root, ["config", "core.untrackedCache", "true"])
     paths = [root / SETTINGS_FILE, root / SHELTERS_FILE, root / ".gitignore"] + [root / s / ".gitkeep" for s in ("women", "stays", "calls")]
     # only the files init wrote: a folder that held other files keeps them out of history
-    return gitrepo.commit_change(root, paths, "init")
+    try:
+        return gitrepo.commit_change(root, paths, "init")
+    except gitrepo.GitError as exc:  # written, not committed, said so (no identity yet, a hook)
+        return gitrepo.CommitResult(False, warning=f"the records folder was made but not committed: {exc}")
 
 
 @locked
