@@ -142,6 +142,14 @@ def test_call_add_does_not_silently_delete_a_woman_her_stay_still_names(records)
     assert f" D women/{woman_id}.yaml" in status_lines(records)
 
 
+def test_a_gitignore_that_hides_women_does_not_keep_a_new_woman_out_of_history(folder):
+    with open(folder / ".gitignore", "a") as handle:
+        handle.write("women/\n")
+    woman_id = add_woman(folder)
+    assert files_of(folder) == [f"women/{woman_id}.yaml"]
+    assert subject(folder, "HEAD~1") == "hand edit: .gitignore"
+
+
 # --- rosa log ----------------------------------------------------------------------------------
 
 

@@ -196,7 +196,7 @@ def _git_commit(root: Path, args: Sequence[str]) -> None:
 
 
 def _git_add(root: Path, paths: Sequence[str]) -> None:
-    result = _with_lock_retry(root, ["add", "--all", "--", *paths])
+    result = _with_lock_retry(root, ["add", "--all", "--force", "--", *paths])  # a record file is never ignored
     if result.returncode != 0:
         raise GitError(_explain(result.stderr or result.stdout))
 
