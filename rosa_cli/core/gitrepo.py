@@ -105,6 +105,8 @@ def _known_cause(stderr: str) -> Optional[str]:
         return "no permission to write in the records folder's git repository (.git); git could not commit"
     if _lock_held(text):
         return "another git command holds the records folder's lock (.git/index.lock); try again in a moment"
+    if "nothing to commit" in lowered or "nothing added to commit" in lowered:
+        return "the files were the same as in the last commit, so there was nothing to commit"
     return None
 
 
