@@ -94,6 +94,23 @@ def test_what_the_user_staged_herself_stays_staged_and_out_of_rosas_commit(folde
     assert "notes.txt" not in every_message(folder) and "scan.pdf" not in every_message(folder)
 
 
+def test_a_git_add_made_after_rosa_read_the_status_is_still_left_out(folder):
+    """The status rosa uses may be read as the command starts; a file staged after that
+    (here: a status read before the ``git add``) must still stay out of rosa's commit."""
+    from rosa_cli.core import gitrepo
+
+    stale = gitrepo.folder_status(folder)
+    (folder / "notes.txt").write_text("my own notes\n")
+    git(folder, "add", "notes.txt")
+    woman = folder / "women" / "W-2006-ZZZZ9.yaml"
+    woman.write_text("id: W-2006-ZZZZ9\nfirst_contact: 2006-01-10\nnationality: NG\n")
+    result = gitrepo.commit_change(folder, [woman], "woman add W-2006-ZZZZ9", status=lambda: stale)
+    assert result.committed
+    assert files_of(folder) == ["women/W-2006-ZZZZ9.yaml"]
+    assert git(folder, "log", "--format=%s").splitlines()[0] == "woman add W-2006-ZZZZ9"
+    assert git(folder, "diff", "--cached", "--name-only").split() == ["notes.txt"]
+
+
 def test_hand_edit_and_hand_deletion_go_first_in_their_own_commit_named_by_id(folder):
     woman_id = add_woman(folder)
     gone = add_call(folder)

@@ -184,11 +184,16 @@ def _hook_refusal(root: Path, output: str) -> Optional[str]:
     return f"one of the organisation's git hooks ({', '.join(present)}) refused the commit{said}"
 
 
-def _git_commit(root: Path, args: Sequence[str]) -> None:
-    """``git commit …`` with hooks run; a failure raises :class:`GitError` naming its cause."""
-    result = _with_lock_retry(root, ["commit", "--quiet", *args])
+_CHANGED = re.compile(r"^ (\d+) files? changed", re.MULTILINE)
+
+
+def _git_commit(root: Path, args: Sequence[str]) -> int:
+    """``git commit …`` with hooks run: how many files the commit holds (git's own
+    summary line, no extra process), or :class:`GitError` naming the cause."""
+    result = _with_lock_retry(root, ["commit", "--no-status", *args])
     if result.returncode == 0:
-        return
+        found = _CHANGED.search(result.stdout)
+        return int(found.group(1)) if found else 0
     output = (result.stderr + "\n" + result.stdout).strip()
     if _known_cause(output) is None:
         refusal = _hook_refusal(root, output)
@@ -347,7 +352,13 @@ def commit_change(
                 staged -= set(good)
     full_message = message + ("\n\n" + body if body else "")
     _git_add(root, own)
-    _git_commit(root, ["-m", full_message, *(["--", *own] if staged - set(own) else [])])
+    named = bool(staged - set(own))
+    held = _git_commit(root, ["-m", full_message, *(["--", *own] if named else [])])
+    if not named and held > len(own):
+        # something was staged after the folder's status was read (a `git add` at that
+        # very moment): take the commit back, keeping the index, and name our paths
+        if _run(root, ["reset", "--quiet", "--soft", "HEAD~1"], check=False).returncode == 0:
+            _git_commit(root, ["-m", full_message, "--", *own])
     result.committed = True
     result.commit = head_commit(root)
     return result
