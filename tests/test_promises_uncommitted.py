@@ -4,7 +4,8 @@ When git cannot commit after a write (no identity, a lock held by another progra
 the record is written anyway, the command says on stderr that it was not committed and
 still exits 0 (the record is safe on disk; its id is printed on stdout as usual).
 ``rosa check`` lists the uncommitted file, and the next changing command commits it
-together with its own change and says so.
+first, in a commit of its own named ``hand edit: <ids>``, then makes its own commit
+holding only its own files — and says so.
 """
 
 from __future__ import annotations
@@ -79,25 +80,29 @@ def test_check_lists_uncommitted_record_files(folder, no_identity):
     assert lines and "uncommitted" in lines[0], check.stdout
 
 
-def test_next_changing_command_commits_earlier_uncommitted_files_and_says_so(folder, no_identity):
+def test_next_changing_command_commits_earlier_uncommitted_files_first_in_own_commit(folder, no_identity):
     take_away, give_back = no_identity
     take_away()
     first = ok(folder, "call", "add", "--caller", "police", "--subject", "other", "--no-prompt").stdout.strip()
     second = ok(folder, "call", "add", "--caller", "ngo", "--subject", "other", "--no-prompt").stdout.strip()
     give_back()
+    head = git(folder, "rev-parse", "HEAD").strip()
     woman = ok(folder, "woman", "add", "--nationality", "NG", "--first-contact", "2006-01-10")
     woman_id = woman.stdout.strip()
     earlier = sorted([call_path(folder, first), call_path(folder, second)])
-    assert "also committed" in woman.stderr
+    assert "first committed 2 earlier uncommitted" in woman.stderr
     for rel in earlier:
         assert rel in woman.stderr
     assert git(folder, "status", "--porcelain", "--untracked-files=all") == ""
+    # her commit holds her file alone and names only her
     touched = sorted(git(folder, "show", "--name-only", "--format=", "HEAD").split())
-    assert touched == sorted([*earlier, f"women/{woman_id}.yaml"])
-    message = git(folder, "log", "-1", "--format=%B")
-    assert message.startswith(f"woman add {woman_id}")
-    for rel in earlier:
-        assert rel in message
+    assert touched == [f"women/{woman_id}.yaml"]
+    assert git(folder, "log", "-1", "--format=%B", "HEAD").strip() == f"woman add {woman_id}"
+    # the earlier files went in the commit just before, named by id only
+    assert git(folder, "rev-parse", "HEAD~2").strip() == head
+    touched = sorted(git(folder, "show", "--name-only", "--format=", "HEAD~1").split())
+    assert touched == earlier
+    assert git(folder, "log", "-1", "--format=%B", "HEAD~1").strip() == f"hand edit: {', '.join(sorted([first, second]))}"
     assert "uncommitted" not in rosa(folder, "check").stdout
 
 
@@ -108,9 +113,12 @@ def test_hand_edit_is_listed_by_check_and_committed_by_next_command(folder):
     path.write_text(path.read_text() + "received_by: AB\n")
     assert any(l.startswith(rel) and "uncommitted" in l for l in rosa(folder, "check").stdout.splitlines())
     result = ok(folder, "call", "add", "--caller", "ngo", "--subject", "other", "--no-prompt")
-    assert rel in result.stderr and "also committed" in result.stderr
+    new_id = result.stdout.strip()
+    assert rel in result.stderr and "first committed" in result.stderr
     assert git(folder, "status", "--porcelain", "--untracked-files=all") == ""
-    assert "received_by: AB" in git(folder, "show", f"HEAD:{rel}")
+    assert "received_by: AB" in git(folder, "show", f"HEAD~1:{rel}")
+    assert git(folder, "log", "-1", "--format=%s", "HEAD~1").strip() == f"hand edit: {call_id}"
+    assert git(folder, "show", "--name-only", "--format=", "HEAD").split() == [call_path(folder, new_id)]
 
 
 def test_stuck_index_lock_record_written_lock_kept_next_command_commits(folder, monkeypatch):
@@ -132,3 +140,4 @@ def test_stuck_index_lock_record_written_lock_kept_next_command_commits(folder, 
     result = ok(folder, "call", "add", "--caller", "ngo", "--subject", "other", "--no-prompt")
     assert call_path(folder, call_id) in result.stderr
     assert git(folder, "status", "--porcelain", "--untracked-files=all") == ""
+    assert git(folder, "log", "-1", "--format=%s", "HEAD~1").strip() == f"hand edit: {call_id}"

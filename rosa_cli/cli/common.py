@@ -118,11 +118,29 @@ def core_errors(flags: Optional[Dict[str, str]] = None) -> Callable:
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                 sys.exit(0)
             except OSError as exc:
-                raise Failure(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), EXIT_INVALID) from None
+                raise Failure(os_error_message(exc), EXIT_INVALID) from None
 
         return wrapper
 
     return decorate
+
+
+def os_error_message(exc: OSError) -> str:
+    """The file system's refusal in plain words, naming the problem and the file.
+
+    Writes are atomic (temp file, then rename), so a write that failed left the old file
+    as it was: "nothing was written" is true for every changing command.
+    """
+    import errno
+
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full; nothing was written{where}"
+    if exc.errno == errno.EROFS:
+        return f"the records folder is on a read-only disk; nothing was written{where}"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"no permission to write here; nothing was written{where}"
+    return f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")
 
 
 def report_outcome(outcome, quiet_ids: bool = False) -> None:
@@ -135,7 +153,15 @@ def report_outcome(outcome, quiet_ids: bool = False) -> None:
     commit = outcome.commit
     if commit.also_committed:
         click.echo(
-            f"note: also committed {len(commit.also_committed)} earlier uncommitted file(s): " + ", ".join(commit.also_committed),
+            f"note: first committed {len(commit.also_committed)} earlier uncommitted record file(s) "
+            "(changed by hand, or left by a failed commit) in a commit of their own: "
+            + ", ".join(commit.also_committed),
+            err=True,
+        )
+    if commit.left_uncommitted:
+        click.echo(
+            f"warning: left {len(commit.left_uncommitted)} earlier uncommitted record file(s) uncommitted, "
+            f"{commit.left_reason or 'not valid'}: " + ", ".join(commit.left_uncommitted),
             err=True,
         )
     if commit.warning:

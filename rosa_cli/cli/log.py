@@ -14,14 +14,19 @@ from rosa_cli.cli.common import Failure, core_errors, get_folder, records_option
 def log(record_id: str | None) -> None:
     """Show who changed what and when: the whole folder, or one record (W-, S-, C- id or shelter key).
 
-    For a woman, commits that name her (a stay opened for her, say) are shown too.
+    For a woman, commits that name her (a stay opened for her, say) are shown too, and
+    so is the commit that deleted a record. A shallow copy of the history is warned
+    about, because its oldest commit would look like the start of every record.
     """
     from rosa_cli.cli.render import print_table
-    from rosa_cli.core.audit import record_history
+    from rosa_cli.core.audit import record_history, shallow_warning
 
     folder = get_folder()
     try:
         entries = record_history(folder, record_id)
     except LookupError as exc:
         raise Failure(f"ID: {exc}") from None
+    warning = shallow_warning(folder)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
     print_table(["date", "author", "commit", "change"], [[e.date, e.author, e.commit, e.message] for e in entries])

@@ -4,14 +4,22 @@ rosa talks to the real ``git`` program (no library): what a coordinator can see 
 ``git log`` is exactly what rosa wrote. Commit messages name the command, the record
 ids and the fields touched — never values — so the history is safe to show an auditor.
 
-When git's ``index.lock`` is held by another rosa command a moment ago, we wait and
-retry with backoff; we never delete git's lock ourselves.
+A commit holds exactly the files it names: the record files the command wrote, and —
+in a commit of their own, made first — record files changed or deleted by hand, when
+they are valid. Nothing else in the folder (a scanned document, an editor's swap file,
+what the user staged herself) is ever committed or named by rosa. The organisation's
+git hooks run as for any other commit.
+
+When git's ``index.lock`` is held by another git command, we wait and retry with
+backoff; we never delete git's lock ourselves. Every other failure is named for what it
+is (disk full, read-only disk, no identity, a hook said no) at once, without waiting.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import re
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -19,7 +27,23 @@ from pathlib import Path
 from typing import Callable, List, Optional, Sequence
 
 LOCK_RETRY_SECONDS = 20.0
-RECORD_PATHS = ("rosa.yaml", "shelters.yaml", "women", "stays", "calls", ".gitignore")
+ROOT_RECORD_FILES = ("rosa.yaml", "shelters.yaml", ".gitignore", "history-rewrites.yaml")
+RECORD_DIRS = ("women/", "stays/", "calls/")
+_ID = r"[WSCTA]-\d{4}-[0-9A-Z]+"  # loose on purpose: ids.py says what a good id is
+_RECORD_FILE = re.compile(
+    rf"^(?:rosa\.yaml|shelters\.yaml|\.gitignore|history-rewrites\.yaml"
+    rf"|women/{_ID}\.yaml|stays/{_ID}\.yaml|calls/\d{{4}}/{_ID}\.yaml)$"
+)
+
+
+def is_record_file(rel: str) -> bool:
+    """True for a path (relative, with ``/``) that rosa may ever commit.
+
+    Only files of the records layout: a stray ``passport-scan.pdf`` or an editor's
+    ``.W-….yaml.swp`` in ``women/`` is not one, so it is never committed, pushed to
+    every office by ``rosa sync``, or named in a commit message.
+    """
+    return bool(_RECORD_FILE.match(rel))
 
 
 class GitError(Exception):
@@ -51,6 +75,21 @@ def _run(root: Path, args: Sequence[str], check: bool = True, env: Optional[dict
 
 
 def _explain(stderr: str) -> str:
+    """git's own words turned into the real cause, in plain words (else git's last line)."""
+    known = _known_cause(stderr)
+    if known:
+        return known
+    lines = [line for line in stderr.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "git failed"
+
+
+def _known_cause(stderr: str) -> Optional[str]:
+    """The cause of a git failure when it is one we can name, else None.
+
+    Order matters: git names ``index.lock`` in many failures (it could not *create* the
+    lock because the disk is full or read-only), so the lock is blamed only when git
+    says the lock file already exists.
+    """
     text = stderr.strip()
     lowered = text.lower()
     if "please tell me who you are" in lowered or "author identity unknown" in lowered or "empty ident" in lowered:
@@ -58,12 +97,23 @@ def _explain(stderr: str) -> str:
             "git does not know who you are, so nothing was committed; run "
             "git config --global user.name 'Your initials' and git config --global user.email you@example.org"
         )
-    if "no space left" in lowered:
-        return "the disk is full; git could not commit"
-    if "index.lock" in lowered:
+    if "no space left" in lowered or "disk quota exceeded" in lowered:
+        return "the disk is full; git could not commit (free some space, then run rosa check)"
+    if "read-only file system" in lowered:
+        return "the records folder is on a read-only disk; git could not commit"
+    if "permission denied" in lowered or "insufficient permission" in lowered or "operation not permitted" in lowered:
+        return "no permission to write in the records folder's git repository (.git); git could not commit"
+    if _lock_held(text):
         return "another git command holds the records folder's lock (.git/index.lock); try again in a moment"
-    lines = [line for line in text.splitlines() if line.strip()]
-    return lines[-1] if lines else "git failed"
+    if "nothing to commit" in lowered or "nothing added to commit" in lowered:
+        return "the files were the same as in the last commit, so there was nothing to commit"
+    return None
+
+
+def _lock_held(text: str) -> bool:
+    """git could not take ``index.lock`` because someone else has it (not disk trouble)."""
+    lowered = text.lower()
+    return "index.lock" in lowered and ("file exists" in lowered or "another git process" in lowered)
 
 
 _TOPS: dict = {}  # folder -> repository top, remembered for this process
@@ -99,16 +149,62 @@ def init_repository(folder: Path) -> None:
 
 
 def _with_lock_retry(root: Path, args: Sequence[str]) -> subprocess.CompletedProcess:
+    """Run a git command that takes the index lock; wait only while the lock is held."""
     deadline = time.monotonic() + LOCK_RETRY_SECONDS
     delay = 0.05
     while True:
         result = _run(root, args, check=False)
         if result.returncode == 0:
             return result
-        if "index.lock" in (result.stderr + result.stdout) and time.monotonic() < deadline:
+        output = result.stderr + result.stdout
+        if _lock_held(output) and time.monotonic() < deadline:
             time.sleep(delay + random.uniform(0, delay))
             delay = min(delay * 2, 1.0)
             continue
+        return result
+
+
+def _hook_refusal(root: Path, output: str) -> Optional[str]:
+    """Which of the organisation's hooks refused a commit, with its first lines, or None.
+
+    git adds no words of its own when a hook says no: what it printed is the hook's, so
+    a failure that is none of the known causes, with a hook installed, is the hook.
+    """
+    result = _run(root, ["rev-parse", "--git-path", "hooks"], check=False)
+    hooks = Path(result.stdout.strip() or ".git/hooks")
+    if not hooks.is_absolute():
+        hooks = root / hooks
+    present = [name for name in ("pre-commit", "prepare-commit-msg", "commit-msg") if os.access(hooks / name, os.X_OK) and (hooks / name).is_file()]
+    if not present:
+        return None
+    lines = [line.strip()[:200] for line in output.splitlines() if line.strip()][:3]
+    said = (": " + " | ".join(lines)) if lines else " (it said nothing)"
+    if len(present) == 1:
+        return f"the organisation's {present[0]} hook refused the commit{said}"
+    return f"one of the organisation's git hooks ({', '.join(present)}) refused the commit{said}"
+
+
+_CHANGED = re.compile(r"^ (\d+) files? changed", re.MULTILINE)
+
+
+def _git_commit(root: Path, args: Sequence[str]) -> int:
+    """``git commit …`` with hooks run: how many files the commit holds (git's own
+    summary line, no extra process), or :class:`GitError` naming the cause."""
+    result = _with_lock_retry(root, ["commit", "--no-status", *args])
+    if result.returncode == 0:
+        found = _CHANGED.search(result.stdout)
+        return int(found.group(1)) if found else 0
+    output = (result.stderr + "\n" + result.stdout).strip()
+    if _known_cause(output) is None:
+        refusal = _hook_refusal(root, output)
+        if refusal:
+            raise GitError(refusal)
+    raise GitError(_explain(output))
+
+
+def _git_add(root: Path, paths: Sequence[str]) -> None:
+    result = _with_lock_retry(root, ["add", "--all", "--force", "--", *paths])  # a record file is never ignored
+    if result.returncode != 0:
         raise GitError(_explain(result.stderr or result.stdout))
 
 
@@ -116,8 +212,14 @@ def _with_lock_retry(root: Path, args: Sequence[str]) -> subprocess.CompletedPro
 class FolderStatus:
     """What ``git status`` says of a records folder."""
 
-    uncommitted: List[str] = field(default_factory=list)  # record files not in the last commit
-    staged_elsewhere: List[str] = field(default_factory=list)  # other files the user staged herself
+    uncommitted: List[str] = field(default_factory=list)  # record files not as in the last commit
+    staged: List[str] = field(default_factory=list)  # every path whose staged state differs from HEAD
+    others: List[str] = field(default_factory=list)  # changed or new files that are not record files
+
+    @property
+    def staged_elsewhere(self) -> List[str]:
+        """Files the user staged herself that are not record files (never rosa's to commit)."""
+        return [p for p in self.staged if not is_record_file(p)]
 
 
 def folder_status(root: Path) -> FolderStatus:
@@ -137,16 +239,23 @@ def folder_status(root: Path) -> FolderStatus:
         if len(entry) < 4:
             continue
         code, path = entry[:2], entry[3:]
+        touched = [path]
         if "R" in code or "C" in code:
-            next(entries, None)  # the old name of a rename or copy
-        if path.split("/", 1)[0] in RECORD_PATHS:
-            if path.endswith("/"):  # a new folder: name its files, so messages can
-                listed = _run(root, ["ls-files", "-z", "--others", "--exclude-standard", "--", path], check=False)
-                status.uncommitted.extend(p for p in listed.stdout.split("\0") if p)
-            else:
-                status.uncommitted.append(path)
-        elif code[0] not in " ?!":
-            status.staged_elsewhere.append(path)
+            old = next(entries, None)  # the old name of a rename or copy: gone from there
+            if old and "R" in code:
+                touched.append(old)
+        for one in touched:
+            if code[0] not in " ?!":
+                status.staged.append(one)
+            if one.endswith("/") and one.startswith(RECORD_DIRS):  # a new folder: name its record files
+                listed = _run(root, ["ls-files", "-z", "--others", "--exclude-standard", "--", one], check=False)
+                for name in listed.stdout.split("\0"):
+                    if name:
+                        (status.uncommitted if is_record_file(name) else status.others).append(name)
+            elif is_record_file(one):
+                status.uncommitted.append(one)
+            elif code != "!!":
+                status.others.append(one)
     return status
 
 
@@ -173,40 +282,86 @@ def _claimed_but_empty(path: Path) -> bool:
 class CommitResult:
     committed: bool
     commit: Optional[str] = None
+    # hand-changed record files committed in a commit of their own, just before this one
     also_committed: List[str] = field(default_factory=list)
+    hand_commit: Optional[str] = None
+    # hand-changed record files left uncommitted (not valid, or that commit failed)
+    left_uncommitted: List[str] = field(default_factory=list)
+    left_reason: Optional[str] = None
     warning: Optional[str] = None
 
 
-def commit_change(
-    root: Path, paths: Sequence[Path], message: str, body: str = "", status: Optional[Callable[[], FolderStatus]] = None
-) -> CommitResult:
-    """Commit ``paths`` (written, added or deleted) as one commit.
+def hand_edit_message(root: Path, rels: Sequence[str]) -> str:
+    """``hand edit: W-2006-AB12C, deleted C-2006-XY7Z9``: ids (or root file names) only."""
+    changed, deleted = [], []
+    for rel in rels:
+        name = Path(rel).stem if rel.startswith(RECORD_DIRS) else rel
+        if (root / rel).exists():
+            changed.append(name)
+        else:
+            deleted.append(f"deleted {name}")
+    return "hand edit: " + ", ".join(sorted(changed) + sorted(deleted))
 
-    Record files left uncommitted by an earlier failure or a hand edit are committed
-    along with this change and listed in ``also_committed``, so nothing stays outside
-    history. ``status`` may give the folder's status from a ``git status`` started
-    earlier in the background (see :func:`in_background`), which keeps a commit in a
-    large folder quick. When the folder is not the top of its own repository, nothing
-    is committed and ``warning`` says so.
+
+def commit_change(
+    root: Path,
+    paths: Sequence[Path],
+    message: str,
+    body: str = "",
+    status: Optional[Callable[[], FolderStatus]] = None,
+    hand_edits_ok: Optional[Callable[[List[str]], List[str]]] = None,
+) -> CommitResult:
+    """Commit exactly ``paths`` (written, added or deleted) as one commit.
+
+    Record files changed or deleted by hand since the last commit are committed first,
+    in a commit of their own (``hand edit: …``), when ``hand_edits_ok`` passes them
+    (it returns the valid ones); the rest are left uncommitted and listed in the
+    result. Files that are not record files, and whatever the user staged herself, are
+    never committed: when anything but our paths is staged, the commit names its paths
+    (git then commits those alone and leaves her index as it was); otherwise a plain
+    commit, twice as fast in a large folder, holds the same.
+
+    ``status`` may give the folder's status from a ``git status`` started earlier in
+    the background (see :func:`in_background`), which keeps a commit in a large folder
+    quick. When the folder is not the top of its own repository, nothing is committed
+    and ``warning`` says so.
     """
     if not is_own_repository(root):
         return CommitResult(False, warning="the records folder is not a git repository of its own; the change was written but not committed")
-    own = {Path(p).resolve().relative_to(root.resolve()).as_posix() for p in paths}
+    own = sorted({Path(p).resolve().relative_to(root.resolve()).as_posix() for p in paths})
     before = status() if status is not None else folder_status(root)
+    staged = set(before.staged)
+    result = CommitResult(False)
     earlier = sorted(p for p in before.uncommitted if p not in own and not _claimed_but_empty(root / p))
-    ours = sorted(own | set(earlier))
-    _with_lock_retry(root, ["add", "--all", "--", *ours])
-    full_message = message
     if earlier:
-        body = (body + "\n\n" if body else "") + "Also commits earlier uncommitted files:\n" + "\n".join(f"  {p}" for p in earlier)
-    if body:
-        full_message += "\n\n" + body
-    # a plain commit is twice as fast as one with paths; paths only when the user has
-    # staged something of her own that is not ours to commit
-    pathspec = ["--", *ours] if before.staged_elsewhere else []
-    _with_lock_retry(root, ["commit", "--quiet", "--no-verify", "-m", full_message, *pathspec])
-    head = _run(root, ["rev-parse", "HEAD"]).stdout.strip()
-    return CommitResult(True, commit=head, also_committed=earlier)
+        good = sorted(hand_edits_ok(list(earlier))) if hand_edits_ok is not None else []
+        result.left_uncommitted = [p for p in earlier if p not in good]
+        if result.left_uncommitted:
+            result.left_reason = "not valid (see rosa check)" if hand_edits_ok is not None else "not checked"
+        if good:
+            try:
+                _git_add(root, good)
+                _git_commit(root, ["-m", hand_edit_message(root, good), *(["--", *good] if staged - set(good) else [])])
+            except GitError as exc:
+                result.left_uncommitted = sorted(earlier)
+                result.left_reason = f"their commit failed: {exc}"
+                staged |= set(good)  # may be staged now; the next commit must not take them
+            else:
+                result.also_committed = good
+                result.hand_commit = head_commit(root)
+                staged -= set(good)
+    full_message = message + ("\n\n" + body if body else "")
+    _git_add(root, own)
+    named = bool(staged - set(own))
+    held = _git_commit(root, ["-m", full_message, *(["--", *own] if named else [])])
+    if not named and held > len(own):
+        # something was staged after the folder's status was read (a `git add` at that
+        # very moment): take the commit back, keeping the index, and name our paths
+        if _run(root, ["reset", "--quiet", "--soft", "HEAD~1"], check=False).returncode == 0:
+            _git_commit(root, ["-m", full_message, "--", *own])
+    result.committed = True
+    result.commit = head_commit(root)
+    return result
 
 
 def unfinished_merge(root: Path) -> Optional[str]:
@@ -238,6 +393,8 @@ def provenance(root: Path) -> dict:
     top = repository_top(root)
     if top is None:
         return {"commit": None, "clean": False}
+    if is_own_repository(root):  # a stray scan or swap file does not change the records
+        return {"commit": head_commit(root), "clean": not folder_status(root).uncommitted}
     result = _run(root, ["status", "--porcelain", "--untracked-files=all", "--", "."], check=False)
     changed = [line for line in result.stdout.splitlines() if line.strip() and ".rosa-cache" not in line]
     return {"commit": head_commit(root), "clean": not changed}
@@ -279,11 +436,15 @@ class LogEntry:
     message: str
 
 
-def history(root: Path, paths: Sequence[str] = ()) -> List[LogEntry]:
-    """Commits touching ``paths`` (all of the folder when empty), newest first."""
+def history(root: Path, paths: Sequence[str] = (), follow: bool = False) -> List[LogEntry]:
+    """Commits touching ``paths`` (all of the folder when empty), newest first.
+
+    A path may be a git pathspec such as ``:(glob)calls/*/C-….yaml``. The commit that
+    deleted a file touches it, so it is listed too.
+    """
     sep = "\x1f"
     args = ["log", f"--format=%h{sep}%an{sep}%ad{sep}%s", "--date=format:%Y-%m-%d %H:%M"]
-    if len(paths) == 1:
+    if follow and len(paths) == 1:
         args.append("--follow")
     args += ["--", *(paths or ["."])]
     result = _run(root, args, check=False)
@@ -297,3 +458,9 @@ def history(root: Path, paths: Sequence[str] = ()) -> List[LogEntry]:
         if len(parts) == 4:
             entries.append(LogEntry(*parts))
     return entries
+
+
+def is_shallow(root: Path) -> bool:
+    """True in a shallow clone: its oldest commit stands in for all the history cut off."""
+    result = _run(root, ["rev-parse", "--is-shallow-repository"], check=False)
+    return result.returncode == 0 and result.stdout.strip() == "true"

@@ -144,10 +144,67 @@ def _validated(folder: RecordsFolder, kind: str, text: str, shown: str, expected
 
 
 def _commit(folder: RecordsFolder, paths: Sequence[Path], message: str, body: str = "") -> gitrepo.CommitResult:
+    """Commit this command's files; hand-changed record files go first in their own commit
+    when they are valid (see :func:`gitrepo.commit_change`). A failed commit leaves the
+    files written and says why: the records are safe on disk either way."""
     try:
-        return gitrepo.commit_change(folder.root, paths, message, body, folder.git_status)
+        return gitrepo.commit_change(
+            folder.root, paths, message, body, folder.git_status, hand_edits_ok=lambda rels: _valid_hand_edits(folder, rels)
+        )
     except gitrepo.GitError as exc:
         return gitrepo.CommitResult(False, warning=f"the change was written but not committed: {exc}")
+
+
+_KIND_BY_DIR = {"women": "woman", "stays": "stay", "calls": "call"}
+
+
+def _valid_hand_edits(folder: RecordsFolder, rels: List[str]) -> List[str]:
+    """The hand-changed record files that may be committed: those valid as they are now.
+
+    A changed record must load without errors; rosa.yaml and shelters.yaml were already
+    checked by :func:`refuse_unsafe_folder`. A deleted woman may go only when no stay or
+    call still names her: history should not hold records pointing at nobody.
+    """
+    good: List[str] = []
+    gone_women = []
+    for rel in rels:
+        path = folder.root / rel
+        top = rel.split("/", 1)[0]
+        if not path.exists():
+            if top == "women":
+                gone_women.append(rel)
+            else:
+                good.append(rel)
+        elif top in _KIND_BY_DIR:
+            try:
+                record, problems = folder.load_one(_KIND_BY_DIR[top], path)
+            except Exception:  # a file rosa cannot read is simply not committed
+                continue
+            if record is not None and not any(p.is_error for p in problems):
+                good.append(rel)
+        elif rel == "history-rewrites.yaml":
+            if mapping_or_list(path):
+                good.append(rel)
+        else:
+            good.append(rel)
+    if gone_women:
+        from rosa_cli.core.folder import load_records
+
+        records = load_records(folder, kinds=("stay", "call"))
+        named = {s.woman for s in records.stays.values()} | {getattr(c, "woman", None) for c in records.calls.values()}
+        good += [rel for rel in gone_women if Path(rel).stem not in named]
+    return good
+
+
+def mapping_or_list(path: Path) -> bool:
+    """True when ``path`` holds well-formed YAML (a file rosa writes but does not validate)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return isinstance(data, (dict, list))
 
 
 def _write_new(folder: RecordsFolder, kind: str, year: int, data: Dict[str, Any], given_id: Optional[str]) -> Tuple[str, Path]:
@@ -300,7 +357,11 @@ def init_folder(root: Path, organisation: str = "ROSA") -> gitrepo.CommitResult:
         # remember which folders hold no new files: `git status` stays quick in big folders
         gitrepo._run(root, ["config", "core.untrackedCache", "true"])
     paths = [root / SETTINGS_FILE, root / SHELTERS_FILE, root / ".gitignore"] + [root / s / ".gitkeep" for s in ("women", "stays", "calls")]
-    return gitrepo.commit_change(root, paths, "init")
+    # only the files init wrote: a folder that held other files keeps them out of history
+    try:
+        return gitrepo.commit_change(root, paths, "init")
+    except gitrepo.GitError as exc:  # written, not committed, said so (no identity yet, a hook)
+        return gitrepo.CommitResult(False, warning=f"the records folder was made but not committed: {exc}")
 
 
 @locked
