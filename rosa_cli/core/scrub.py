@@ -263,7 +263,7 @@ def refuse_unless_safe(folder: RecordsFolder, text: str) -> ScrubPlan:
     if dirty:
         _refuse(
             "uncommitted changes: " + ", ".join(dirty) + "; the rewrite would throw them away. Commit them first "
-            "(any rosa command that changes records commits them too, or git commit) and run rosa scrub again"
+            "(the next rosa command that changes records commits them if they are valid, or use git commit) and run rosa scrub again"
         )
     if gitrepo.head_commit(root) is None:
         _refuse("the records folder has no commits yet; there is no history to scrub")

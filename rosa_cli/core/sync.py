@@ -113,7 +113,7 @@ def sync(folder: RecordsFolder, remote: Optional[str] = None) -> SyncResult:
         if dirty:
             raise SyncRefused(
                 "uncommitted changes that rosa did not commit: " + ", ".join(dirty) + "; run rosa check, then commit them "
-                "(any rosa command that changes records commits them too) and sync again"
+                "(the next rosa command that changes records commits them if they are valid, or use git commit) and sync again"
             )
         result = SyncResult()
         for _attempt in range(3):
@@ -161,7 +161,7 @@ def _sync_once(folder: RecordsFolder, branch: str, name: str, remote_branch: str
         result.held_back = [p for p in result.problems if _key(p) not in known]
         if result.held_back:
             return True  # never send the remote problems it does not have
-    push = _git(folder, "push", "--quiet", "--no-verify", name, f"HEAD:refs/heads/{remote_branch}", check=False)
+    push = _git(folder, "push", "--quiet", name, f"HEAD:refs/heads/{remote_branch}", check=False)
     if push.returncode != 0:
         text = push.stderr.lower()
         if "rejected" in text or "fetch first" in text or "non-fast-forward" in text:
