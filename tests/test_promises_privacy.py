@@ -234,3 +234,22 @@ def test_privacy_records_folder_0700_files_0600_whatever_the_umask(tmp_path, ide
         checked += 1
     assert checked > 10
     assert list((root / "calls").glob("2007/C-*.yaml"))  # the import's new year folder was checked too
+
+
+def test_privacy_shelter_name_and_organisation_are_checked_at_the_door(tmp_path):
+    """A shelter's name and municipality and the organisation's name are free text too:
+    a phone number there is refused before anything is written."""
+    from helpers import init_records, snapshot
+
+    phone = " ".join(["41", "23", "45", "67"])  # made up, assembled here
+    records = init_records(tmp_path / "records")
+    before = snapshot(records)
+    for args in (("shelter", "add", "lofoten", "--name", f"Lofoten tlf {phone}"),
+                 ("shelter", "add", "lofoten", "--name", "Lofoten", "--municipality", f"ring {phone}")):
+        refused = rosa(records, *args)
+        assert refused.exit_code == 2, refused.output
+        assert "phone number" in refused.stderr and phone not in refused.output
+    assert snapshot(records) == before
+    made = rosa(None, "init", str(tmp_path / "other"), "--organisation", f"ROSA {phone}")
+    assert made.exit_code == 2 and "phone number" in made.stderr
+    assert not (tmp_path / "other" / "rosa.yaml").exists()

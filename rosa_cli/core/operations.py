@@ -342,6 +342,13 @@ def init_folder(root: Path, organisation: str = "ROSA") -> gitrepo.CommitResult:
         raise Refused([FieldIssue("DIR", f"{root} exists and is not a folder")])
     if not organisation.strip():
         raise Refused([FieldIssue("organisation", "must not be empty")])
+    from rosa_cli.core.privacy import identifying_details
+
+    found = identifying_details(organisation)
+    if found:
+        from rosa_cli.core.validate import KEEP_OUT
+
+        raise Refused([FieldIssue("organisation", f"holds {' and '.join(found)}; {KEEP_OUT}")])
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(root, 0o700)
     for sub in ("women", "stays", "calls"):
@@ -364,6 +371,21 @@ def init_folder(root: Path, organisation: str = "ROSA") -> gitrepo.CommitResult:
         return gitrepo.CommitResult(False, warning=f"the records folder was made but not committed: {exc}")
 
 
+def _door_issues(folder: RecordsFolder, texts: Dict[str, Optional[str]]) -> List[FieldIssue]:
+    """The free-text door check (length, identifying details) for texts that are not
+    record fields, such as a shelter's name: one issue per refused text."""
+    from rosa_cli.core.validate import check_free_text
+
+    issues = []
+    for name, text in texts.items():
+        if text:
+            try:
+                check_free_text(text, folder.context(), entry=True)
+            except FieldError as exc:
+                issues.append(FieldIssue(name, str(exc)))
+    return issues
+
+
 @locked
 def add_shelter(folder: RecordsFolder, key: str, name: str, municipality: Optional[str]) -> Outcome:
     import re
@@ -375,6 +397,7 @@ def add_shelter(folder: RecordsFolder, key: str, name: str, municipality: Option
         issues.append(FieldIssue("KEY", f"shelter {key} already exists"))
     if not name.strip():
         issues.append(FieldIssue("name", "must not be empty"))
+    issues += _door_issues(folder, {"name": name, "municipality": municipality})
     shelter_problems = [p for p in folder.shelters_and_problems()[1] if p.is_error]
     if shelter_problems:
         raise Refused(shelter_problems)
