@@ -36,6 +36,16 @@ def git_identity(monkeypatch, tmp_path_factory):
     return home
 
 
+@pytest.fixture(autouse=True)
+def private_umask():
+    """Files the tests write by hand are owner-only, as on a coordinator's machine set up
+    with care: ``rosa check`` reports anything others could read, and the tests about
+    that make loose files on purpose (chmod)."""
+    old = os.umask(0o077)
+    yield
+    os.umask(old)
+
+
 @pytest.fixture
 def rosa() -> Callable[..., Result]:
     """``rosa(records, *args, input=None, env=None)`` -> click Result."""
@@ -59,6 +69,15 @@ def folder(tmp_path) -> Path:
     return init_records(tmp_path / "records", {"oslo": SHELTERS["oslo"]})
 
 
+SAMPLE = Path(__file__).resolve().parent.parent / "records"
+
+
 @pytest.fixture
-def sample_records() -> Path:
-    return Path(__file__).resolve().parent.parent / "records"
+def sample_records(tmp_path_factory) -> Path:
+    """A private copy of the project's fictional sample, without its ``.rosa-cache``:
+    a cache left by an older rosa or by another test must never decide an answer."""
+    import shutil
+
+    copy = tmp_path_factory.mktemp("sample") / "records"
+    shutil.copytree(SAMPLE, copy, ignore=shutil.ignore_patterns(".rosa-cache"))
+    return copy
