@@ -154,7 +154,7 @@ class RecordsFolder:
                 continue
             if not stat.S_ISDIR(st.st_mode) or not st.st_mode & 0o077:
                 continue
-            fixed += _tighten(directory, recursive=directory.name == ".git")
+            fixed += _tighten(directory, recursive=directory.name in (".git", CACHE_DIR))
         if fixed:
             message = (
                 f"rosa: made the records folder private (owner-only): {fixed} file(s) or folder(s) "

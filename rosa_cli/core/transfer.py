@@ -126,7 +126,7 @@ def import_file(folder: RecordsFolder, kind: str, path: Path) -> Outcome:
         if kind == "woman" and "residence" in raw:
             raw["residence"] = _residence_cell(raw["residence"], raw.get("first_contact"))
         given_id = raw.pop("id", None)
-        probe_id = given_id or {"woman": "W", "stay": "S", "call": "C"}[kind] + "-0000-IMPORT"
+        probe_id = given_id or {"woman": "W", "stay": "S", "call": "C"}[kind] + "-0000-PR0BE"
         record, found = build_record(kind, _as_mapping(kind, {"id": probe_id, **raw}, line), shown, ctx)
         row_errors = [p for p in found if p.is_error]
         if given_id and not row_errors:
