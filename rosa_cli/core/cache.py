@@ -69,35 +69,63 @@ def _content_hash(path: Path) -> Optional[str]:
 
 
 _CODE_FINGERPRINT: Optional[str] = None
+FINGERPRINT_FILE = "code.marshal"
 
 
-def code_fingerprint() -> str:
+def code_fingerprint(root: Optional[Path] = None) -> str:
     """A hash of rosa's own code: every ``.py`` file of the installed package, and the
     versions of the libraries validation reads (their dist-info folder names).
 
     A changed validation rule (a new rosa version, a hot-fixed file, an editable
-    install being worked on) therefore rebuilds the cache. Reading ~40 small files
-    costs a few milliseconds, only for commands that load records.
+    install being worked on) therefore rebuilds the cache. Hashing the files takes
+    some milliseconds, so the hash is kept in ``.rosa-cache/code.marshal`` with the
+    files' stat signatures (size, mtime_ns, ctime_ns) and reused while those match.
     """
     global _CODE_FINGERPRINT
     if _CODE_FINGERPRINT is not None:
         return _CODE_FINGERPRINT
-    import hashlib
-
     import rosa_cli
 
-    digest = hashlib.sha256()
     package = Path(rosa_cli.__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
+    files = sorted(package.rglob("*.py"))
+    stats = []
+    for path in files:
+        try:
+            st = path.stat()
+            stats.append((path.relative_to(package).as_posix(), st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+        except OSError:
+            stats.append((path.name, -1, -1, -1))
+    libraries = tuple(_library_version(name) for name in VALIDATION_LIBRARIES)
+    signature_now = (str(package), tuple(stats), libraries)
+    stored_file = root / ".rosa-cache" / FINGERPRINT_FILE if root is not None else None
+    if stored_file is not None:
+        try:
+            stored_signature, stored_hash = marshal.loads(stored_file.read_bytes())
+            if _plain(stored_signature) == _plain(signature_now) and isinstance(stored_hash, str):
+                _CODE_FINGERPRINT = stored_hash
+                return stored_hash
+        except Exception:  # missing or foreign: hash again
+            pass
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in files:
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         try:
             digest.update(path.read_bytes())
         except OSError:
             digest.update(b"?")
         digest.update(b"\0")
-    for name in VALIDATION_LIBRARIES:
-        digest.update(_library_version(name).encode() + b"\0")
+    for version in libraries:
+        digest.update(version.encode() + b"\0")
     _CODE_FINGERPRINT = digest.hexdigest()
+    if stored_file is not None and stored_file.parent.is_dir():
+        from rosa_cli.core.yamlio import atomic_write_bytes
+
+        try:
+            atomic_write_bytes(stored_file, marshal.dumps((signature_now, _CODE_FINGERPRINT)))
+        except (OSError, ValueError):
+            pass
     return _CODE_FINGERPRINT
 
 
@@ -257,7 +285,7 @@ def cache_key(root: Path) -> tuple:
         SCHEMA_VERSION,
         sys.version,
         marshal.version,
-        code_fingerprint(),
+        code_fingerprint(root),
         _content_hash(root / "rosa.yaml"),
         _content_hash(root / "shelters.yaml"),
     )

@@ -17,6 +17,7 @@ import stat
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
@@ -362,9 +363,16 @@ _HOME = {"woman": "women/", "stay": "stays/", "call": "calls/YYYY/"}
 _RECORDISH = re.compile(r"^([WSCTA])-(.*)\.(yaml|yml|YAML|YML)$")
 
 
+@lru_cache(maxsize=64)
 def _record_name(kind: str, year: str = "[0-9]{4}") -> "re.Pattern[str]":
     """The file names a folder of ``kind`` may hold: ``<id>.yaml`` in the id grammar."""
     return re.compile(rf"^{_PREFIX[kind]}-{year}-(?!{_CROCKFORD}{{0,2}}[0-9]{{6}}){_CROCKFORD}{{4,8}}\.yaml$")
+
+
+@lru_cache(maxsize=64)
+def _usual_name(kind: str, year: str = "[0-9]{4}") -> "re.Pattern[str]":
+    """The names rosa itself makes (five random characters), matched without look-ahead."""
+    return re.compile(rf"^{_PREFIX[kind]}-{year}-{_CROCKFORD}{{4,5}}\.yaml$")
 
 
 def _misplaced(kind: str, relpath: str, name: str) -> str:
@@ -454,8 +462,10 @@ def _scan_folder(kind: str, directory: Path, relpath: str, problems: List[Proble
         return None
     year = relpath.rsplit("/", 1)[-1] if kind == "call" else "[0-9]{4}"
     record_name = _record_name(kind, year).match
-    # the common case in one pass: regular files named <id>.yaml, not links
-    plain = [e for e in entries if record_name(e.name) and e.is_file(follow_symlinks=False)]
+    usual = _usual_name(kind, year).match
+    # the common case in one pass: regular files named <id>.yaml with a 4-5 character
+    # random part (no room for six digits), not links
+    plain = [e for e in entries if (usual(e.name) or record_name(e.name)) and e.is_file(follow_symlinks=False)]
     linked = []
     if len(plain) != len(entries):
         regular = {e.name for e in plain}
