@@ -72,12 +72,22 @@ def folder(tmp_path) -> Path:
 SAMPLE = Path(__file__).resolve().parent.parent / "records"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def sample_records(tmp_path_factory) -> Path:
-    """A private copy of the project's fictional sample, without its ``.rosa-cache``:
-    a cache left by an older rosa or by another test must never decide an answer."""
-    import shutil
+    """A copy of the project's fictional sample, made once per run, without its
+    ``.rosa-cache``: a cache left by an older rosa must never decide an answer.
 
-    copy = tmp_path_factory.mktemp("sample") / "records"
+    Like the sample in the project, the copy is not a git repository of its own but
+    sits inside one (so reports name a commit). Tests only read it; a test that changes
+    the sample makes its own copy.
+    """
+    import shutil
+    import subprocess
+
+    parent = tmp_path_factory.mktemp("sample")
+    copy = parent / "records"
     shutil.copytree(SAMPLE, copy, ignore=shutil.ignore_patterns(".rosa-cache"))
+    env = {**os.environ, **GIT_IDENTITY, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "sample"]):
+        subprocess.run(["git", *args], cwd=parent, env=env, check=True, capture_output=True)
     return copy

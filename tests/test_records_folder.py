@@ -326,7 +326,20 @@ def same_as_uncached(records: Path):
     return cached
 
 
-def test_a_same_size_edit_with_the_old_mtime_is_not_served_from_the_cache(sample_records):
+@pytest.fixture
+def own_sample(tmp_path):
+    """A copy of the sample this test may change (without the project's .rosa-cache)."""
+    import shutil
+
+    from conftest import SAMPLE
+
+    copy = tmp_path / "records"
+    shutil.copytree(SAMPLE, copy, ignore=shutil.ignore_patterns(".rosa-cache"))
+    return copy
+
+
+def test_a_same_size_edit_with_the_old_mtime_is_not_served_from_the_cache(own_sample):
+    sample_records = own_sample
     path = sorted((sample_records / "women").glob("W-2006-*.yaml"))[0]
     first = same_as_uncached(sample_records)  # the cache is written now
     st = path.stat()
@@ -354,9 +367,10 @@ def test_an_edit_in_the_same_clock_tick_as_the_cache_is_seen(records):
         same_as_uncached(records)
 
 
-def test_a_change_of_rosa_yaml_or_of_the_code_rebuilds_the_cache(sample_records, monkeypatch):
+def test_a_change_of_rosa_yaml_or_of_the_code_rebuilds_the_cache(own_sample, monkeypatch):
     from rosa_cli.core import cache
 
+    sample_records = own_sample
     same_as_uncached(sample_records)
     settings = sample_records / "rosa.yaml"
     st = settings.stat()
