@@ -231,7 +231,11 @@ class RecordCache:
         folder = self.root / ".rosa-cache"
         try:
             folder.mkdir(mode=0o700, exist_ok=True)
-            stamp_file = folder / f"stamp.{os.getpid()}"
+            # named like rosa's temp files, so a crash here leaves nothing the next
+            # changing command does not remove
+            stamp_dir = folder / "tmp"
+            stamp_dir.mkdir(mode=0o700, exist_ok=True)
+            stamp_file = stamp_dir / f"{os.getpid()}.{os.urandom(4).hex()}.tmp"
             stamp_file.write_bytes(b"")
             try:
                 moment = stamp_file.stat().st_mtime_ns
