@@ -41,7 +41,10 @@ def permission_problems(folder: RecordsFolder) -> List[Problem]:
     """
     problems = loose_permissions(folder, folder.loose_files)
     if problems and not gitrepo.is_own_repository(folder.root):
-        problems = [Problem(p.path, p.line, p.message, WARNING) for p in problems]
+        return [Problem(".", None, (
+            f"{len(problems)} folder(s) or group(s) of files are readable or writable by group or others; "
+            f"a real records folder must not be: chmod -R go-rwx {folder.root}"
+        ), WARNING)]
     return problems
 
 
