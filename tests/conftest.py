@@ -36,6 +36,16 @@ def git_identity(monkeypatch, tmp_path_factory):
     return home
 
 
+@pytest.fixture(autouse=True)
+def private_umask():
+    """Files the tests write by hand are owner-only, as on a coordinator's machine set up
+    with care: ``rosa check`` reports anything others could read, and the tests about
+    that make loose files on purpose (chmod)."""
+    old = os.umask(0o077)
+    yield
+    os.umask(old)
+
+
 @pytest.fixture
 def rosa() -> Callable[..., Result]:
     """``rosa(records, *args, input=None, env=None)`` -> click Result."""
@@ -59,6 +69,25 @@ def folder(tmp_path) -> Path:
     return init_records(tmp_path / "records", {"oslo": SHELTERS["oslo"]})
 
 
-@pytest.fixture
-def sample_records() -> Path:
-    return Path(__file__).resolve().parent.parent / "records"
+SAMPLE = Path(__file__).resolve().parent.parent / "records"
+
+
+@pytest.fixture(scope="session")
+def sample_records(tmp_path_factory) -> Path:
+    """A copy of the project's fictional sample, made once per run, without its
+    ``.rosa-cache``: a cache left by an older rosa must never decide an answer.
+
+    Like the sample in the project, the copy is not a git repository of its own but
+    sits inside one (so reports name a commit). Tests only read it; a test that changes
+    the sample makes its own copy.
+    """
+    import shutil
+    import subprocess
+
+    parent = tmp_path_factory.mktemp("sample")
+    copy = parent / "records"
+    shutil.copytree(SAMPLE, copy, ignore=shutil.ignore_patterns(".rosa-cache"))
+    env = {**os.environ, **GIT_IDENTITY, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "sample"]):
+        subprocess.run(["git", *args], cwd=parent, env=env, check=True, capture_output=True)
+    return copy

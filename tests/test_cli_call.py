@@ -113,7 +113,7 @@ FUTURE = (date.today() + timedelta(days=40)).strftime("%Y-%m-%d 10:00")
         (["--caller", "police", "--subject", "other", "--at", "14.03.2006 25:10"], "--at"),
         (["--caller", "police", "--subject", "other", "--at", FUTURE], "future"),
         (["--caller", "police", "--subject", "other", "--nationality", "NGA"], "did you mean NG?"),
-        (["--caller", "police", "--subject", "other", "--woman", "W-2006-NOONE"], "does not exist"),
+        (["--caller", "police", "--subject", "other", "--woman", "W-2006-N00NE"], "does not exist"),
         (["--caller", "police", "--subject", "other", "--woman", "S-2006-AAAAA"], "--woman"),
     ],
 )
@@ -317,10 +317,10 @@ def test_call_list_filters(records):
 
 def test_prompt_re_asks_a_woman_id_that_does_not_exist(records):
     """A rejected answer re-asks that question only; nothing typed is lost."""
-    answers = ["", "", "3", "1", "W-2006-NOONE", "", "NG", "KB", "long careful note", ""]
+    answers = ["", "", "3", "1", "W-2006-N00NE", "", "NG", "KB", "long careful note", ""]
     result = invoke(records, "call", "add", "--prompt", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.stderr
-    assert "W-2006-NOONE" in result.stderr  # said why it was not taken
+    assert "W-2006-N00NE" in result.stderr  # said why it was not taken
     _, data = load_only_call(records)
     assert "woman" not in data
     assert data["note"] == "long careful note" and data["received_by"] == "KB"

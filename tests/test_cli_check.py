@@ -32,60 +32,60 @@ CASES = {
     ),
     "merge conflict markers": (
         {
-            "women/W-2006-CONFL.yaml": "id: W-2006-CONFL\nfirst_contact: 2006-01-10\n<<<<<<< HEAD\nnationality: NG\n"
+            "women/W-2006-C0NF1.yaml": "id: W-2006-C0NF1\nfirst_contact: 2006-01-10\n<<<<<<< HEAD\nnationality: NG\n"
             "=======\nnationality: AL\n>>>>>>> other-office\n"
         },
-        [("women/W-2006-CONFL.yaml:3:", "merge conflict")],
+        [("women/W-2006-C0NF1.yaml:3:", "merge conflict")],
     ),
     "unknown field": (
-        {"women/W-2006-UNKNF.yaml": woman("W-2006-UNKNF", "referred_bye: police\n")},
-        [("women/W-2006-UNKNF.yaml:4:", "unknown field 'referred_bye'; did you mean referred_by?")],
+        {"women/W-2006-VNKNF.yaml": woman("W-2006-VNKNF", "referred_bye: police\n")},
+        [("women/W-2006-VNKNF.yaml:4:", "unknown field 'referred_bye'; did you mean referred_by?")],
     ),
     "missing field": (
-        {"women/W-2006-MISSF.yaml": "id: W-2006-MISSF\nfirst_contact: 2006-01-10\n"},
-        [("women/W-2006-MISSF.yaml:1:", "nationality")],
+        {"women/W-2006-M1SSF.yaml": "id: W-2006-M1SSF\nfirst_contact: 2006-01-10\n"},
+        [("women/W-2006-M1SSF.yaml:1:", "nationality")],
     ),
     "wrong type": (
         {"women/W-2006-WTYPE.yaml": woman("W-2006-WTYPE", "born_estimated: maybe\n")},
         [("women/W-2006-WTYPE.yaml:4:", "born_estimated")],
     ),
     "wrong type (list for text)": (
-        {"women/W-2006-WLIST.yaml": woman("W-2006-WLIST", "referrer:\n- a\n- b\n")},
-        [("women/W-2006-WLIST.yaml:4:", "referrer")],
+        {"women/W-2006-W11ST.yaml": woman("W-2006-W11ST", "referrer:\n- a\n- b\n")},
+        [("women/W-2006-W11ST.yaml:4:", "referrer")],
     ),
     "unknown vocabulary key": (
-        {"women/W-2006-VOCAB.yaml": woman("W-2006-VOCAB", "referred_by: polise\n")},
-        [("women/W-2006-VOCAB.yaml:4:", "did you mean police?")],
+        {"women/W-2006-V0CAB.yaml": woman("W-2006-V0CAB", "referred_by: polise\n")},
+        [("women/W-2006-V0CAB.yaml:4:", "did you mean police?")],
     ),
     "bad country": (
         {"women/W-2006-CNTRY.yaml": woman("W-2006-CNTRY", nationality="NGA")},
         [("women/W-2006-CNTRY.yaml:3:", "did you mean NG?")],
     ),
     "id not matching file name": (
-        {"women/W-2006-IDMIS.yaml": woman("W-2006-OTHER")},
-        [("women/W-2006-IDMIS.yaml:1:", "does not match the file name")],
+        {"women/W-2006-1DM1S.yaml": woman("W-2006-0THER")},
+        [("women/W-2006-1DM1S.yaml:1:", "does not match the file name")],
     ),
-    "duplicate ids": (
+    "same id in two year folders": (
         {
-            "calls/2005/C-2006-DUPLI.yaml": "id: C-2006-DUPLI\nat: 2006-03-01 10:00\ncaller: police\nsubject: other\n",
-            "calls/2006/C-2006-DUPLI.yaml": "id: C-2006-DUPLI\nat: 2006-03-01 10:00\ncaller: police\nsubject: other\n",
+            "calls/2005/C-2006-DVP11.yaml": "id: C-2006-DVP11\nat: 2006-03-01 10:00\ncaller: police\nsubject: other\n",
+            "calls/2006/C-2006-DVP11.yaml": "id: C-2006-DVP11\nat: 2006-03-01 10:00\ncaller: police\nsubject: other\n",
         },
-        [("calls/2006/C-2006-DUPLI.yaml:1:", "duplicate id C-2006-DUPLI")],
+        [("calls/2005/C-2006-DVP11.yaml:", "filed in calls/2005/, where it is not read; move it to calls/2006/")],
     ),
     "reference to a missing woman": (
-        {"stays/S-2006-NOWOM.yaml": stay("S-2006-NOWOM", "W-2006-NOONE", "2006-02-01")},
-        [("stays/S-2006-NOWOM.yaml:2:", "W-2006-NOONE does not exist")],
+        {"stays/S-2006-N0W0M.yaml": stay("S-2006-N0W0M", "W-2006-N00NE", "2006-02-01")},
+        [("stays/S-2006-N0W0M.yaml:2:", "W-2006-N00NE does not exist")],
     ),
     "call referring to a missing woman": (
-        {"calls/2006/C-2006-NOWOM.yaml": "id: C-2006-NOWOM\nat: 2006-03-01 10:00\ncaller: police\nsubject: other\nwoman: W-2006-NOTHR\n"},
-        [("calls/2006/C-2006-NOWOM.yaml:5:", "W-2006-NOTHR does not exist")],
+        {"calls/2006/C-2006-N0W0M.yaml": "id: C-2006-N0W0M\nat: 2006-03-01 10:00\ncaller: police\nsubject: other\nwoman: W-2006-N0THR\n"},
+        [("calls/2006/C-2006-N0W0M.yaml:5:", "W-2006-N0THR does not exist")],
     ),
     "reference to a missing shelter": (
         {
-            "women/W-2006-SHELW.yaml": woman("W-2006-SHELW"),
-            "stays/S-2006-NOSHL.yaml": stay("S-2006-NOSHL", "W-2006-SHELW", "2006-02-01", shelter="tromso"),
+            "women/W-2006-SHE1W.yaml": woman("W-2006-SHE1W"),
+            "stays/S-2006-N0SH1.yaml": stay("S-2006-N0SH1", "W-2006-SHE1W", "2006-02-01", shelter="tromso"),
         },
-        [("stays/S-2006-NOSHL.yaml:3:", "'tromso' is not a shelter")],
+        [("stays/S-2006-N0SH1.yaml:3:", "'tromso' is not a shelter")],
     ),
     "end before start": (
         {
@@ -96,31 +96,31 @@ CASES = {
     ),
     "overlapping stays": (
         {
-            "women/W-2006-OVERW.yaml": woman("W-2006-OVERW"),
-            "stays/S-2006-OVER1.yaml": stay("S-2006-OVER1", "W-2006-OVERW", "2006-02-01", end="2006-03-01"),
-            "stays/S-2006-OVER2.yaml": stay("S-2006-OVER2", "W-2006-OVERW", "2006-02-15", end="2006-04-01", shelter="bergen"),
+            "women/W-2006-0VERW.yaml": woman("W-2006-0VERW"),
+            "stays/S-2006-0VER1.yaml": stay("S-2006-0VER1", "W-2006-0VERW", "2006-02-01", end="2006-03-01"),
+            "stays/S-2006-0VER2.yaml": stay("S-2006-0VER2", "W-2006-0VERW", "2006-02-15", end="2006-04-01", shelter="bergen"),
         },
-        [("stays/S-2006-OVER2.yaml:4:", "overlaps stay S-2006-OVER1")],
+        [("stays/S-2006-0VER2.yaml:4:", "overlaps stay S-2006-0VER1")],
     ),
     "more than one open stay": (
         {
-            "women/W-2006-OPENW.yaml": woman("W-2006-OPENW"),
-            "stays/S-2006-OPEN1.yaml": stay("S-2006-OPEN1", "W-2006-OPENW", "2006-02-01"),
-            "stays/S-2006-OPEN2.yaml": stay("S-2006-OPEN2", "W-2006-OPENW", "2006-03-01", shelter="bergen"),
+            "women/W-2006-0PENW.yaml": woman("W-2006-0PENW"),
+            "stays/S-2006-0PEN1.yaml": stay("S-2006-0PEN1", "W-2006-0PENW", "2006-02-01"),
+            "stays/S-2006-0PEN2.yaml": stay("S-2006-0PEN2", "W-2006-0PENW", "2006-03-01", shelter="bergen"),
         },
-        [("stays/S-2006-OPEN2.yaml:4:", "more than one open stay")],
+        [("stays/S-2006-0PEN2.yaml:4:", "more than one open stay")],
     ),
     "date in the future": (
-        {"women/W-2006-FUTUR.yaml": woman("W-2006-FUTUR", first_contact=FUTURE)},
-        [("women/W-2006-FUTUR.yaml:2:", "in the future")],
+        {"women/W-2006-FVTVR.yaml": woman("W-2006-FVTVR", first_contact=FUTURE)},
+        [("women/W-2006-FVTVR.yaml:2:", "in the future")],
     ),
     "implausible age (too young)": (
         {"women/W-2006-AGEYY.yaml": woman("W-2006-AGEYY", "born: 2001\n")},
         [("women/W-2006-AGEYY.yaml:4:", "implausible age")],
     ),
     "implausible age (too old)": (
-        {"women/W-2006-AGEOO.yaml": woman("W-2006-AGEOO", "born: 1900-05-01\n")},
-        [("women/W-2006-AGEOO.yaml:4:", "implausible age")],
+        {"women/W-2006-AGE00.yaml": woman("W-2006-AGE00", "born: 1900-05-01\n")},
+        [("women/W-2006-AGE00.yaml:4:", "implausible age")],
     ),
 }
 
@@ -159,7 +159,7 @@ def test_check_reports_every_problem_in_one_run(records):
         for where, message in expected:
             assert_reported(result.stdout, where, message)
     # uncommitted changes are reported too (they were never committed)
-    for rel in ("women/W-2006-OVERW.yaml", "stays/S-2006-OPEN1.yaml"):
+    for rel in ("women/W-2006-0VERW.yaml", "stays/S-2006-0PEN1.yaml"):
         assert any(rel in line and "uncommitted" in line for line in result.stdout.splitlines()), rel
     assert "error(s)" in result.stderr
 

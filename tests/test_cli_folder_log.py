@@ -169,10 +169,10 @@ def test_log_of_a_stay_and_a_shelter(records):
 
 
 def test_log_of_unknown_id(records):
-    result = invoke(records, "log", "W-2006-NOONE")
+    result = invoke(records, "log", "W-2006-N00NE")
     assert result.exit_code == 2
     no_traceback(result)
-    assert "W-2006-NOONE" in result.stderr
+    assert "W-2006-N00NE" in result.stderr
     result = invoke(records, "log", "not an id")
     assert result.exit_code == 2
     no_traceback(result)

@@ -76,10 +76,10 @@ def test_stay_open_refusals_change_nothing(records, args, expected):
 
 def test_stay_open_unknown_woman(records):
     before = snapshot(records)
-    result = invoke(records, "stay", "open", "W-2006-NOONE", "--shelter", "oslo", "--on", "2006-02-01")
+    result = invoke(records, "stay", "open", "W-2006-N00NE", "--shelter", "oslo", "--on", "2006-02-01")
     assert result.exit_code == 2
     no_traceback(result)
-    assert "W-2006-NOONE" in result.stderr
+    assert "W-2006-N00NE" in result.stderr
     assert snapshot(records) == before
 
 
@@ -193,7 +193,7 @@ def test_stay_close_of_a_closed_stay_or_woman_without_stay(records):
     stay_id = open_stay(records, woman_id, on="2006-02-01")
     run_ok(records, "stay", "close", stay_id, "--on", "2006-03-01", "--reason", "left")
     before = snapshot(records)
-    for target in (stay_id, other, "S-2006-NOONE", "W-2006-NOONE"):
+    for target in (stay_id, other, "S-2006-N00NE", "W-2006-N00NE"):
         result = invoke(records, "stay", "close", target, "--on", "2006-03-05", "--reason", "left")
         assert result.exit_code == 2, target
         no_traceback(result)

@@ -187,10 +187,10 @@ def test_edit_cannot_change_the_id(records, tmp_path):
 
 def test_edit_unknown_woman(records, tmp_path):
     editor = Editor(tmp_path / "ed", [[]])
-    result = edit(records, "W-2006-NOONE", editor)
+    result = edit(records, "W-2006-N00NE", editor)
     assert result.exit_code == 2
     no_traceback(result)
-    assert "W-2006-NOONE" in result.stderr
+    assert "W-2006-N00NE" in result.stderr
     assert editor.calls == 0
 
 

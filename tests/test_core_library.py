@@ -89,8 +89,10 @@ def test_new_ids_have_prefix_year_and_crockford_part(tmp_path):
     seen = set()
     for kind, prefix in (("woman", "W"), ("stay", "S"), ("call", "C")):
         for _ in range(30):
-            record_id, path = ids.claim_new_id(tmp_path / kind, kind, 2006)
+            record_id, path = ids.create_new(tmp_path / kind, kind, 2006, lambda i: f"id: {i}\n")
             assert record_id.startswith(f"{prefix}-2006-")
+            assert ids.id_problem(kind, record_id) is None
+            assert path.read_text() == f"id: {record_id}\n"  # claimed and written in one step
             random_part = record_id.split("-")[2]
             assert len(random_part) * 5 >= (25 if kind == "call" else 20)
             assert set(random_part) <= set(ids.CROCKFORD)
@@ -101,17 +103,32 @@ def test_new_ids_have_prefix_year_and_crockford_part(tmp_path):
     assert len(seen) == 90
 
 
-def test_claim_given_id_is_exclusive(tmp_path):
-    ids.claim_given_id(tmp_path, "W-OLD-1")
+def test_create_given_is_exclusive_and_keeps_the_first(tmp_path):
+    ids.create_given(tmp_path, "W-2006-0LDA1".replace("L", "1"), "id: first\n")
     with pytest.raises(FileExistsError):
-        ids.claim_given_id(tmp_path, "W-OLD-1")
+        ids.create_given(tmp_path, "W-2006-01DA1", "id: second\n")
+    assert (tmp_path / "W-2006-01DA1.yaml").read_text() == "id: first\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["W-2006-01DA1.yaml"]  # no temp file left
 
 
 @pytest.mark.parametrize(
     "kind, value, ok",
     [
         ("woman", "W-2006-K7Q2X", True),
-        ("woman", "W-LEGACY-17", True),
+        ("woman", "W-LEGACY-17", False),  # legacy import codes: only the id grammar now
+        ("woman", "W-2006-K7Q2", True),
+        ("woman", "W-2006-K7Q2XAB", True),
+        ("woman", "W-2006-K7Q", False),  # under 20 random bits
+        ("woman", "W-2006-k7q2x", False),
+        ("woman", "W-2006-K7IOX", False),  # I, L, O, U are not Crockford base32
+        ("woman", "W-2006-" + "123456", False),  # six digits: a date or number could hide
+        ("woman", "W-2006-A" + "123456", False),
+        ("woman", "W-2006-12345", True),
+        ("woman", "W-2006-K7Q2X.yaml", False),
+        ("woman", "W-2006-K7Q2X/", False),
+        ("woman", "../rosa", False),
+        ("woman", "W-06-K7Q2X", False),
+        ("stay", "T-2006-K7Q2X", False),
         ("woman", "S-2006-K7Q2X", False),
         ("woman", "W-", False),
         ("woman", "W-2006/../x", False),

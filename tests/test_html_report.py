@@ -86,11 +86,10 @@ def parse(page: str) -> Page:
 
 
 @pytest.fixture(scope="module")
-def page_2006(tmp_path_factory) -> Path:
+def page_2006(tmp_path_factory, sample_records) -> Path:
     """``rosa report --year 2006 -o report.html`` on the sample records, made once."""
     folder = tmp_path_factory.mktemp("html")
-    records = Path(__file__).resolve().parent.parent / "records"
-    return html_report(records, folder, "--year", "2006")
+    return html_report(sample_records, folder, "--year", "2006")
 
 
 def major_sections() -> set:

@@ -81,16 +81,19 @@ def test_atomic_write_killed_midway_leaves_old_or_new_never_torn(folder, tmp_pat
 
 
 def test_temp_files_left_by_a_killed_writer_are_not_records(folder, tmp_path):
-    """Leftover '.…tmp' files from a crash are neither read as records nor committed."""
-    women = folder / "women"
-    # what a writer killed between mkstemp and os.replace leaves behind
-    (women / f".{RECORD_NAME}.k1l2d3.tmp").write_text(CONTENT_A[:12345])
-    (women / f".{RECORD_NAME}.x9y8z7.tmp").write_text("")
-    calls = folder / "calls" / "2006"
-    calls.mkdir(parents=True)
-    (calls / ".C-2006-AAAAA.yaml.q1w2e3.tmp").write_text("id: C-2006-AAA")
+    """A killed writer's temp file (in .rosa-cache/tmp, named after its process) is
+    neither read as a record nor committed, and the next changing command removes it.
+    A hidden leftover in a record folder that no live rosa process owns is reported."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    tmp = folder / ".rosa-cache" / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    # what writers killed between writing the temp file and linking or renaming it leave behind
+    (tmp / f"{dead.pid}.6b316c32.tmp").write_text(CONTENT_A[:12345])
+    (tmp / f"{dead.pid}.78397938.tmp").write_text("")
     woman = rosa(folder, "woman", "add", "--nationality", "NG", "--first-contact", "2006-01-10")
     assert woman.exit_code == 0, woman.output
+    assert list(tmp.iterdir()) == []
 
     from rosa_cli.core.folder import RecordsFolder, load_records
 
@@ -103,3 +106,8 @@ def test_temp_files_left_by_a_killed_writer_are_not_records(folder, tmp_path):
     assert ".tmp" not in check.output
     tracked = subprocess.run(["git", "ls-files"], cwd=folder, capture_output=True, text=True, check=True).stdout
     assert ".tmp" not in tracked
+    # an old-style temp file in women/ that no running rosa owns: a stray, named by check
+    (folder / "women" / f".{RECORD_NAME}.k1l2d3.tmp").write_text(CONTENT_A[:12345])
+    check = rosa(folder, "check")
+    assert check.exit_code == 1
+    assert f"women/.{RECORD_NAME}.k1l2d3.tmp: not a record" in check.output

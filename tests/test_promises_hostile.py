@@ -137,7 +137,7 @@ def test_hostile_random_record_files_rosa_check_exits_0_or_1(folder, kind, data)
 
 CALL_COLUMNS = ["at", "channel", "caller", "subject", "woman", "nationality", "received_by", "note", "id"]
 cell = st.one_of(
-    st.sampled_from(["", "police", "ngo", "other", "phone", "office", "NG", "unknown", "W-2006-BASE1", "W-2006-NONE0",
+    st.sampled_from(["", "police", "ngo", "other", "phone", "office", "NG", "unknown", "W-2006-BASE1", "W-2006-N0NE0",
                      "2006-03-01 10:00", "14.03.2006 14:10", "2006-03-01", "now", "C-2006-LEGACY", "C-", "C-2006-ÆØÅ",
                      "trafficking-first", "project-info", "=1+1", "\"", ";", ",", "\t"]),
     st.text(max_size=15),
@@ -214,7 +214,7 @@ def test_hostile_non_text_date_values_give_a_date_or_date_error(value):
 flag_value = st.one_of(
     st.none(),
     st.sampled_from(["police", "ngo", "other", "phone", "office", "trafficking-first", "NG", "unknown", "W-2006-BASE1",
-                     "W-2006-NONE0", "2006-03-01 10:00", "now", "14.3.06 9:05", "2999-01-01 10:00", "", "-", "--note",
+                     "W-2006-N0NE0", "2006-03-01 10:00", "now", "14.3.06 9:05", "2999-01-01 10:00", "", "-", "--note",
                      "NO", "yes", "null", "~", "&a", "*a", "!!binary", "'", "\"", ": ", "- x", "#"]),
     st.text(max_size=25).filter(lambda s: "\x00" not in s),
 )
@@ -343,7 +343,7 @@ def test_hostile_symlinked_records_subfolder_pointing_outside_is_refused(folder,
 
 def test_hostile_symlink_inside_the_folder_is_not_called_outside(folder):
     real = folder / "women" / "W-2006-BASE1.yaml"
-    link = folder / "stays" / "S-2006-LINK1.yaml"
+    link = folder / "stays" / "S-2006-11NK1.yaml"
     link.symlink_to(real)
     result = rosa(folder, "check")
     no_traceback(result)

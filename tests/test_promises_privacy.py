@@ -48,8 +48,8 @@ def write_committed(folder: Path, rel: str, text: str) -> None:
 
 def check_note(folder: Path, note: str, field: str = "note"):
     """A committed call whose ``field`` holds ``note``; returns (rosa check result, lines about it)."""
-    rel = "calls/2006/C-2006-PRIV1.yaml"
-    text = f"id: C-2006-PRIV1\nat: 2006-03-01 10:00\nchannel: phone\ncaller: police\nsubject: other\n{field}: '{note}'\n"
+    rel = "calls/2006/C-2006-PR1V1.yaml"
+    text = f"id: C-2006-PR1V1\nat: 2006-03-01 10:00\nchannel: phone\ncaller: police\nsubject: other\n{field}: '{note}'\n"
     write_committed(folder, rel, text)
     result = rosa(folder, "check")
     lines = [l for l in result.stdout.splitlines() if l.startswith(rel)]

@@ -23,6 +23,10 @@ def stay() -> None:
 @core_errors({"woman": "WOMAN", "start": "--on"})
 def stay_open(woman_id, shelter, on, children, note) -> None:
     """Place WOMAN at a shelter; prints the new stay's id."""
+    from rosa_cli.core.ids import require_id, require_shelter_key
+
+    require_id(("woman",), woman_id, "WOMAN")
+    require_shelter_key(shelter, "shelter")
     from rosa_cli.core.operations import open_stay
 
     report_outcome(open_stay(get_folder(changing=True), woman_id, shelter, on, children, note))
@@ -36,6 +40,9 @@ def stay_open(woman_id, shelter, on, children, note) -> None:
 @core_errors()
 def stay_close(target, on, reason) -> None:
     """End a stay (give the stay's id, or the woman's id for her open stay)."""
+    from rosa_cli.core.ids import require_id
+
+    require_id(("stay", "woman"), target, "STAY|WOMAN")
     from rosa_cli.core.operations import close_stay
 
     report_outcome(close_stay(get_folder(changing=True), target, on, reason), quiet_ids=True)
@@ -49,6 +56,10 @@ def stay_close(target, on, reason) -> None:
 @core_errors()
 def stay_move(woman_id, to, on) -> None:
     """Move WOMAN to another shelter: her stay closes as moved, a new one opens the same day."""
+    from rosa_cli.core.ids import require_id, require_shelter_key
+
+    require_id(("woman",), woman_id, "WOMAN")
+    require_shelter_key(to, "to")
     from rosa_cli.core.operations import move_stay
 
     report_outcome(move_stay(get_folder(changing=True), woman_id, to, on))

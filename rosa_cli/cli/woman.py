@@ -62,6 +62,9 @@ def woman_add(residence, given_id, prompt, **raw) -> None:
 @core_errors({"woman": "ID"})
 def woman_show(woman_id: str) -> None:
     """Show one woman's record, her stays, and your private alias for her if you keep one."""
+    from rosa_cli.core.ids import require_id
+
+    require_id(("woman",), woman_id, "ID")
     from rosa_cli.cli.render import cell, print_table
     from rosa_cli.core.countries import country_name
     from rosa_cli.core.errors import Refused
@@ -151,6 +154,9 @@ def woman_list(in_shelter: bool, nationality: str | None) -> None:
 @core_errors({"woman": "ID"})
 def woman_status(woman_id: str, status: str, start: str) -> None:
     """Record a change of residence status (e.g. reflection-period) from a date."""
+    from rosa_cli.core.ids import require_id
+
+    require_id(("woman",), woman_id, "ID")
     from rosa_cli.core.operations import woman_status as change_status
 
     report_outcome(change_status(get_folder(changing=True), woman_id, status, start), quiet_ids=True)
@@ -164,6 +170,9 @@ def woman_status(woman_id: str, status: str, start: str) -> None:
 @core_errors({"woman": "ID"})
 def woman_decline(woman_id: str, reason: str, on: str | None) -> None:
     """Record that she declined the offer of a safe place."""
+    from rosa_cli.core.ids import require_id
+
+    require_id(("woman",), woman_id, "ID")
     from rosa_cli.core.operations import woman_decline as decline
 
     report_outcome(decline(get_folder(changing=True), woman_id, reason, on), quiet_ids=True)
@@ -175,6 +184,9 @@ def woman_decline(woman_id: str, reason: str, on: str | None) -> None:
 @core_errors({"woman": "ID"})
 def woman_edit(woman_id: str) -> None:
     """Edit her record in $VISUAL or $EDITOR; an invalid save reopens with the errors."""
+    from rosa_cli.core.ids import require_id
+
+    require_id(("woman",), woman_id, "ID")
     from rosa_cli.cli.editing import edit_record
 
     edit_record(get_folder(), "woman", woman_id, "woman edit")
@@ -192,6 +204,9 @@ def woman_alias(woman_id: str, alias: str | None, clear: bool) -> None:
     The alias file lives in your user data folder (or $ROSA_ALIASES), readable by
     you alone; `rosa woman show` displays it. Nothing else reads it.
     """
+    from rosa_cli.core.ids import require_id
+
+    require_id(("woman",), woman_id, "ID")
     from rosa_cli.core.aliases import AliasError, set_alias
     from rosa_cli.core.operations import load_existing
 

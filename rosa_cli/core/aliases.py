@@ -61,7 +61,15 @@ def alias_for(records_root: Path, record_id: str) -> Optional[str]:
 
 
 def set_alias(records_root: Path, record_id: str, alias: Optional[str]) -> Path:
-    """Set (or with ``alias=None`` remove) one alias; the file is written owner-only."""
+    """Set (or with ``alias=None`` remove) one alias; the file is written owner-only.
+
+    Only a valid woman id is a key: the alias file is never a place for a path or a name.
+    """
+    from rosa_cli.core.ids import id_problem
+
+    problem = id_problem("woman", record_id)
+    if problem:
+        raise AliasError(problem)
     aliases = load_aliases(records_root)
     if alias:
         aliases[record_id] = alias

@@ -1,11 +1,22 @@
 """A cache of parsed, validated records, so a warm ``report`` or ``check`` reads only what changed.
 
 Lives in ``.rosa-cache/records.marshal`` inside the records folder (git-ignored,
-owner-only like everything there). Each file's entry is keyed by its name, size,
-inode and mtime_ns, grouped by folder; the whole cache by rosa's version, the schema version and the
-signatures of ``rosa.yaml`` and ``shelters.yaml`` (validation reads vocabularies and
-shelter keys). Problems are cached with their records, so a cached run reports the
-same errors as an uncached one.
+owner-only like everything there). The cache may make rosa faster, never change an
+answer, so it keys on everything an answer depends on:
+
+* each file's entry on its name, size, inode, mtime_ns and ctime_ns, grouped by folder.
+  ctime cannot be set back by hand (``touch -d`` sets mtime only), so a same-size edit
+  with the old mtime restored is still seen. Git's "racy clean" rule applies: an entry
+  whose mtime or ctime is not strictly older than the cache file's own timestamp is
+  not stored, because a second edit within the same clock tick would leave its
+  signature unchanged (:meth:`RecordCache.save`);
+* the whole cache on the rosa code itself (a hash of every ``.py`` file of the installed
+  package, :func:`code_fingerprint`), the installed versions of the libraries whose data
+  validation reads (pycountry, babel), the Python and marshal versions, and the *content*
+  of ``rosa.yaml`` and ``shelters.yaml`` (validation reads vocabularies and shelter keys).
+
+Problems are cached with their records, so a cached run reports the same errors as an
+uncached one.
 
 "Dates in the future" depends on the day: when the day has moved on, entries that
 had problems are validated again (a date can only stop being in the future); when
@@ -32,25 +43,108 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from rosa_cli import __version__
 from rosa_cli.core.model import Problem, from_row, to_row
 
-SCHEMA_VERSION = 3  # 3: validation changed (free-text length limit, wider privacy detection)
+SCHEMA_VERSION = 4  # 4: free-text limit and wider privacy detection; strict id grammar; misplaced files
 CACHE_FILE = "records.marshal"
 ENV_DISABLE = "ROSA_NO_CACHE"
 
-Signature = Tuple[int, int, int]  # size, inode, mtime_ns
-# One folder's files as they were: ((name, size, inode, mtime_ns), …), the record rows
-# (or None) and the problems, each aligned with the listing.
+Signature = Tuple[int, int, int, int]  # size, inode, mtime_ns, ctime_ns
+# One folder's files as they were: ((name, size, inode, mtime_ns, ctime_ns), …), the
+# record rows (or None) and the problems, each aligned with the listing.
 FolderEntry = Tuple[tuple, tuple, tuple]
+VALIDATION_LIBRARIES = ("pycountry", "babel")
 
 
 def signature(stat: os.stat_result) -> Signature:
-    return (stat.st_size, stat.st_ino, stat.st_mtime_ns)
+    return (stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
-def _file_signature(path: Path) -> Optional[Signature]:
+def _content_hash(path: Path) -> Optional[str]:
+    """A small file's content hash (rosa.yaml, shelters.yaml): immune to racy timestamps."""
+    import hashlib
+
     try:
-        return signature(path.stat())
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
+
+
+_CODE_FINGERPRINT: Optional[str] = None
+FINGERPRINT_FILE = "code.marshal"
+
+
+def code_fingerprint(root: Optional[Path] = None) -> str:
+    """A hash of rosa's own code: every ``.py`` file of the installed package, and the
+    versions of the libraries validation reads (their dist-info folder names).
+
+    A changed validation rule (a new rosa version, a hot-fixed file, an editable
+    install being worked on) therefore rebuilds the cache. Hashing the files takes
+    some milliseconds, so the hash is kept in ``.rosa-cache/code.marshal`` with the
+    files' stat signatures (size, mtime_ns, ctime_ns) and reused while those match.
+    """
+    global _CODE_FINGERPRINT
+    if _CODE_FINGERPRINT is not None:
+        return _CODE_FINGERPRINT
+    import rosa_cli
+
+    package = Path(rosa_cli.__file__).resolve().parent
+    files = sorted(package.rglob("*.py"))
+    stats = []
+    for path in files:
+        try:
+            st = path.stat()
+            stats.append((path.relative_to(package).as_posix(), st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+        except OSError:
+            stats.append((path.name, -1, -1, -1))
+    libraries = tuple(_library_version(name) for name in VALIDATION_LIBRARIES)
+    signature_now = (str(package), tuple(stats), libraries)
+    stored_file = root / ".rosa-cache" / FINGERPRINT_FILE if root is not None else None
+    if stored_file is not None:
+        try:
+            stored_signature, stored_hash = marshal.loads(stored_file.read_bytes())
+            if _plain(stored_signature) == _plain(signature_now) and isinstance(stored_hash, str):
+                _CODE_FINGERPRINT = stored_hash
+                return stored_hash
+        except Exception:  # missing or foreign: hash again
+            pass
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"?")
+        digest.update(b"\0")
+    for version in libraries:
+        digest.update(version.encode() + b"\0")
+    _CODE_FINGERPRINT = digest.hexdigest()
+    if stored_file is not None and stored_file.parent.is_dir():
+        from rosa_cli.core.yamlio import atomic_write_bytes
+
+        try:
+            atomic_write_bytes(stored_file, marshal.dumps((signature_now, _CODE_FINGERPRINT)))
+        except (OSError, ValueError):
+            pass
+    return _CODE_FINGERPRINT
+
+
+def _library_version(name: str) -> str:
+    """``name``'s installed version, from its dist-info folder's name, without importing it."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(name)
+    except (ImportError, ValueError):
+        return f"{name}:missing"
+    if spec is None or not spec.origin:
+        return f"{name}:missing"
+    site = Path(spec.origin).resolve().parent.parent
+    try:
+        found = sorted(e for e in os.listdir(site) if e.lower().startswith(name.lower() + "-") and e.endswith((".dist-info", ".egg-info")))
+    except OSError:
+        found = []
+    return f"{name}:{','.join(found) or spec.origin}"
 
 
 @dataclass
@@ -123,6 +217,13 @@ class RecordCache:
                 self.dirty = True
 
     def save(self) -> None:
+        """Write the cache atomically, leaving out "racily clean" entries.
+
+        The temp file is created first and its own mtime taken as the cache's moment;
+        every entry whose file changed at that moment or later (by mtime or ctime) is
+        dropped, so it is read again next time. Otherwise an edit made in the same
+        clock tick as an earlier read could keep the old signature and be served stale.
+        """
         if not self.enabled or not self.dirty:
             return
         from rosa_cli.core.yamlio import atomic_write_bytes
@@ -130,10 +231,30 @@ class RecordCache:
         folder = self.root / ".rosa-cache"
         try:
             folder.mkdir(mode=0o700, exist_ok=True)
-            payload = marshal.dumps((self.key, self.today.toordinal(), self.folders))
+            # named like rosa's temp files, so a crash here leaves nothing the next
+            # changing command does not remove
+            stamp_dir = folder / "tmp"
+            stamp_dir.mkdir(mode=0o700, exist_ok=True)
+            stamp_file = stamp_dir / f"{os.getpid()}.{os.urandom(4).hex()}.tmp"
+            stamp_file.write_bytes(b"")
+            try:
+                moment = stamp_file.stat().st_mtime_ns
+            finally:
+                stamp_file.unlink()
+            folders = {relpath: _without_racy(entry, moment) for relpath, entry in self.folders.items()}
+            payload = marshal.dumps((self.key, self.today.toordinal(), folders))
             atomic_write_bytes(folder / CACHE_FILE, payload)
         except (OSError, ValueError):
             pass  # a cache that cannot be written is only slower, never wrong
+
+
+def _without_racy(entry: FolderEntry, moment: int) -> FolderEntry:
+    """``entry`` without files whose mtime or ctime is not strictly before ``moment``."""
+    listing = entry[0]
+    keep = [i for i, item in enumerate(listing) if item[3] < moment and item[4] < moment]
+    if len(keep) == len(listing):
+        return entry
+    return tuple(listing[i] for i in keep), tuple(entry[1][i] for i in keep), tuple(entry[2][i] for i in keep)
 
 
 def raw_result(record: Any, problems: List[Problem], pool: Dict[Any, Any]) -> Tuple[Any, tuple]:
@@ -168,8 +289,9 @@ def cache_key(root: Path) -> tuple:
         SCHEMA_VERSION,
         sys.version,
         marshal.version,
-        _file_signature(root / "rosa.yaml"),
-        _file_signature(root / "shelters.yaml"),
+        code_fingerprint(root),
+        _content_hash(root / "rosa.yaml"),
+        _content_hash(root / "shelters.yaml"),
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import List
 
 from rosa_cli.core import gitrepo
-from rosa_cli.core.folder import RecordsFolder, load_records
+from rosa_cli.core.folder import RecordsFolder, load_records, loose_permissions
 from rosa_cli.core.model import WARNING, Problem, Records
 
 
@@ -31,9 +31,26 @@ def uncommitted_problems(folder: RecordsFolder) -> List[Problem]:
     ]
 
 
+def permission_problems(folder: RecordsFolder) -> List[Problem]:
+    """Folders and files others could read: errors in a records folder of its own.
+
+    A real records folder is a git repository (``rosa init`` makes one; a second
+    office's copy is a clone), and there loose permissions are an error. The project's
+    own fictional sample is not a repository of its own: there they are warnings, so
+    that ``rosa --records records check`` right after installing stays clean.
+    """
+    problems = loose_permissions(folder, folder.loose_files)
+    if problems and not gitrepo.is_own_repository(folder.root):
+        return [Problem(".", None, (
+            f"{len(problems)} folder(s) or group(s) of files are readable or writable by group or others; "
+            f"a real records folder must not be: chmod -R go-rwx {folder.root}"
+        ), WARNING)]
+    return problems
+
+
 def check_folder(folder: RecordsFolder) -> CheckResult:
     uncommitted = gitrepo.in_background(uncommitted_problems, folder)
     records = load_records(folder)
-    problems = records.problems + uncommitted()
+    problems = records.problems + permission_problems(folder) + uncommitted()
     problems.sort(key=lambda p: (p.path, p.line or 0, p.message))
     return CheckResult(records, problems)

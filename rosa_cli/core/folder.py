@@ -12,8 +12,12 @@ through :class:`RecordsFolder`; ``check`` and ``report`` load everything with
 from __future__ import annotations
 
 import os
+import re
+import stat
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
@@ -69,6 +73,8 @@ class RecordsFolder:
     # `git status` asked for as soon as a changing command starts (see prefetch_git_status)
     early_git_status: Optional[Callable[[], object]] = field(default=None, repr=False)
     lock_waited: bool = False
+    # record files readable by group or others, found by the last load (see loose_permissions)
+    loose_files: Dict[str, Tuple[int, str, int]] = field(default_factory=dict, repr=False)
 
     # --- paths -------------------------------------------------------------------------
 
@@ -85,21 +91,80 @@ class RecordsFolder:
     def new_record_dir(self, kind: str, year: int) -> Path:
         return self.kind_dir(kind) / str(year) if kind == "call" else self.kind_dir(kind)
 
-    def record_path(self, kind: str, record_id: str) -> Optional[Path]:
-        """Where an existing record lives, or None. Calls are filed by year."""
-        if kind != "call":
-            path = self.kind_dir(kind) / f"{record_id}.yaml"
-            return path if path.is_file() else None
-        parts = record_id.split("-")
-        if len(parts) >= 2 and parts[1].isdigit():
-            guess = self.kind_dir("call") / parts[1] / f"{record_id}.yaml"
-            if guess.is_file():
-                return guess
-        for path in self.kind_dir("call").glob(f"*/{record_id}.yaml"):
-            return path
-        return None
+    def record_path(self, kind: str, record_id: str, argument: Optional[str] = None) -> Optional[Path]:
+        """Where an existing record lives, or None: the one way from an id to a file.
 
-    # --- settings ----------------------------------------------------------------------
+        The id must match the id grammar (:func:`rosa_cli.core.ids.id_problem`), so it can
+        name no other file than ``women/ID.yaml``, ``stays/ID.yaml`` or
+        ``calls/YEAR/ID.yaml``; anything else (``../rosa``, a path, a name) is refused with
+        :class:`Refused` naming ``argument``, before any file is looked at. A record file
+        that is a link to somewhere outside the records folder is refused too.
+        """
+        from rosa_cli.core import ids
+        from rosa_cli.core.errors import FieldIssue, Refused
+
+        problem = ids.id_problem(kind, record_id)
+        if problem:
+            raise Refused([FieldIssue(argument or kind, problem)])
+        name = f"{record_id}.yaml"
+        if kind == "call":
+            path = self.kind_dir("call") / str(ids.year_of(record_id)) / name
+        else:
+            path = self.kind_dir(kind) / name
+        if not path.is_file():
+            return None
+        root = self.root.resolve()
+        if root not in path.resolve().parents:
+            raise Refused([FieldIssue(argument or kind, f"{self.shown(path)} is a link to a file outside the records folder; refusing to use it")])
+        return path
+
+    # --- permissions and leftovers -------------------------------------------------------
+
+    def private_folders(self) -> List[Path]:
+        """The folders that must be owner-only: the root, each kind and year folder, .git and the cache."""
+        folders = [self.root]
+        for kind in ("woman", "stay", "call"):
+            base = self.kind_dir(kind)
+            folders.append(base)
+        try:
+            with os.scandir(self.kind_dir("call")) as it:
+                folders.extend(Path(e.path) for e in it if e.is_dir(follow_symlinks=False))
+        except OSError:
+            pass
+        folders += [self.root / ".git", self.root / CACHE_DIR]
+        return folders
+
+    def make_private(self, notice: Optional[Callable[[str], None]] = None) -> int:
+        """Tighten the records folder to owner-only (0700 folders, 0600 files) and remove
+        temp files that crashed rosa commands left behind. Returns how many entries
+        were fixed; says so once, on stderr, when there was something to fix.
+
+        Called by every changing command, so it must stay cheap at 100,000 files: it
+        looks at the few folders every time, and at the files inside a folder only when
+        that folder itself was loose (a plain ``git clone`` or ``cp`` makes 0755/0644
+        everything; a folder that is 0700 keeps others out of its files anyway).
+        """
+        from rosa_cli.core.yamlio import remove_dead_temps
+
+        remove_dead_temps(self.root)
+        fixed = 0
+        for directory in self.private_folders():
+            try:
+                st = os.lstat(directory)
+            except OSError:
+                continue
+            if not stat.S_ISDIR(st.st_mode) or not st.st_mode & 0o077:
+                continue
+            fixed += _tighten(directory, recursive=directory.name in (".git", CACHE_DIR))
+        if fixed:
+            message = (
+                f"rosa: made the records folder private (owner-only): {fixed} file(s) or folder(s) "
+                "were readable or writable by group or others"
+            )
+            (notice or _say)(message)
+        return fixed
+
+    # --- settings    # --- settings ----------------------------------------------------------------------
 
     def settings_and_problems(self) -> Tuple[Settings, List[Problem]]:
         if self._settings is None:
@@ -219,25 +284,147 @@ class RecordsFolder:
         return None
 
 
-def _skip(name: str) -> bool:
-    """Editor backups, temp files of atomic writes, dot files: not records."""
-    return name.startswith(".") or name.endswith("~")
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _tighten(directory: Path, recursive: bool = False) -> int:
+    """chmod go-rwx on ``directory`` and the entries in it (all levels if ``recursive``)."""
+    fixed = 0
+    pending = [directory]
+    while pending:
+        current = pending.pop()
+        try:
+            st = os.lstat(current)
+            if st.st_mode & 0o077:
+                os.chmod(current, stat.S_IMODE(st.st_mode) & 0o700)
+                fixed += 1
+            with os.scandir(current) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_symlink():
+                    continue
+                if entry.is_dir():
+                    if recursive:
+                        pending.append(Path(entry.path))
+                    continue
+                mode = entry.stat().st_mode
+                if mode & 0o077:
+                    os.chmod(entry.path, stat.S_IMODE(mode) & 0o700)
+                    fixed += 1
+            except OSError:
+                continue
+    return fixed
+
+
+def loose_permissions(folder: "RecordsFolder", loose_files: Dict[str, Tuple[int, str, int]]) -> List[Problem]:
+    """Problems for folders and record files readable or writable by group or others.
+
+    ``loose_files`` comes from the scan loading already did (folder -> (count, an
+    example name, its mode)), so checking file modes costs no extra ``stat``.
+    """
+    problems = []
+    for directory in folder.private_folders():
+        try:
+            st = os.lstat(directory)
+        except OSError:
+            continue
+        if stat.S_ISDIR(st.st_mode) and st.st_mode & 0o077:
+            shown = folder.shown(directory) if directory != folder.root else "."
+            fix = str(directory)
+            problems.append(Problem(
+                shown, None,
+                f"folder is readable or writable by group or others (mode {stat.S_IMODE(st.st_mode):o}); "
+                f"fix: chmod -R go-rwx {fix} (any changing rosa command also does it)",
+            ))
+    for name in ("rosa.yaml", "shelters.yaml"):
+        try:
+            st = os.stat(folder.root / name)
+        except OSError:
+            continue
+        if st.st_mode & 0o077:
+            problems.append(Problem(name, None, f"file is readable or writable by group or others (mode {stat.S_IMODE(st.st_mode):o}); fix: chmod go-rwx {folder.root / name}"))
+    for relpath, (count, example, mode) in sorted(loose_files.items()):
+        problems.append(Problem(
+            relpath, None,
+            f"{count} record file(s) readable or writable by group or others (e.g. {example}, mode {mode:o}); "
+            f"fix: chmod -R go-rwx {folder.root / relpath}",
+        ))
+    return problems
+
+
+NOT_A_RECORD = "not a record; move it out of the records folder"
+_CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
+_PREFIX = {"woman": "W", "stay": "S", "call": "C"}
+_HOME = {"woman": "women/", "stay": "stays/", "call": "calls/YYYY/"}
+_RECORDISH = re.compile(r"^([WSCTA])-(.*)\.(yaml|yml|YAML|YML)$")
+
+
+@lru_cache(maxsize=64)
+def _record_name(kind: str, year: str = "[0-9]{4}") -> "re.Pattern[str]":
+    """The file names a folder of ``kind`` may hold: ``<id>.yaml`` in the id grammar."""
+    return re.compile(rf"^{_PREFIX[kind]}-{year}-(?!{_CROCKFORD}{{0,2}}[0-9]{{6}}){_CROCKFORD}{{4,8}}\.yaml$")
+
+
+@lru_cache(maxsize=64)
+def _usual_name(kind: str, year: str = "[0-9]{4}") -> "re.Pattern[str]":
+    """The names rosa itself makes (five random characters), matched without look-ahead."""
+    return re.compile(rf"^{_PREFIX[kind]}-{year}-{_CROCKFORD}{{4,5}}\.yaml$")
+
+
+def _misplaced(kind: str, relpath: str, name: str) -> str:
+    """Why a file in a records folder is not read as a record there (every one is reported)."""
+    match = _RECORDISH.match(name)
+    if not match:
+        return NOT_A_RECORD
+    prefix, extension = match.group(1), match.group(3)
+    if extension != "yaml":
+        return f"record files end in .yaml, not .{extension}; rename it (or move it out of the records folder)"
+    if prefix != _PREFIX[kind]:
+        other = {v: k for k, v in _PREFIX.items()}.get(prefix)
+        where = _HOME[other] if other else "no folder rosa reads"
+        return f"a {other or 'record'} file in {relpath}/, where it is not read; it belongs in {where}"
+    if kind == "call":
+        year = name[2:6]
+        if year.isdigit() and name[6:7] == "-" and relpath != f"calls/{year}":
+            return f"a call of {year} filed in {relpath}/, where it is not read; move it to calls/{year}/"
+    return f"file name is not a record id ({_PREFIX[kind]}-YEAR- and a random part of A-Z and 0-9 without I, L, O, U); it is not read"
 
 
 def _kind_folders(folder: RecordsFolder, kind: str, refused: List[Problem]) -> List[Path]:
     """The folders holding ``kind``'s files: women/, stays/, or each calls/YYYY/.
 
-    A folder that is a link to somewhere outside the records folder is not read: its
-    files would be records nobody can see in the folder itself.
+    Anything else directly in calls/ — a call file at the wrong depth, a folder that is
+    not a year, a stray file — is reported, never silently skipped. A folder that is a
+    link to somewhere outside the records folder is not read: its files would be
+    records nobody can see in the folder itself.
     """
+    from rosa_cli.core.yamlio import is_live_temp
+
     base = folder.kind_dir(kind)
     candidates = [base]
     if kind == "call":
         try:
             with os.scandir(base) as it:
-                candidates = sorted(Path(e.path) for e in it if e.is_dir() and not _skip(e.name))
+                entries = sorted(it, key=lambda e: e.name)
         except (FileNotFoundError, NotADirectoryError):
             return []
+        candidates = []
+        for entry in entries:
+            name = entry.name
+            if entry.is_dir() and len(name) == 4 and name.isdigit():
+                candidates.append(Path(entry.path))
+            elif name == ".gitkeep" or is_live_temp(name):
+                continue
+            elif entry.is_dir():
+                refused.append(Problem(f"calls/{name}", None, "is not a year folder: the records in it are not read; move it out of the records folder"))
+            elif _RECORDISH.match(name) and name.startswith("C-") and name.endswith(".yaml"):
+                refused.append(Problem(f"calls/{name}", None, f"a call directly in calls/, where it is not read; calls are filed by year: move it to calls/{name[2:6]}/"))
+            else:
+                refused.append(Problem(f"calls/{name}", None, _misplaced(kind, "calls", name) if _RECORDISH.match(name) else NOT_A_RECORD))
     root = folder.root.resolve()
     safe = []
     for path in candidates:
@@ -257,24 +444,40 @@ class _FolderScan:
     linked: list  # links to files inside the folder: read, never cached
 
 
-def _scan_folder(kind: str, directory: Path, relpath: str, problems: List[Problem]) -> Optional[_FolderScan]:
+def _scan_folder(kind: str, directory: Path, relpath: str, problems: List[Problem], loose: Optional[dict] = None) -> Optional[_FolderScan]:
+    """List one record folder: the record files to read, and a problem for every other entry.
+
+    Only ``<id>.yaml`` names in the id grammar (of this kind, and for calls of this
+    folder's year) are records. ``.gitkeep`` and the temp file of a rosa command still
+    running are passed over; anything else — a PDF, an editor's swap file, a record in
+    the wrong folder, a ``.yml`` — is an error, so ``check`` and ``report`` name it.
+    ``loose`` collects files readable by group or others from the stat done anyway.
+    """
+    from rosa_cli.core.yamlio import is_live_temp
+
     try:
         with os.scandir(directory) as it:
             entries = sorted(it, key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    # the common case in one pass: regular *.yaml files, not links, not hidden
-    plain = [e for e in entries if e.name.endswith(".yaml") and e.name[0] != "." and e.is_file(follow_symlinks=False)]
+    year = relpath.rsplit("/", 1)[-1] if kind == "call" else "[0-9]{4}"
+    record_name = _record_name(kind, year).match
+    usual = _usual_name(kind, year).match
+    # the common case in one pass: regular files named <id>.yaml with a 4-5 character
+    # random part (no room for six digits), not links
+    plain = [e for e in entries if (usual(e.name) or record_name(e.name)) and e.is_file(follow_symlinks=False)]
     linked = []
     if len(plain) != len(entries):
         regular = {e.name for e in plain}
         for entry in entries:
             name = entry.name
-            if name in regular or _skip(name) or (kind == "call" and entry.is_dir()):
+            if name in regular or name == ".gitkeep" or is_live_temp(name):
                 continue
             shown = f"{relpath}/{name}"
-            if not name.endswith(".yaml") or entry.is_dir():
-                problems.append(Problem(shown, None, "is not a record file (records are .yaml files); move it out", WARNING))
+            if entry.is_dir():
+                problems.append(Problem(shown, None, "is a folder inside a record folder: the files in it are not read; move it out of the records folder"))
+            elif not record_name(name):
+                problems.append(Problem(shown, None, _misplaced(kind, relpath, name)))
             elif not entry.is_file():  # a FIFO or device would block or mislead the reader
                 problems.append(Problem(shown, None, "is not a regular file; refusing to read it"))
             else:
@@ -285,7 +488,12 @@ def _scan_folder(kind: str, directory: Path, relpath: str, problems: List[Proble
             stats.append((entry, entry.stat()))
         except OSError:
             continue
-    listing = tuple((entry.name, st.st_size, st.st_ino, st.st_mtime_ns) for entry, st in stats)
+    listing = tuple((entry.name, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns) for entry, st in stats)
+    if loose is not None:
+        for entry, st in stats:
+            if st.st_mode & 0o077:
+                count, example, mode = loose.get(relpath, (0, entry.name, st.st_mode & 0o777))
+                loose[relpath] = (count + 1, example, mode)
     return _FolderScan(kind, relpath, [entry for entry, _ in stats], listing, linked)
 
 
@@ -351,10 +559,11 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
     targets = {"woman": records.women, "stay": records.stays, "call": records.calls}
     cache = open_cache(folder.root, folder.today)
     context = folder.context()
+    folder.loose_files.clear()
     scans: List[_FolderScan] = []
     for kind in kinds:
         for directory in _kind_folders(folder, kind, records.problems):
-            scan = _scan_folder(kind, directory, folder.shown(directory), records.problems)
+            scan = _scan_folder(kind, directory, folder.shown(directory), records.problems, folder.loose_files)
             if scan is not None:
                 scans.append(scan)
     present_folders = {scan.relpath for scan in scans}

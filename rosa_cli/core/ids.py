@@ -1,8 +1,21 @@
-"""Record ids: prefix, year and a random Crockford base32 part (``W-2006-K7Q2X``).
+"""Record ids and shelter keys: the only names a command line may use to reach a file.
 
-Ids are random rather than sequential so that two offline clones practically never
-make the same one (25 random bits each), and they are claimed by creating the
-record's file with ``O_EXCL`` so that two commands on one machine never can.
+An id is ``PREFIX-YEAR-RANDOM`` (``W-2006-K7Q2X``): prefix W woman, S stay, C call,
+T service, A activity; a four-digit year; a random part of Crockford base32
+upper-case letters and digits (no I, L, O, U). Ids are random rather than sequential
+so that two offline clones practically never make the same one (25 random bits each).
+
+Why so strict: an id becomes a file name. Anything looser let ``../rosa`` or
+``../../other/women/W-…`` reach files outside the records folder, and let a name or a
+birth date sit in a file name and in every commit message. So an id never holds a
+``/``, a dot, lower-case letters or a run of six or more digits (a birth date or an
+identity number could hide there), whoever gives it: rosa, ``--id``, an import.
+Legacy codes that SPEC once allowed (any ``[A-Za-z0-9-]`` with the prefix) are
+refused: give such a record a fresh id and keep the old code in the note if needed.
+
+New records are claimed and written in one atomic step (see
+:func:`rosa_cli.core.yamlio.link_new`): the record file appears complete or not at all,
+and a taken id is noticed by ``link`` failing, so two commands never clash.
 """
 
 from __future__ import annotations
@@ -11,12 +24,16 @@ import os
 import re
 import secrets
 from pathlib import Path
-from typing import Tuple
+from typing import Callable, Optional, Tuple
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RANDOM_CHARS = 5  # 25 bits: SPEC asks at least 20 for women and stays, 25 for calls
-PREFIXES = {"woman": "W", "stay": "S", "call": "C"}
-_ID_SHAPE = re.compile(r"^[A-Za-z0-9-]+$")
+PREFIXES = {"woman": "W", "stay": "S", "call": "C", "service": "T", "activity": "A"}
+KINDS_BY_PREFIX = {prefix: kind for kind, prefix in PREFIXES.items()}
+# the random part: 4 (20 bits) to 8 Crockford characters
+ID_GRAMMAR = re.compile(r"^([WSCTA])-([0-9]{4})-([0-9A-HJKMNP-TV-Z]{4,8})$")
+SHELTER_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_LONG_DIGITS = re.compile(r"[0-9]{6,}")
 
 
 def random_part(chars: int = RANDOM_CHARS) -> str:
@@ -24,47 +41,86 @@ def random_part(chars: int = RANDOM_CHARS) -> str:
 
 
 def make_id(kind: str, year: int) -> str:
-    return f"{PREFIXES[kind]}-{year}-{random_part()}"
+    """A fresh id (five random characters: never a run of six digits)."""
+    return f"{PREFIXES[kind]}-{year:04d}-{random_part()}"
 
 
-def id_problem(kind: str, record_id: object) -> str | None:
+def id_problem(kind: str, record_id: object) -> Optional[str]:
     """Why ``record_id`` is not a valid id for ``kind``, or None when it is.
 
-    Imports may keep legacy codes, so only the prefix and the character set are
-    required, not the random part.
+    The one grammar for ids wherever they come from: a record's ``id:`` field, ``--id``,
+    an import's id column, a command-line argument.
     """
-    prefix = PREFIXES[kind] + "-"
+    prefix = PREFIXES[kind]
     text = str(record_id)
-    if not text.startswith(prefix) or len(text) <= len(prefix):
-        return f"id {text!r} must start with {prefix}"
-    if not _ID_SHAPE.match(text):
-        return f"id {text!r} may only hold letters, digits and '-'"
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    match = ID_GRAMMAR.match(text)
+    if not match or match.group(1) != prefix:
+        return f"id {shown!r} is not a {kind} id (like {prefix}-2006-K7Q2X: {prefix}, a year, a random part of A-Z and 0-9 without I, L, O, U)"
+    if _LONG_DIGITS.search(match.group(3)):
+        return f"id {shown!r} holds a run of six or more digits; ids must not carry dates or numbers"
     return None
 
 
-def claim_new_id(folder: Path, kind: str, year: int, attempts: int = 50) -> Tuple[str, Path]:
-    """Create an empty, owner-only file for a fresh id and return ``(id, path)``.
+def shelter_key_problem(key: object) -> Optional[str]:
+    """Why ``key`` is not a shelter key (lower-case letters, digits, '-'), or None."""
+    if not SHELTER_KEY.match(str(key)):
+        return f"{str(key)[:40]!r} must be lowercase letters, digits and '-' (like oslo or bergen-2)"
+    return None
 
-    ``O_EXCL`` makes the claim atomic: if another process took the same id a moment
-    ago, we draw again. The caller fills the file (atomically) or removes it.
+
+def year_of(record_id: str) -> int:
+    """The year part of a valid id."""
+    return int(record_id.split("-")[1])
+
+
+def create_new(folder: Path, kind: str, year: int, render: Callable[[str], str], attempts: int = 50) -> Tuple[str, Path]:
+    """Draw a fresh id and write its record in one atomic step: ``(id, path)``.
+
+    ``render(id)`` gives the record's text. If another process took the same id a
+    moment ago, ``link`` fails and we draw again; a crash leaves no record at all or
+    the whole one, never an empty claimed file.
     """
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from rosa_cli.core.yamlio import link_new
+
     for _ in range(attempts):
         record_id = make_id(kind, year)
-        path = folder / f"{record_id}.yaml"
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        except FileExistsError:
-            continue
-        os.close(fd)
-        return record_id, path
+        path = Path(folder) / f"{record_id}.yaml"
+        if link_new(path, render(record_id).encode("utf-8")):
+            return record_id, path
     raise RuntimeError(f"could not find a free id in {folder} after {attempts} attempts")
 
 
-def claim_given_id(folder: Path, record_id: str) -> Path:
-    """Claim a caller-chosen id (``--id``, imports); FileExistsError if it is taken."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = folder / f"{record_id}.yaml"
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
+def create_given(folder: Path, record_id: str, text: str) -> Path:
+    """Write a record under a caller-chosen id (``--id``); FileExistsError if it is taken."""
+    from rosa_cli.core.yamlio import link_new
+
+    path = Path(folder) / f"{record_id}.yaml"
+    if not link_new(path, text.encode("utf-8")):
+        raise FileExistsError(str(path))
     return path
+
+
+def require_id(kinds: Tuple[str, ...], value: str, argument: str) -> str:
+    """``value`` if it is a valid id of one of ``kinds``; else :class:`Refused` naming
+    ``argument`` (``ID``, ``WOMAN``, ``--woman``). Commands call this before anything
+    is read, so a path given where an id belongs never reaches the file system."""
+    from rosa_cli.core.errors import FieldIssue, Refused
+
+    for kind in kinds:
+        if id_problem(kind, value) is None:
+            return value
+    problem = id_problem(kinds[0], value) if len(kinds) == 1 else (
+        f"{str(value)[:40]!r} is not a {' or '.join(kinds)} id (like {PREFIXES[kinds[0]]}-2006-K7Q2X)"
+    )
+    raise Refused([FieldIssue(argument, problem)])
+
+
+def require_shelter_key(value: str, argument: str) -> str:
+    """``value`` if it has the shape of a shelter key; else :class:`Refused` naming ``argument``."""
+    from rosa_cli.core.errors import FieldIssue, Refused
+
+    problem = shelter_key_problem(value)
+    if problem:
+        raise Refused([FieldIssue(argument, problem)])
+    return value

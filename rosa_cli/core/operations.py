@@ -64,6 +64,7 @@ def locked(operation):
     @functools.wraps(operation)
     def wrapper(folder: RecordsFolder, *args, **kwargs):
         with folder.write_lock():
+            folder.make_private()  # tighten loose permissions, remove dead commands' temp files
             refuse_unsafe_folder(folder)
             # what earlier commands or hand edits left uncommitted, asked of git while
             # this command validates and writes (see gitrepo.commit_change)
@@ -208,27 +209,22 @@ def mapping_or_list(path: Path) -> bool:
 
 
 def _write_new(folder: RecordsFolder, kind: str, year: int, data: Dict[str, Any], given_id: Optional[str]) -> Tuple[str, Path]:
+    """Claim an id and write the whole record in one atomic step (see ``ids.create_new``)."""
     directory = folder.new_record_dir(kind, year)
     if given_id:
         try:
-            path = ids.claim_given_id(directory, given_id)
+            path = ids.create_given(directory, given_id, dump_new({"id": given_id, **data}))
         except FileExistsError:
             raise Refused([FieldIssue("id", f"{given_id} already exists")]) from None
-        record_id = given_id
-    else:
-        record_id, path = ids.claim_new_id(directory, kind, year)
-    try:
-        atomic_write(path, dump_new({"id": record_id, **data}))
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return record_id, path
+        return given_id, path
+    return ids.create_new(directory, kind, year, lambda record_id: dump_new({"id": record_id, **data}))
 
 
-def load_existing(folder: RecordsFolder, kind: str, record_id: str):
-    path = folder.record_path(kind, record_id)
+def load_existing(folder: RecordsFolder, kind: str, record_id: str, argument: Optional[str] = None):
+    """An existing record and its path, found only through the id grammar (never a path)."""
+    path = folder.record_path(kind, record_id, argument)
     if path is None:
-        raise Refused([FieldIssue(kind, f"{record_id} does not exist")])
+        raise Refused([FieldIssue(argument or kind, f"{record_id} does not exist")])
     record, problems = folder.load_one(kind, path)
     if record is None:
         raise Refused([p for p in problems if p.is_error] or problems)

@@ -35,7 +35,7 @@ from rosa_cli.core.outputsafety import FORMULA_STARTS, spreadsheet_safe
 from rosa_cli.core.operations import Outcome, Refused, _commit, locked, record_data
 from rosa_cli.core.schema import FIELDS, field_names
 from rosa_cli.core.validate import build_record, did_you_mean, stay_conflicts
-from rosa_cli.core.yamlio import LineDict, atomic_write, dump_new
+from rosa_cli.core.yamlio import LineDict, dump_new
 
 MAX_IMPORT_BYTES = 50_000_000
 DEFAULTS = {"woman": {"first_contact": "today"}, "stay": {"start": "today"}, "call": {"at": None, "channel": "phone"}}
@@ -152,7 +152,7 @@ def import_file(folder: RecordsFolder, kind: str, path: Path) -> Outcome:
         if kind == "woman" and "residence" in raw:
             raw["residence"] = _residence_cell(raw["residence"], raw.get("first_contact"))
         given_id = raw.pop("id", None)
-        probe_id = given_id or {"woman": "W", "stay": "S", "call": "C"}[kind] + "-0000-IMPORT"
+        probe_id = given_id or {"woman": "W", "stay": "S", "call": "C"}[kind] + "-0000-PR0BE"
         record, found = build_record(kind, _as_mapping(kind, {"id": probe_id, **raw}, line), shown, ctx, entry=True)
         row_errors = [p for p in found if p.is_error]
         if given_id and not row_errors:
@@ -195,13 +195,14 @@ def _write_all(folder: RecordsFolder, kind: str, accepted, shown: str) -> Outcom
         for given_id, values, _line in accepted:
             data = record_data(kind, values)
             directory = folder.new_record_dir(kind, _year_of(kind, values))
+            # each record appears whole or not at all (ids.create_new): a crash
+            # mid-import leaves no empty claimed file
             if given_id:
-                path = ids.claim_given_id(directory, given_id)
+                path = ids.create_given(directory, given_id, dump_new({"id": given_id, **data}))
                 record_id = given_id
             else:
-                record_id, path = ids.claim_new_id(directory, kind, _year_of(kind, values))
+                record_id, path = ids.create_new(directory, kind, _year_of(kind, values), lambda i: dump_new({"id": i, **data}))
             written.append(path)
-            atomic_write(path, dump_new({"id": record_id, **data}))
             made.append(record_id)
     except BaseException:
         for path in written:

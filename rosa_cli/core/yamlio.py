@@ -10,16 +10,16 @@ Three jobs, three tools:
 * **Editing** an existing record (``woman status``, ``stay close``, ``woman edit``)
   uses ruamel.yaml's round-trip mode, so key order and the coordinator's own comments
   survive.
-* **Writing** goes through :func:`atomic_write` only: temp file in the same folder,
-  fsync, ``os.replace``, fsync of the folder — a crash leaves the old file or the new
-  one, never half of one.
+* **Writing** goes through :func:`atomic_write` (replace a file) or :func:`link_new`
+  (create a new record): a complete, fsynced temp file named after its process, then
+  ``os.replace`` or ``os.link``, then fsync of the folder — a crash leaves the old file
+  or the new one, never half of one, and never an empty claimed record.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 from datetime import date
 from functools import lru_cache
@@ -415,6 +415,147 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+# --- temp files ----------------------------------------------------------------------------
+#
+# Every write starts as a temp file that names its process: ``<pid>.<random>.tmp`` in the
+# records folder's ``.rosa-cache/tmp/`` (the same file system, so ``link`` and ``rename``
+# work, and never inside women/, stays/ or calls/, where it would look like a stray
+# file), or ``.<name>.rosa-<pid>.<random>.tmp`` beside a file outside any records folder.
+# A process killed mid-write leaves its temp file behind; the next changing command
+# removes the leftovers of dead processes only (:func:`remove_dead_temps`), never those
+# of a command still running.
+
+TEMP_DIR = (".rosa-cache", "tmp")
+_TEMP_NAME = re.compile(r"(?:^|\.rosa-)([0-9]+)\.[0-9a-f]+\.tmp$")
+_KIND_DIRS = ("women", "stays", "calls", "services", "activities", "website", ".rosa-cache")
+_YEAR_DIRS = ("calls", "services", "activities", ".rosa-cache")
+
+
+def _records_root_of(directory: Path) -> Optional[Path]:
+    """The records folder ``directory`` belongs to (it, a kind folder or a year folder), or None."""
+    candidates = [directory]
+    if directory.name in _KIND_DIRS:
+        candidates.append(directory.parent)
+    if directory.parent.name in _YEAR_DIRS:
+        candidates.append(directory.parent.parent)
+    for candidate in candidates:
+        if (candidate / "rosa.yaml").is_file():
+            return candidate
+    return None
+
+
+def temp_pid(name: str) -> Optional[int]:
+    """The process id a rosa temp file's name carries, or None if it is no rosa temp file."""
+    match = _TEMP_NAME.search(name)
+    return int(match.group(1)) if match else None
+
+
+def pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but is someone else's
+        return True
+    return True
+
+
+def is_live_temp(name: str) -> bool:
+    """True for a temp file of a rosa process that is still running (not to be reported)."""
+    pid = temp_pid(name)
+    return pid is not None and pid_alive(pid)
+
+
+def _write_temp(path: Path, data: bytes, mode: int, beside: bool = False) -> Path:
+    """A complete, fsynced, owner-only temp copy of ``data``, named after this process."""
+    import secrets
+
+    root = None if beside else _records_root_of(path.parent)
+    token = f"{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    if root is not None:
+        directory = root.joinpath(*TEMP_DIR)
+        if not directory.is_dir():
+            directory.parent.mkdir(exist_ok=True, mode=0o700)  # (parents=True would make it 0755)
+            directory.mkdir(exist_ok=True, mode=0o700)
+        temp = directory / token
+    else:
+        temp = path.parent / f".{path.name}.rosa-{token}"
+    fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fchmod(handle.fileno(), mode)
+            os.fsync(handle.fileno())
+    except BaseException:
+        _unlink(temp)
+        raise
+    return temp
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def remove_dead_temps(root: Path) -> int:
+    """Remove temp files left in ``root``'s ``.rosa-cache/tmp`` by processes that died.
+
+    A temp file of a live process (another rosa command writing right now) is kept.
+    Returns how many were removed.
+    """
+    directory = Path(root).joinpath(*TEMP_DIR)
+    removed = 0
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return 0
+    for name in names:
+        pid = temp_pid(name)
+        if pid is not None and not pid_alive(pid):
+            _unlink(directory / name)
+            removed += 1
+    return removed
+
+
+def link_new(path: Path, data: bytes, mode: int = 0o600) -> bool:
+    """Create ``path`` holding ``data`` in one atomic step; False if ``path`` exists.
+
+    Write and fsync a temp file, then ``link`` it to the record's name: the name
+    appears with its whole content or not at all, and ``link`` refuses a name that is
+    taken (EEXIST), which is how a new id is claimed. A crash before the link leaves
+    only a temp file (removed by the next command), never an empty record.
+    """
+    import errno
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temp = _write_temp(path, data, mode)
+    try:
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            return False
+        except OSError as exc:
+            if exc.errno == errno.EXDEV:  # .rosa-cache on another file system: link from beside
+                _unlink(temp)
+                temp = _write_temp(path, data, mode, beside=True)
+                try:
+                    os.link(temp, path)
+                except FileExistsError:
+                    return False
+            else:
+                raise
+    finally:
+        _unlink(temp)
+    fsync_folder(path.parent)
+    return True
+
+
 def atomic_write(path: Path, text: str, mode: int = 0o600) -> None:
     """Write text atomically (see :func:`atomic_write_bytes`)."""
     atomic_write_bytes(path, text.encode("utf-8"), mode)
@@ -423,24 +564,25 @@ def atomic_write(path: Path, text: str, mode: int = 0o600) -> None:
 def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old file or the new one.
 
-    The single way rosa writes a record: temp file in the same folder (so the rename
-    stays on one file system), fsync, ``os.replace``, then fsync of the folder so the
-    rename itself is durable. Files are created owner-only whatever the umask.
+    The single way rosa replaces a file: a complete, fsynced temp file on the same file
+    system (see the temp files note above), ``os.replace``, then fsync of the folder so
+    the rename itself is durable. Files are created owner-only whatever the umask.
     """
+    import errno
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = _write_temp(path, data, mode)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-    except BaseException:
         try:
-            os.unlink(tmp_name)
-        except OSError:
-            pass
+            os.replace(temp, path)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            _unlink(temp)
+            temp = _write_temp(path, data, mode, beside=True)
+            os.replace(temp, path)
+    except BaseException:
+        _unlink(temp)
         raise
     fsync_folder(path.parent)
