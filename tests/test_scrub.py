@@ -77,7 +77,9 @@ def leaked(records):
 def test_scrub_removes_the_value_from_files_and_all_of_history(leaked):
     records, value, woman, first = leaked
     commits_before = git(records, "rev-list", "--count", "HEAD").strip()
-    (records / "women" / f"{woman}.yaml~").write_text(f"note: {value}\n")  # an editor's backup
+    kept = records / ".rosa-cache" / "edits" / f"{woman}-20060301-101500.yaml"  # a given-up edit's copy
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text(f"note: {value}\n")
     run_ok(records, "check")  # fills the records cache, which holds the note too
 
     result = scrub_yes(records, value)
@@ -88,7 +90,8 @@ def test_scrub_removes_the_value_from_files_and_all_of_history(leaked):
     assert "3 commits hold it (1 of them in the commit message)" in result.stderr
     assert "1 file in the folder holds it: " + f"women/{woman}.yaml" in result.stderr
     assert "6 commits get new ids" in result.stderr  # the note's commit and the five after it
-    assert f"2 untracked files (backups, edit copies, cache) with it: .rosa-cache/records.marshal, women/{woman}.yaml~" in result.stderr
+    assert (f"2 untracked files (backups, edit copies, cache) with it: .rosa-cache/edits/{kept.name}, "
+            ".rosa-cache/records.marshal") in result.stderr
     assert value not in result.stdout + result.stderr
     assert_no_trace(records, value)
     text = (records / "women" / f"{woman}.yaml").read_text()
@@ -101,6 +104,7 @@ def test_scrub_removes_the_value_from_files_and_all_of_history(leaked):
     assert first in rewrites
     assert value not in rewrites
     assert git(records, "status", "--porcelain").strip() == ""
+    assert REPLACEMENT in kept.read_text()
     check = invoke(records, "check")
     assert check.exit_code == 0, check.output
     # and a second scrub of the same value finds nothing
