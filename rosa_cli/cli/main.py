@@ -26,6 +26,9 @@ COMMANDS = {
     "sync": ("rosa_cli.cli.sync", "sync", "Share the records with other offices through the git remote."),
     "conflicts": ("rosa_cli.cli.conflicts", "conflicts", "List records changed both here and at another office."),
     "resolve": ("rosa_cli.cli.conflicts", "resolve", "Settle one sync conflict: keep mine, theirs, or edit."),
+    "agenda": ("rosa_cli.cli.agenda", "agenda", "Who needs attention today: in shelter, long stays, reflection ending, no contact."),
+    "void": ("rosa_cli.cli.void", "void", "Withdraw a record entered by mistake (its own commit)."),
+    "undo": ("rosa_cli.cli.void", "undo", "Undo rosa's newest commit if it has not been synced yet."),
     "scrub": ("rosa_cli.cli.scrub", "scrub", "Remove a value that should never have been written, from history too."),
 }
 
