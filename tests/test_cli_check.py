@@ -168,6 +168,8 @@ def test_check_clean_folder_exits_zero(records):
     wid = run_ok(records, "woman", "add", "--nationality", "NG", "--first-contact", "2006-01-10").stdout.strip()
     run_ok(records, "stay", "open", wid, "--shelter", "oslo", "--on", "2006-02-01")
     run_ok(records, "call", "add", "--at", "2006-03-01 10:00", "--caller", "police", "--subject", "other", "--woman", wid)
+    # closed: a stay open since 2006 is (rightly) a long-stay warning
+    run_ok(records, "stay", "close", wid, "--on", "2006-04-01", "--reason", "own-housing")
     result = invoke(records, "check")
     assert result.exit_code == 0, result.stdout
     assert result.stdout == ""

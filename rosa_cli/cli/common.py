@@ -144,12 +144,17 @@ def os_error_message(exc: OSError) -> str:
 
 
 def report_outcome(outcome, quiet_ids: bool = False) -> None:
-    """Print the new ids on stdout and what git did on stderr."""
+    """Print the new ids on stdout; on stderr, one line saying what the command did
+    (so a coordinator sees that ``stay close`` closed the stay she meant), then what
+    git did."""
     if not quiet_ids:
         for record_id in outcome.ids:
             click.echo(record_id)
     for note in outcome.notes:
         click.echo(note, err=True)
+    summary = getattr(outcome, "summary", "")
+    if summary:
+        click.echo(summary, err=True)
     commit = outcome.commit
     if commit.also_committed:
         click.echo(

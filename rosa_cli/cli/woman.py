@@ -166,16 +166,17 @@ def woman_status(woman_id: str, status: str, start: str) -> None:
 @click.argument("woman_id", metavar="ID")
 @click.option("--reason", required=True, help="fear-for-family, economy-debt, distrust, not-ready, other, unknown.")
 @click.option("--on", help="Date she declined (default today).")
+@click.option("--replace", is_flag=True, help="She declined before: record this decline instead of the earlier one.")
 @records_option
 @core_errors({"woman": "ID"})
-def woman_decline(woman_id: str, reason: str, on: str | None) -> None:
-    """Record that she declined the offer of a safe place."""
+def woman_decline(woman_id: str, reason: str, on: str | None, replace: bool) -> None:
+    """Record that she declined the offer of a safe place (a second time: --replace)."""
     from rosa_cli.core.ids import require_id
 
     require_id(("woman",), woman_id, "ID")
     from rosa_cli.core.operations import woman_decline as decline
 
-    report_outcome(decline(get_folder(changing=True), woman_id, reason, on), quiet_ids=True)
+    report_outcome(decline(get_folder(changing=True), woman_id, reason, on, replace=replace), quiet_ids=True)
 
 
 @woman.command("edit")

@@ -625,5 +625,5 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
             target[record_id] = record
     cache.forget_folders_except(present_folders, tuple(PLURAL[k] for k in kinds))
     cache.save()
-    records.problems.extend(cross_check(records, complete=set(kinds) == {"woman", "stay", "call"}, woman_files=woman_files))
+    records.problems.extend(cross_check(records, complete=set(kinds) == {"woman", "stay", "call"}, woman_files=woman_files, today=folder.today))
     return records

@@ -13,7 +13,12 @@ from datetime import date, datetime
 from typing import Dict, List, Optional, Tuple, Union
 
 from rosa_cli.core.schema import FIELDS
-from rosa_cli.core.vocab import DEFAULT_MAX_TEXT_CHARS
+from rosa_cli.core.vocab import (
+    DEFAULT_FOLLOWUP_DAYS,
+    DEFAULT_LONG_STAY_DAYS,
+    DEFAULT_MAX_TEXT_CHARS,
+    DEFAULT_REFLECTION_DAYS,
+)
 
 ERROR = "error"
 WARNING = "warning"
@@ -174,6 +179,9 @@ class Settings:
     duration_groups: List[int] = field(default_factory=lambda: [31, 91, 181, 366])
     suppress_below: int = 3
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS  # longest free text a field may hold
+    long_stay_days: int = DEFAULT_LONG_STAY_DAYS  # an open stay longer than this is on the agenda and warned about
+    reflection_days: int = DEFAULT_REFLECTION_DAYS  # a reflection period's length, from its residence entry
+    followup_days: int = DEFAULT_FOLLOWUP_DAYS  # days in a shelter without a call or visit before she is on the agenda
     vocabularies: Dict[str, Dict[str, Dict[str, str]]] = field(default_factory=dict)
 
     def keys(self, vocabulary: str) -> List[str]:

@@ -34,6 +34,8 @@ class Outcome:
     commit: gitrepo.CommitResult
     paths: List[Path] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
+    # one line saying what the command did, for stderr: ids, keys, dates, numbers (never free text)
+    summary: str = ""
 
 
 def refuse_unsafe_folder(folder: RecordsFolder) -> None:
@@ -415,7 +417,7 @@ def add_shelter(folder: RecordsFolder, key: str, name: str, municipality: Option
     doc[key] = entry
     new_text = round_trip_dump(doc)
     atomic_write(path, new_text)
-    return Outcome([key], _commit(folder, [path], f"shelter add {key}"), [path])
+    return Outcome([key], _commit(folder, [path], f"shelter add {key}"), [path], summary=f"Added shelter {key}")
 
 
 # --- women --------------------------------------------------------------------------------
@@ -449,7 +451,8 @@ def add_woman(folder: RecordsFolder, raw: Dict[str, Any], residence: Optional[st
     data = record_data("woman", values)
     _check_new("woman", {"id": given_id or "W-0000-CHECK", **data}, folder, "women/(new)")
     record_id, path = _write_new(folder, "woman", values["first_contact"].year, data, given_id)
-    return Outcome([record_id], _commit(folder, [path], f"woman add {record_id}"), [path])
+    summary = f"Added {record_id} (nationality {values['nationality']}, first contact {values['first_contact']})"
+    return Outcome([record_id], _commit(folder, [path], f"woman add {record_id}"), [path], summary=summary)
 
 
 @locked
@@ -470,9 +473,19 @@ def woman_status(folder: RecordsFolder, woman_id: str, status: str, start: Any) 
         raise Refused(issues)
     if any(e.start == day for e in woman.residence):
         raise Refused([FieldIssue("from", f"{woman_id} already has a residence status from {day}")])
+    if day < woman.first_contact:
+        raise Refused([FieldIssue("from", f"{day} is before her first contact {woman.first_contact} (is the year right?)")])
+    latest = woman.residence[-1] if woman.residence else None
+    if latest is not None and day < latest.start:
+        raise Refused([FieldIssue("from", (
+            f"{day} is before her latest residence status ({latest.status} from {latest.start}); is the year right? "
+            f"To add an earlier entry, put it in its place with rosa woman edit {woman_id}"
+        ))])
     text = _update(folder, "woman", path, {}, append_residence=(day, key))
     atomic_write(path, text)
-    return Outcome([woman_id], _commit(folder, [path], f"woman status {woman_id} (residence)"), [path])
+    was = f" (was {latest.status} from {latest.start})" if latest is not None else ""
+    summary = f"Residence status of {woman_id} from {day}: {key}{was}"
+    return Outcome([woman_id], _commit(folder, [path], f"woman status {woman_id} (residence)"), [path], summary=summary)
 
 
 def _vocab_field(vocab: str) -> Field:
@@ -480,8 +493,15 @@ def _vocab_field(vocab: str) -> Field:
 
 
 @locked
-def woman_decline(folder: RecordsFolder, woman_id: str, reason: str, on: Any) -> Outcome:
+def woman_decline(folder: RecordsFolder, woman_id: str, reason: str, on: Any, replace: bool = False) -> Outcome:
+    """Record that she declined the offer of a safe place. A second decline would
+    overwrite the first reason without a word, so it is refused unless ``replace``."""
     woman, path = load_existing(folder, "woman", woman_id)
+    if woman.declined_on is not None and not replace:
+        raise Refused([FieldIssue("ID", (
+            f"{woman_id} already declined on {woman.declined_on} ({woman.declined_reason}); "
+            "give --replace to record this decline instead"
+        ))])
     values, issues = convert_inputs("woman", {"declined_on": on or "today", "declined_reason": reason}, folder)
     if issues:
         raise Refused([FieldIssue({"declined_on": "on", "declined_reason": "reason"}[i.field], i.message) for i in issues])
@@ -492,7 +512,10 @@ def woman_decline(folder: RecordsFolder, woman_id: str, reason: str, on: Any) ->
         raise Refused([FieldIssue("ID", f"{woman_id} has accepted a place ({stays[0][0].id}); a declined offer is for women who never stayed")])
     text = _update(folder, "woman", path, values)
     atomic_write(path, text)
-    return Outcome([woman_id], _commit(folder, [path], f"woman decline {woman_id} (declined_on, declined_reason)"), [path])
+    summary = f"Recorded that {woman_id} declined on {values['declined_on']}: {values['declined_reason']}"
+    if woman.declined_on is not None:
+        summary += f" (replacing {woman.declined_on}: {woman.declined_reason})"
+    return Outcome([woman_id], _commit(folder, [path], f"woman decline {woman_id} (declined_on, declined_reason)"), [path], summary=summary)
 
 
 @locked
@@ -520,7 +543,8 @@ def replace_record(folder: RecordsFolder, kind: str, record_id: str, text: str, 
     changed = sorted({str(k) for k in set(before) | set(after) if before.get(k) != after.get(k)}) or ["comments or layout"]
     atomic_write(path, text)
     message = f"{command} {record_id} ({', '.join(changed)})"
-    return Outcome([record_id], _commit(folder, [path], message), [path], notes=notes)
+    summary = f"Saved {record_id} (changed: {', '.join(changed)})"
+    return Outcome([record_id], _commit(folder, [path], message), [path], notes=notes, summary=summary)
 
 
 def _merge_with_disk(record_id: str, base: str, mine: str, disk: str) -> Tuple[str, List[str]]:
@@ -560,7 +584,21 @@ def open_stay(folder: RecordsFolder, woman_id: str, shelter: str, on: Any, child
     if conflicts:
         raise Refused([FieldIssue("on", c.message.replace("S-0000-CHECK", "the new stay")) for c in conflicts])
     record_id, path = _write_new(folder, "stay", values["start"].year, data, None)
-    return Outcome([record_id], _commit(folder, [path], f"stay open {record_id} (woman {woman_id})"), [path])
+    summary = f"Opened {record_id}: {woman_id} at {_shelter_name(folder, values['shelter'])} from {values['start']}"
+    if values.get("children"):
+        summary += f", with {values['children']} child(ren)"
+    return Outcome([record_id], _commit(folder, [path], f"stay open {record_id} (woman {woman_id})"), [path], summary=summary)
+
+
+def _shelter_name(folder: RecordsFolder, key: str) -> str:
+    """A shelter's name for a summary line (its key if shelters.yaml has no name)."""
+    shelter = folder.shelters.get(key)
+    return shelter.name if shelter is not None and shelter.name else key
+
+
+def _nights(start, end) -> str:
+    nights = (end - start).days
+    return f"{nights} night{'' if nights == 1 else 's'}"
 
 
 def _open_stay_of(folder: RecordsFolder, target: str) -> Tuple[Stay, Path]:
@@ -588,7 +626,10 @@ def close_stay(folder: RecordsFolder, target: str, on: Any, reason: str) -> Outc
     text = _update(folder, "stay", path, values)
     atomic_write(path, text)
     message = f"stay close {stay.id} (woman {stay.woman}; end, end_reason)"
-    return Outcome([stay.id], _commit(folder, [path], message), [path])
+    end = values["end"]
+    summary = (f"Closed {stay.id} ({_shelter_name(folder, stay.shelter)}, {stay.start} to {end}, "
+               f"{_nights(stay.start, end)}): {values['end_reason']}")
+    return Outcome([stay.id], _commit(folder, [path], message), [path], summary=summary)
 
 
 @locked
@@ -615,7 +656,9 @@ def move_stay(folder: RecordsFolder, woman_id: str, to: str, on: Any) -> Outcome
         new_path.unlink(missing_ok=True)
         raise
     message = f"stay move {stay.id} {new_id} (woman {woman_id}; end, end_reason)"
-    return Outcome([new_id], _commit(folder, [path, new_path], message), [path, new_path])
+    summary = (f"Moved {woman_id} on {day} from {_shelter_name(folder, stay.shelter)} to {_shelter_name(folder, values['shelter'])}: "
+               f"closed {stay.id} ({stay.start} to {day}, {_nights(stay.start, day)}), opened {new_id}")
+    return Outcome([new_id], _commit(folder, [path, new_path], message), [path, new_path], summary=summary)
 
 
 # --- calls -------------------------------------------------------------------------------
@@ -636,4 +679,7 @@ def add_call(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
     data = record_data("call", values)
     _check_new("call", {"id": "C-0000-CHECK", **data}, folder, "calls/(new)")
     record_id, path = _write_new(folder, "call", values["at"].year, data, None)
-    return Outcome([record_id], _commit(folder, [path], f"call add {record_id}"), [path])
+    summary = f"Logged {record_id}: {values['channel']} {values['at']:%Y-%m-%d %H:%M}, {values['subject']}"
+    if values.get("woman"):
+        summary += f", about {values['woman']}"
+    return Outcome([record_id], _commit(folder, [path], f"call add {record_id}"), [path], summary=summary)

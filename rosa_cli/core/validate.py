@@ -35,7 +35,7 @@ from rosa_cli.core.model import (
 )
 from rosa_cli.core.privacy import identifying_details
 from rosa_cli.core.schema import FIELDS, RESIDENCE_KEYS, Field, field_map
-from rosa_cli.core.vocab import DEFAULT_VOCABULARIES, LANGUAGES
+from rosa_cli.core.vocab import DAY_SETTINGS, DEFAULT_VOCABULARIES, LANGUAGES
 
 MIN_AGE, MAX_AGE = 10, 100
 MAX_CHILDREN = 20
@@ -232,6 +232,13 @@ def _residence(value: Any, data: Any, shown: str, ctx: Context, problems: List[P
                 problems.append(Problem(shown, _line(entry, key), f"residence {key} {exc}"))
                 ok = False
         if ok:
+            if entries and converted["from"] < entries[-1].start:
+                # a tired hand's typo (2005 for 2006) shows as an entry out of order;
+                # sorting it silently would change her status history without a word
+                problems.append(Problem(shown, _line(entry, "from"), (
+                    f"residence entry from {converted['from']} comes after the entry from {entries[-1].start}; "
+                    "list the entries oldest first (is the year right?)"
+                )))
             entries.append(ResidenceEntry(converted["from"], converted["status"]))
     starts = [e.start for e in entries]
     if len(set(starts)) != len(starts):
@@ -320,6 +327,13 @@ def _record_rules(kind: str, values: Dict[str, Any], data: Any, shown: str, ctx:
             age = probe.age_on(first)
             if age is not None and not MIN_AGE <= age <= MAX_AGE:
                 problems.append(Problem(shown, _line(data, "born"), f"implausible age {age} at first contact {first}"))
+        if first is not None:
+            for entry in values.get("residence") or []:
+                if entry.start < first:
+                    problems.append(Problem(shown, _residence_line(data, entry.start), (
+                        f"residence entry from {entry.start} is before her first contact {first}; "
+                        "her status at first contact is dated first_contact"
+                    )))
         declined = values.get("declined_on")
         if declined and first and declined < first:
             problems.append(Problem(shown, _line(data, "declined_on"), f"declined_on {declined} is before first_contact {first}"))
@@ -332,14 +346,27 @@ def _record_rules(kind: str, values: Dict[str, Any], data: Any, shown: str, ctx:
     return problems
 
 
-def cross_check(records: Records, complete: bool = True, woman_files: Iterable[str] = ()) -> List[Problem]:
+def _residence_line(data: Any, start: date) -> Optional[int]:
+    """The line of the residence entry starting on ``start`` (else of ``residence:``)."""
+    entries = data.get("residence") if isinstance(data, dict) else None
+    if isinstance(entries, list):
+        for entry in entries:
+            if isinstance(entry, dict) and str(entry.get("from")) == start.isoformat():
+                return _line(entry, "from")
+    return _line(data, "residence")
+
+
+def cross_check(records: Records, complete: bool = True, woman_files: Iterable[str] = (), today: Optional[date] = None) -> List[Problem]:
     """Problems that only show across records: references, overlaps, open stays.
 
     ``complete`` says whether ``records`` holds the whole folder; references to women
     are only checked when it does. ``woman_files`` names women whose file exists but
     is invalid: its own problems are reported, so references to her are not.
+    ``today`` dates the long-stay warning (the folder's today; else the clock's).
     """
     problems: List[Problem] = []
+    problems.extend(long_stays(records, today or date.today()))
+    problems.extend(nationality_mismatches(records))
     exists = set(records.women) | set(woman_files)
     if complete:
         for stay in records.stays.values():
@@ -367,6 +394,41 @@ def cross_check(records: Records, complete: bool = True, woman_files: Iterable[s
     return problems
 
 
+def long_stays(records: Records, today: date) -> List[Problem]:
+    """Stays open longer than ``long_stay_days``: a warning, because a stay nobody
+    closed adds a year of bed-nights to every report while she may be long gone."""
+    limit = records.settings.long_stay_days
+    problems: List[Problem] = []
+    for stay in records.stays.values():
+        if stay.end is None and (today - stay.start).days > limit:
+            days = (today - stay.start).days
+            problems.append(Problem(stay.path, stay.line_of("start"), (
+                f"stay {stay.id} of woman {stay.woman} has been open {days} days (since {stay.start}; "
+                f"long_stay_days is {limit}); close it with rosa stay close if she has left"
+            ), WARNING))
+    return problems
+
+
+NO_NATIONALITY = ("unknown",)
+
+
+def nationality_mismatches(records: Records) -> List[Problem]:
+    """A call that names a woman and gives another nationality than her record: a
+    warning, since the report would count her under both."""
+    problems: List[Problem] = []
+    for call in records.calls.values():
+        if not call.woman or not call.nationality or call.nationality in NO_NATIONALITY:
+            continue
+        woman = records.women.get(call.woman)
+        if woman is None or woman.nationality in NO_NATIONALITY or woman.nationality == call.nationality:
+            continue
+        problems.append(Problem(call.path, call.line_of("nationality"), (
+            f"call {call.id} gives nationality {call.nationality} but woman {woman.id} is {woman.nationality}; "
+            "correct one of them (the report counts the call's)"
+        ), WARNING))
+    return problems
+
+
 def stay_conflicts(woman_id: str, stays: List[Stay]) -> List[Problem]:
     """Overlapping stays and more than one open stay for one woman."""
     problems: List[Problem] = []
@@ -383,7 +445,8 @@ def stay_conflicts(woman_id: str, stays: List[Stay]) -> List[Problem]:
 
 # --- settings and shelters -------------------------------------------------------------
 
-SETTINGS_KEYS = ("organisation", "language", "started", "age_groups", "duration_groups", "suppress_below", "max_text_chars", "vocabularies")
+SETTINGS_KEYS = ("organisation", "language", "started", "age_groups", "duration_groups", "suppress_below", "max_text_chars",
+                 "long_stay_days", "reflection_days", "followup_days", "vocabularies")
 
 
 def build_settings(data: Any, shown: str, today: Optional[date] = None) -> Tuple[Settings, List[Problem]]:
@@ -428,12 +491,13 @@ def build_settings(data: Any, shown: str, today: Optional[date] = None) -> Tuple
             settings.suppress_below = value
         else:
             problems.append(Problem(shown, _line(data, "suppress_below"), "suppress_below must be a whole number, 1 or more"))
-    if "max_text_chars" in data:
-        value = data["max_text_chars"]
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-            settings.max_text_chars = value
-        else:
-            problems.append(Problem(shown, _line(data, "max_text_chars"), "max_text_chars must be a whole number, 1 or more"))
+    for key in ("max_text_chars",) + tuple(DAY_SETTINGS):
+        if key in data:
+            value = data[key]
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+                setattr(settings, key, value)
+            else:
+                problems.append(Problem(shown, _line(data, key), f"{key} must be a whole number, 1 or more"))
     vocabularies = data.get("vocabularies")
     if vocabularies is not None:
         if not isinstance(vocabularies, dict):

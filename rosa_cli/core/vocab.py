@@ -87,6 +87,17 @@ DEFAULT_SUPPRESS_BELOW = 3
 # 50 MB paste would slow every report, and long prose invites identifying details.
 DEFAULT_MAX_TEXT_CHARS = 2000
 LANGUAGES = ("nb", "en")
+# What `rosa agenda` and `rosa check` call a long stay, how long a reflection period
+# lasts (counted from the residence entry that starts it) and how long a woman in a
+# shelter may go without a call or visit about her before she is on the agenda.
+DEFAULT_LONG_STAY_DAYS = 365
+DEFAULT_REFLECTION_DAYS = 180
+DEFAULT_FOLLOWUP_DAYS = 30
+DAY_SETTINGS = {
+    "long_stay_days": DEFAULT_LONG_STAY_DAYS,
+    "reflection_days": DEFAULT_REFLECTION_DAYS,
+    "followup_days": DEFAULT_FOLLOWUP_DAYS,
+}
 
 
 def default_settings(organisation: str = "ROSA", started: str | None = None) -> dict:
@@ -103,6 +114,7 @@ def default_settings(organisation: str = "ROSA", started: str | None = None) -> 
             "duration_groups": list(DEFAULT_DURATION_GROUPS),
             "suppress_below": DEFAULT_SUPPRESS_BELOW,
             "max_text_chars": DEFAULT_MAX_TEXT_CHARS,
+            **DAY_SETTINGS,
             "vocabularies": {
                 name: {key: dict(labels) for key, labels in vocab.items()}
                 for name, vocab in DEFAULT_VOCABULARIES.items()
