@@ -46,8 +46,17 @@ def _with_errors(text: str, errors) -> str:
     lines = [f"{HEADER}this record was not saved: fix the errors below, or save unchanged to give up\n"]
     for problem in errors:
         where = f"line {problem.line}: " if getattr(problem, "line", None) else ""
-        lines.append(f"{HEADER}{where}{problem.message}\n")
+        field = getattr(problem, "field", None)
+        lines.append(f"{HEADER}{where}{field + ': ' if field else ''}{problem.message}\n")
     return "".join(lines) + text
+
+
+def _describe(problem) -> str:
+    """One error line: a file problem as ``path:line: message``, a field's as ``field: message``."""
+    field = getattr(problem, "field", None)
+    if hasattr(problem, "field"):
+        return f"{field}: {problem.message}" if field else problem.message
+    return str(problem)
 
 
 def with_comments(text: str, comments) -> str:
@@ -233,6 +242,10 @@ def cross_issues(folder, kind: str, record_id: str, record) -> list:
     if record.start < woman.first_contact:
         issues.append(FieldIssue("start", f"{record.start} is before her first contact {woman.first_contact}"))
     issues += [FieldIssue("start", p.message) for p in stay_conflicts(woman_id, others + [record])]
+    shelter = folder.shelters.get(record.shelter)
+    retired = getattr(shelter, "retired", None)
+    if retired is not None and (record.end is None or record.end > retired):
+        issues.append(FieldIssue("end", f"shelter {record.shelter} was retired on {retired}; a stay there must end by then"))
     return issues
 
 
@@ -267,7 +280,7 @@ def edit_loop(folder, target: Target) -> None:
             target.validate(text)
         except Refused as exc:
             for problem in exc.issues:
-                click.echo(f"error: {problem}", err=True)
+                click.echo(f"error: {_describe(problem)}", err=True)
             last_attempt = text
             shown = _with_errors(text, exc.issues)
             click.echo("Reopening the editor with the errors as comments…", err=True)

@@ -680,7 +680,8 @@ def retire_shelter(folder: RecordsFolder, key: str, on: Any = None) -> Outcome:
         raise Refused(issues)
     doc[key]["retired"] = day
     atomic_write(path, round_trip_dump(doc))
-    return Outcome([key], _commit(folder, [path], f"shelter retire {key}"), [path])
+    done = f"Retired shelter {key} from {day}: no new stays there; reports list it only for periods it had nights in."
+    return Outcome([key], _commit(folder, [path], f"shelter retire {key}"), [path], notes=[done])
 
 
 def _merge_with_disk(record_id: str, base: str, mine: str, disk: str) -> Tuple[str, List[str]]:
