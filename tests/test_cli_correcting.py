@@ -267,3 +267,80 @@ def test_retire_on_a_bad_date_or_unknown_key_is_one_clear_line(records):
         assert result.exit_code == 2, args
         assert result.stderr.startswith(expected), result.stderr
     assert snapshot(records) == before
+
+
+# --- call list filters and call show -------------------------------------------------------
+
+
+def listed_ids(result) -> list:
+    return re.findall(r"^(C-\d{4}-\w+)", result.stdout, flags=re.M)
+
+
+def test_call_list_filters_combine(records):
+    woman_id = add_woman(records, first_contact="2006-01-10")
+    a = add_call(records, "--at", "2006-03-14 14:10", "--woman", woman_id, "--received-by", "AB", "--note", "asked about a place")
+    b = run_ok(records, "call", "add", "--no-prompt", "--at", "2006-04-02 09:00", "--caller", "ngo", "--subject", "project-info",
+               "--channel", "office", "--received-by", "cd").stdout.strip()
+    c = add_call(records, "--at", "2007-01-05 10:00", "--received-by", "ab")
+    now = add_call(records, "--at", "now")
+
+    def ids(*args):
+        return listed_ids(run_ok(records, "call", "list", *args))
+
+    assert ids() == [a, b, c, now]
+    assert ids("--woman", woman_id) == [a]
+    assert ids("--from", "2006-04-01", "--to", "31.12.2006") == [b]
+    assert ids("--from", "2007-01-01") == [c, now]
+    assert ids("--to", "2006-03-14") == [a]
+    assert ids("--year", "2006") == [a, b]
+    assert ids("--subject", "PROJECT-INFO") == [b]
+    assert ids("--caller", "Police", "--year", "2006") == [a]
+    assert ids("--channel", "office") == [b]
+    assert ids("--received-by", "ab") == [a, c]
+    assert ids("--today") == [now]
+    assert ids("--week") == [now]
+    assert ids("--woman", woman_id, "--subject", "project-info") == []
+    plain = run_ok(records, "call", "list", "--woman", woman_id).stdout
+    assert "asked about a place" not in plain and "note" not in plain
+    with_notes = run_ok(records, "call", "list", "--woman", woman_id, "--notes").stdout
+    assert "asked about a place" in with_notes and "note" in with_notes.splitlines()[0]
+
+
+def test_call_list_bad_filters_are_one_line_usage_errors(records):
+    add_call(records, "--at", "2006-03-14 14:10")
+    for args, expected in (
+        (("--from", "2006-13-01"), "error: --from: "),
+        (("--to", "tomorrowish"), "error: --to: "),
+        (("--from", "2006-05-01", "--to", "2006-04-01"), "error: --from 2006-05-01 is after --to 2006-04-01"),
+        (("--today", "--week"), "error: give only one of"),
+        (("--week", "--from", "2006-01-01"), "error: give only one of"),
+        (("--subject", "trafficking"), "error: --subject: 'trafficking' is not one of: "),
+        (("--caller", "neighbour"), "error: --caller: "),
+        (("--channel", "fax"), "error: --channel: "),
+        (("--woman", "../women/x"), "error: --woman: "),
+    ):
+        result = invoke(records, "call", "list", *args)
+        no_traceback(result)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert result.stderr.startswith(expected), (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) <= 2, result.stderr
+
+
+def test_call_show_every_field_with_labels(records):
+    woman_id = add_woman(records, first_contact="2006-01-10")
+    call_id = add_call(records, "--at", "2006-03-14 14:10", "--woman", woman_id, "--nationality", "NG", "--received-by", "ab", "--note", "first contact by phone")
+    shown = run_ok(records, "call", "show", call_id).stdout
+    lines = dict(re.findall(r"^(\w+):\s+(.*)$", shown, flags=re.M))
+    assert lines["id"] == call_id
+    assert lines["at"] == "2006-03-14 14:10"
+    assert lines["channel"].startswith("phone (")
+    assert lines["caller"] == "police (Politi)"
+    assert lines["subject"].startswith("trafficking-first (")
+    assert lines["woman"] == woman_id
+    assert lines["nationality"].startswith("NG (")
+    assert lines["received_by"] == "ab" and lines["note"] == "first contact by phone"
+    missing = invoke(records, "call", "show", "C-2006-ZZZZZ")
+    assert missing.exit_code == 2 and missing.stderr.startswith("error: ID: C-2006-ZZZZZ does not exist")
+    bad = invoke(records, "call", "show", "calls/2006/x")
+    no_traceback(bad)
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: ID: ")

@@ -70,7 +70,7 @@ def call_add(prompt, **raw) -> None:
 @click.option("--received-by", help="Only calls received by these initials (any letter case).")
 @click.option("--notes", is_flag=True, help="Show each call's note too.")
 @records_option
-@core_errors({"woman": "--woman"})
+@core_errors()
 def call_list(woman, start, end, today, week, year, subject, caller, channel, received_by, notes) -> None:
     """List calls, oldest first; the filters combine (all must hold)."""
     from rosa_cli.cli.render import print_table
@@ -80,7 +80,7 @@ def call_list(woman, start, end, today, week, year, subject, caller, channel, re
     if woman:
         from rosa_cli.core.ids import require_id
 
-        require_id(("woman",), woman, "--woman")
+        require_id(("woman",), woman, "woman")
     first, last = _date_range(folder.today, start, end, today, week)
     wanted = {
         name: _vocab_choice(folder.settings, name, flag, value)
