@@ -344,3 +344,15 @@ def test_call_show_every_field_with_labels(records):
     bad = invoke(records, "call", "show", "calls/2006/x")
     no_traceback(bad)
     assert bad.exit_code == 2 and bad.stderr.startswith("error: ID: ")
+
+
+def test_retiring_through_shelter_edit_is_held_to_the_same_rules(records, tmp_path):
+    woman_id = add_woman(records, first_contact="2006-01-10")
+    stay_id = open_stay(records, woman_id, "bergen", "2006-02-01")
+    before = snapshot(records)
+    editor = Editor(tmp_path / "ed", [[("name: Bergen krisesenter", "name: Bergen krisesenter\nretired: 2006-06-01")], []])
+    result = edit(records, "shelter", "bergen", editor)
+    no_traceback(result)
+    assert result.exit_code == 1
+    assert stay_id in editor.seen(1) and "open stay" in editor.seen(1)
+    assert snapshot(records) == before
