@@ -1,4 +1,4 @@
-"""``rosa call add|list``: the phone line's log, one file per call or office visit."""
+"""``rosa call add|list|show|edit``: the phone line's log, one file per call or office visit."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from rosa_cli.cli.common import EXIT_USAGE, core_errors, get_folder, is_terminal, records_option, report_outcome
+from rosa_cli.cli.common import EXIT_USAGE, Failure, core_errors, get_folder, is_terminal, records_option, report_outcome
 
 CALL_PLAN = (
     ("at", "now", True),
@@ -58,27 +58,134 @@ def call_add(prompt, **raw) -> None:
 
 
 @call.command("list")
+@click.option("--woman", help="Only calls about this woman (W-… id).")
+@click.option("--from", "start", help="Only calls on or after this date.")
+@click.option("--to", "end", help="Only calls on or before this date.")
+@click.option("--today", is_flag=True, help="Only today's calls.")
+@click.option("--week", is_flag=True, help="Only this week's calls (Monday to Sunday).")
 @click.option("--year", type=int, help="Only calls in this year.")
 @click.option("--subject", help="Only calls with this subject.")
+@click.option("--caller", help="Only calls from this kind of caller.")
+@click.option("--channel", help="Only calls by this channel (phone, office, …).")
+@click.option("--received-by", help="Only calls received by these initials (any letter case).")
+@click.option("--notes", is_flag=True, help="Show each call's note too.")
 @records_option
 @core_errors()
-def call_list(year, subject) -> None:
-    """List calls, oldest first."""
+def call_list(woman, start, end, today, week, year, subject, caller, channel, received_by, notes) -> None:
+    """List calls, oldest first; the filters combine (all must hold)."""
     from rosa_cli.cli.render import print_table
     from rosa_cli.core.folder import load_records
 
     folder = get_folder()
-    if subject and subject not in folder.settings.keys("subject"):
-        from rosa_cli.cli.common import Failure
+    if woman:
+        from rosa_cli.core.ids import require_id
 
-        raise Failure(f"--subject: {subject!r} is not one of: {', '.join(folder.settings.keys('subject'))}")
+        require_id(("woman",), woman, "woman")
+    first, last = _date_range(folder.today, start, end, today, week)
+    wanted = {
+        name: _vocab_choice(folder.settings, name, flag, value)
+        for name, flag, value in (("subject", "--subject", subject), ("caller", "--caller", caller), ("channel", "--channel", channel))
+        if value
+    }
+    initials = received_by.strip().casefold() if received_by else None
     records = load_records(folder, kinds=("call",))
-    calls = sorted(records.calls.values(), key=lambda c: c.at)
-    rows = [
-        [c.id, c.at, c.channel, c.caller, c.subject, c.woman, c.nationality, c.received_by]
-        for c in calls
-        if (year is None or c.at.year == year) and (subject is None or c.subject == subject)
-    ]
-    print_table(["id", "at", "channel", "caller", "subject", "woman", "nationality", "received by"], rows)
+    rows = []
+    for c in sorted(records.calls.values(), key=lambda c: (c.at, c.id)):
+        day = c.at.date()
+        if (year is not None and c.at.year != year) or (first and day < first) or (last and day > last):
+            continue
+        if (woman and c.woman != woman) or any(getattr(c, name) != key for name, key in wanted.items()):
+            continue
+        if initials is not None and (c.received_by or "").strip().casefold() != initials:
+            continue
+        row = [c.id, c.at, c.channel, c.caller, c.subject, c.woman, c.nationality, c.received_by]
+        rows.append(row + [c.note] if notes else row)
+    headers = ["id", "at", "channel", "caller", "subject", "woman", "nationality", "received by"]
+    print_table(headers + ["note"] if notes else headers, rows)
     if records.skipped:
         click.echo(f"warning: {records.skipped} invalid call file(s) left out; run rosa check", err=True)
+
+
+def _date_range(today, start, end, only_today: bool, week: bool):
+    """The first and last day asked for (either may be None), or a clean usage error."""
+    from datetime import timedelta
+
+    from rosa_cli.core.dates import DateError, parse_date
+
+    if sum(bool(x) for x in (only_today, week, start or end)) > 1:
+        raise Failure("give only one of --today, --week, or --from/--to")
+    if only_today:
+        return today, today
+    if week:
+        monday = today - timedelta(days=today.weekday())
+        return monday, monday + timedelta(days=6)
+    days = []
+    for flag, value in (("--from", start), ("--to", end)):
+        try:
+            days.append(parse_date(value, today) if value else None)
+        except DateError as exc:
+            raise Failure(f"{flag}: {exc}") from None
+    if days[0] and days[1] and days[0] > days[1]:
+        raise Failure(f"--from {days[0]} is after --to {days[1]}")
+    return days[0], days[1]
+
+
+def _vocab_choice(settings, vocabulary: str, flag: str, value: str) -> str:
+    """The vocabulary key ``value`` names, in any letter case; else a usage error listing them."""
+    keys = settings.keys(vocabulary)
+    for key in keys:
+        if key.casefold() == value.strip().casefold():
+            return key
+    raise Failure(f"{flag}: {value!r} is not one of: {', '.join(keys)}")
+
+
+@call.command("show")
+@click.argument("call_id", metavar="ID")
+@records_option
+@core_errors({"call": "ID"})
+def call_show(call_id: str) -> None:
+    """Show every field of one call, with the labels from rosa.yaml."""
+    from rosa_cli.core.ids import require_id
+
+    require_id(("call",), call_id, "ID")
+    from rosa_cli.cli.render import cell
+    from rosa_cli.core.countries import country_name
+    from rosa_cli.core.operations import load_existing
+    from rosa_cli.core.schema import CALL_FIELDS
+
+    folder = get_folder()
+    record, _path = load_existing(folder, "call", call_id, "ID")
+    settings = folder.settings
+    lang = settings.language
+    click.echo(f"{'id:':13} {record.id}")
+    for spec in CALL_FIELDS:
+        if spec.name == "id":
+            continue
+        value = getattr(record, spec.name)
+        if value in (None, ""):
+            continue
+        if spec.type == "vocab":
+            text = f"{value} ({settings.label(spec.vocab, value, lang)})"
+        elif spec.type == "country":
+            text = f"{value} ({country_name(value, lang)})"
+        else:
+            text = cell(value)
+        click.echo(f"{spec.name + ':':13} {text}")
+
+
+@call.command("edit")
+@click.argument("call_id", metavar="ID")
+@records_option
+@core_errors({"call": "ID"})
+def call_edit(call_id: str) -> None:
+    """Correct a call in $VISUAL or $EDITOR; an invalid save reopens with the errors.
+
+    Moving its time to another year files it under that year, with the id's year
+    changed to match (printed on stdout).
+    """
+    from rosa_cli.core.ids import require_id
+
+    require_id(("call",), call_id, "ID")
+    from rosa_cli.cli.editing import edit_record
+
+    edit_record(get_folder(), "call", call_id, "call edit")

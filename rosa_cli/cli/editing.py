@@ -46,8 +46,17 @@ def _with_errors(text: str, errors) -> str:
     lines = [f"{HEADER}this record was not saved: fix the errors below, or save unchanged to give up\n"]
     for problem in errors:
         where = f"line {problem.line}: " if getattr(problem, "line", None) else ""
-        lines.append(f"{HEADER}{where}{problem.message}\n")
+        field = getattr(problem, "field", None)
+        lines.append(f"{HEADER}{where}{field + ': ' if field else ''}{problem.message}\n")
     return "".join(lines) + text
+
+
+def _describe(problem) -> str:
+    """One error line: a file problem as ``path:line: message``, a field's as ``field: message``."""
+    field = getattr(problem, "field", None)
+    if hasattr(problem, "field"):
+        return f"{field}: {problem.message}" if field else problem.message
+    return str(problem)
 
 
 def with_comments(text: str, comments) -> str:
@@ -159,15 +168,99 @@ def _colleague_comments(record_id: str, conflicts) -> list:
     return lines
 
 
-def edit_record(folder, kind: str, record_id: str, command: str) -> None:
-    from rosa_cli.cli.common import report_outcome
-    from rosa_cli.core.merge import EditConflict, merge_texts
+class Target:
+    """What the edit loop edits: a record file, or one shelter's entry in shelters.yaml.
+
+    ``read`` gives the text the editor opens with, ``validate`` raises ``Refused`` with
+    what is wrong, ``save(text, base)`` writes and commits (raising ``EditConflict`` when
+    a colleague changed the same field meanwhile). ``name`` is what messages call it.
+    """
+
+    def __init__(self, name: str, label: str, read, validate, save, ident: Optional[str] = None):
+        self.name, self.label, self.ident = name, label, ident or name
+        self.read, self.validate, self.save = read, validate, save
+
+
+def record_target(folder, kind: str, record_id: str, command: str) -> Target:
+    """A record file (woman, stay, call) as an edit target."""
     from rosa_cli.core.operations import Refused, replace_record, validate_text
 
     path = folder.record_path(kind, record_id)
     if path is None:
         raise Refused([_issue(kind, f"{record_id} does not exist")])
-    base = path.read_text(encoding="utf-8")  # what the user saw: the base of the merge on save
+
+    def validate(text: str) -> None:
+        record = validate_text(folder, kind, text, path)
+        issues = cross_issues(folder, kind, record_id, record)
+        if issues:
+            raise Refused(issues)
+
+    return Target(
+        record_id,
+        record_id,
+        lambda: path.read_text(encoding="utf-8"),
+        validate,
+        lambda text, base: replace_record(folder, kind, record_id, text, command, base=base),
+    )
+
+
+def shelter_target(folder, key: str) -> Target:
+    """One shelter's entry in shelters.yaml (name, municipality, retired) as an edit target."""
+    from rosa_cli.core.operations import edit_shelter, shelter_entry_text, validate_shelter_text
+
+    first = shelter_entry_text(folder, key)  # refuses an unknown key before the editor opens
+    return Target(
+        f"shelter {key}",
+        f"shelter-{key}",
+        lambda: first,
+        lambda text: validate_shelter_text(folder, key, text, before=first),
+        lambda text, base: edit_shelter(folder, key, text, base=base),
+        ident=key,
+    )
+
+
+def cross_issues(folder, kind: str, record_id: str, record) -> list:
+    """What a single edited record cannot show by itself: the woman it names must exist,
+    and an edited stay must still fit her other stays (no overlap, not before her first
+    contact), as ``rosa stay open`` would insist."""
+    from rosa_cli.core.operations import FieldIssue, Refused, load_existing, stays_of
+    from rosa_cli.core.validate import stay_conflicts
+
+    woman_id = getattr(record, "woman", None)
+    if kind not in ("stay", "call") or not woman_id:
+        return []
+    if folder.record_path("woman", woman_id) is None:
+        return [FieldIssue("woman", f"{woman_id} does not exist")]
+    if kind != "stay":
+        return []
+    try:
+        woman, _ = load_existing(folder, "woman", woman_id)
+        others = [s for s, _ in stays_of(folder, woman_id) if s.id != record_id]
+    except Refused as exc:
+        return list(exc.issues)
+    issues = []
+    if record.start < woman.first_contact:
+        issues.append(FieldIssue("start", f"{record.start} is before her first contact {woman.first_contact}"))
+    issues += [FieldIssue("start", p.message) for p in stay_conflicts(woman_id, others + [record])]
+    shelter = folder.shelters.get(record.shelter)
+    retired = getattr(shelter, "retired", None)
+    if retired is not None and (record.end is None or record.end > retired):
+        issues.append(FieldIssue("end", f"shelter {record.shelter} was retired on {retired}; a stay there must end by then"))
+    return issues
+
+
+def edit_record(folder, kind: str, record_id: str, command: str) -> None:
+    """``rosa woman|stay|call edit``: the edit loop on one record file."""
+    edit_loop(folder, record_target(folder, kind, record_id, command))
+
+
+def edit_loop(folder, target: Target) -> None:
+    from rosa_cli.cli.common import report_outcome
+    from rosa_cli.core.merge import EditConflict, merge_texts
+    from rosa_cli.core.operations import Refused
+
+    name = target.name
+    base = target.read()  # what the user saw: the base of the merge on save
     shown = base
     last_attempt = None
     while True:
@@ -180,32 +273,35 @@ def edit_record(folder, kind: str, record_id: str, command: str) -> None:
             click.echo("No changes; the record is as it was.", err=True)
             return
         if not text.strip() or (last_attempt is not None and text == last_attempt):
-            kept = _keep_copy(folder, record_id, last_attempt or text)
-            click.echo(f"Gave up; {record_id} is unchanged. Your edit is kept in {kept}", err=True)
+            kept = _keep_copy(folder, target.label, last_attempt or text)
+            click.echo(f"Gave up; {name} is unchanged. Your edit is kept in {kept}", err=True)
             sys.exit(EXIT_INVALID)
         try:
-            validate_text(folder, kind, text, path)
+            target.validate(text)
         except Refused as exc:
             for problem in exc.issues:
-                click.echo(f"error: {problem}", err=True)
+                click.echo(f"error: {_describe(problem)}", err=True)
             last_attempt = text
             shown = _with_errors(text, exc.issues)
             click.echo("Reopening the editor with the errors as comments…", err=True)
             continue
         try:
-            outcome = replace_record(folder, kind, record_id, text, command, base=base)
+            outcome = target.save(text, base)
         except EditConflict as conflict:
             merged = merge_texts(base, text, conflict.current, keep="mine")
             base = conflict.current
-            shown = with_comments(merged.text if merged.text is not None else text, _colleague_comments(record_id, conflict.conflicts))
+            shown = with_comments(merged.text if merged.text is not None else text, _colleague_comments(name, conflict.conflicts))
             last_attempt = None
-            click.echo(f"A colleague changed the same field(s) of {record_id} meanwhile; reopening the editor with both…", err=True)
+            click.echo(f"A colleague changed the same field(s) of {name} meanwhile; reopening the editor with both…", err=True)
             continue
         except Refused:
-            kept = _keep_copy(folder, record_id, text)
+            kept = _keep_copy(folder, target.label, text)
             click.echo(f"Your edit is kept in {kept}", err=True)
             raise
-        report_outcome(outcome, quiet_ids=True)
+        moved = [i for i in outcome.ids if i != target.ident]  # a call filed under another year has a new id
+        report_outcome(outcome, quiet_ids=not moved)
+        if "no changes" not in outcome.notes:
+            click.echo(f"Saved {moved[0] if moved else name}.", err=True)
         return
 
 

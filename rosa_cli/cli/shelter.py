@@ -1,4 +1,4 @@
-"""``rosa shelter add|list``: the crisis shelters stays refer to."""
+"""``rosa shelter add|list|edit|retire``: the crisis shelters stays refer to."""
 
 from __future__ import annotations
 
@@ -30,11 +30,47 @@ def shelter_add(key: str, name: str, municipality: str | None) -> None:
 @records_option
 @core_errors()
 def shelter_list() -> None:
-    """List the shelters."""
+    """List the shelters; retired ones are marked with the day they closed."""
     from rosa_cli.cli.render import print_table
 
     folder = get_folder()
     shelters, problems = folder.shelters_and_problems()
     for problem in problems:
         click.echo(str(problem), err=True)
-    print_table(["key", "name", "municipality"], [[s.key, s.name, s.municipality or ""] for s in shelters.values()])
+    rows = [[s.key, s.name, s.municipality or "", f"retired {s.retired}" if s.retired else ""] for s in shelters.values()]
+    print_table(["key", "name", "municipality", "status"], rows)
+
+
+@shelter.command("edit")
+@click.argument("key", metavar="KEY")
+@records_option
+@core_errors({"KEY": "KEY"})
+def shelter_edit(key: str) -> None:
+    """Correct shelter KEY's entry (name, municipality, retired) in $VISUAL or $EDITOR.
+
+    The key itself stays: stays name it. Removing the ``retired:`` line takes a
+    retired shelter back into use.
+    """
+    from rosa_cli.core.ids import require_shelter_key
+
+    require_shelter_key(key, "KEY")
+    from rosa_cli.cli.editing import edit_loop, shelter_target
+
+    folder = get_folder()
+    edit_loop(folder, shelter_target(folder, key))
+
+
+@shelter.command("retire")
+@click.argument("key", metavar="KEY")
+@click.option("--on", help="The day it closed (default today).")
+@records_option
+@core_errors({"KEY": "KEY"})
+def shelter_retire(key: str, on: str | None) -> None:
+    """Mark shelter KEY closed: no new stays there, and reports list it only for
+    periods it had nights in. Refused while a woman still has an open stay there."""
+    from rosa_cli.core.ids import require_shelter_key
+
+    require_shelter_key(key, "KEY")
+    from rosa_cli.core.operations import retire_shelter
+
+    report_outcome(retire_shelter(get_folder(changing=True), key, on), quiet_ids=True)

@@ -10,7 +10,7 @@ from rosa_cli.cli.common import core_errors, get_folder, records_option, report_
 @click.group()
 @records_option
 def stay() -> None:
-    """Stays at crisis shelters (stays/S-….yaml): open, close, move, list."""
+    """Stays at crisis shelters (stays/S-….yaml): open, close, move, list, edit."""
 
 
 @stay.command("open")
@@ -90,3 +90,21 @@ def stay_list(only_open: bool, shelter: str | None) -> None:
     print_table(["id", "woman", "shelter", "start", "end", "end reason", "nights", "children"], rows)
     if records.skipped:
         click.echo(f"warning: {records.skipped} invalid stay file(s) left out; run rosa check", err=True)
+
+
+@stay.command("edit")
+@click.argument("stay_id", metavar="ID")
+@records_option
+@core_errors({"stay": "ID"})
+def stay_edit(stay_id: str) -> None:
+    """Correct a stay in $VISUAL or $EDITOR; an invalid save reopens with the errors.
+
+    Checked like ``rosa stay open``: her record must exist, the stay must not start
+    before her first contact nor overlap her other stays.
+    """
+    from rosa_cli.core.ids import require_id
+
+    require_id(("stay",), stay_id, "ID")
+    from rosa_cli.cli.editing import edit_record
+
+    edit_record(get_folder(), "stay", stay_id, "stay edit")

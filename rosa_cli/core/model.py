@@ -163,9 +163,21 @@ class Call(_Record):
 
 @dataclass
 class Shelter:
+    """A crisis shelter from ``shelters.yaml``.
+
+    ``retired`` is the day it stopped taking women (``rosa shelter retire``): the key
+    stays, because old stays name it, but no new stay may, and reports leave it out of
+    periods it had no nights in.
+    """
+
     key: str
     name: str
     municipality: Optional[str] = None
+    retired: Optional[date] = None
+
+    def active_during(self, first: date) -> bool:
+        """True unless it was retired on or before ``first`` (a period's first day)."""
+        return self.retired is None or self.retired > first
 
 
 @dataclass

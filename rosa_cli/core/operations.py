@@ -541,10 +541,171 @@ def replace_record(folder: RecordsFolder, kind: str, record_id: str, text: str, 
     before = mapping_from_text(original, folder.shown(path))[0] or {}
     after = mapping_from_text(text, folder.shown(path))[0] or {}
     changed = sorted({str(k) for k in set(before) | set(after) if before.get(k) != after.get(k)}) or ["comments or layout"]
+    if kind == "call":
+        refiled = _refile_call(folder, record_id, text, path, original, command, changed, notes)
+        if refiled is not None:
+            return refiled
     atomic_write(path, text)
     message = f"{command} {record_id} ({', '.join(changed)})"
     summary = f"Saved {record_id} (changed: {', '.join(changed)})"
     return Outcome([record_id], _commit(folder, [path], message), [path], notes=notes, summary=summary)
+
+
+def _refile_call(folder: RecordsFolder, record_id: str, text: str, path: Path, original: str, command: str, changed: List[str], notes: List[str]) -> Optional[Outcome]:
+    """A call whose ``at`` moved to another year goes to that year's folder, in the same commit.
+
+    Calls are filed as ``calls/YEAR/C-YEAR-….yaml`` and only names of the folder's
+    year are read there, so the call's id takes the new year; the random part stays
+    when it is free (``C-2026-K7Q2X`` becomes ``C-2025-K7Q2X``). Nothing else refers to
+    a call by id, so no other record changes. None when the year is unchanged.
+    """
+    record = validate_text(folder, "call", text, path)
+    year = record.at.year
+    if year == ids.year_of(record_id):
+        return None
+    doc = round_trip_load(text)
+    wanted = f"C-{year:04d}-{record_id.rsplit('-', 1)[1]}"
+
+    def render(new_id: str) -> str:
+        doc["id"] = new_id
+        return round_trip_dump(doc)
+
+    shown = f"calls/{year}/(new)"
+    _validated(folder, "call", render(wanted), shown, expected_id=wanted, before=original)
+    directory = folder.new_record_dir("call", year)
+    try:
+        new_path = ids.create_given(directory, wanted, render(wanted))
+        new_id = wanted
+    except FileExistsError:
+        new_id, new_path = ids.create_new(directory, "call", year, render)
+    try:
+        path.unlink()
+    except BaseException:
+        new_path.unlink(missing_ok=True)
+        raise
+    message = f"{command} {record_id} ({', '.join(changed)}; filed under {year} as {new_id})"
+    notes = notes + [f"note: the call is now in {year}: its id is {new_id} (was {record_id})"]
+    return Outcome([new_id], _commit(folder, [path, new_path], message), [path, new_path], notes=notes)
+
+
+# --- shelter edit and retire ------------------------------------------------------------
+
+
+def _shelters_doc(folder: RecordsFolder):
+    """shelters.yaml loaded round-trip (comments kept), refused when it is broken."""
+    broken = [p for p in folder.shelters_and_problems()[1] if p.is_error]
+    if broken:
+        raise Refused(broken)
+    path = folder.root / SHELTERS_FILE
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    doc = round_trip_load(text) if text.strip() else None
+    return path, doc
+
+
+def _shelter_entry(folder: RecordsFolder, key: str):
+    path, doc = _shelters_doc(folder)
+    if not doc or key not in doc:
+        known = ", ".join(folder.shelters) or "none yet"
+        raise Refused([FieldIssue("KEY", f"{key!r} is not a shelter in shelters.yaml (known: {known})")])
+    return path, doc
+
+
+def shelter_entry_text(folder: RecordsFolder, key: str) -> str:
+    """One shelter's entry in shelters.yaml as the text the editor opens with."""
+    _path, doc = _shelter_entry(folder, key)
+    return round_trip_dump(doc[key])
+
+
+def _retire_blockers(folder: RecordsFolder, key: str, day) -> List[FieldIssue]:
+    """Why shelter ``key`` cannot be retired on ``day``: stays still open there, or
+    stays with nights there after that day (they would count at a closed shelter)."""
+    from rosa_cli.core.folder import load_records
+
+    records = load_records(folder, kinds=("stay",))
+    here = sorted((s for s in records.stays.values() if s.shelter == key), key=lambda s: (s.start, s.id))
+    issues = []
+    open_ones = [s for s in here if s.is_open]
+    if open_ones:
+        listed = ", ".join(f"{s.id} ({s.woman}, since {s.start})" for s in open_ones)
+        issues.append(FieldIssue("KEY", f"shelter {key} still has {len(open_ones)} open stay(s): {listed}; close or move them first"))
+    later = [s for s in here if not s.is_open and s.end > day]
+    if later:
+        listed = ", ".join(f"{s.id} ({s.woman}, until {s.end})" for s in later)
+        issues.append(FieldIssue("on", f"shelter {key} has stay(s) with nights after {day}: {listed}; retire it on {max(s.end for s in later)} or later"))
+    return issues
+
+
+def validate_shelter_text(folder: RecordsFolder, key: str, text: str, before: Optional[str] = None) -> None:
+    """Check an edited shelter entry as ``rosa check`` would read it; raise :class:`Refused`.
+
+    Names and municipalities go through the free-text door when changed; a ``retired``
+    date is held to the same rules as ``rosa shelter retire``.
+    """
+    from rosa_cli.core.validate import build_shelters
+
+    shown = f"{SHELTERS_FILE} ({key})"
+    mapping, problems = mapping_from_text(text, shown)
+    if mapping is None:
+        raise Refused(problems)
+    shelters, problems = build_shelters({key: dict(mapping)}, shown)
+    errors = [p for p in problems if p.is_error]
+    if errors or key not in shelters:
+        raise Refused(errors or [FieldIssue("name", "a shelter needs a name")])
+    old = (mapping_from_text(before, shown)[0] or {}) if before else {}
+    changed = {name: mapping.get(name) for name in ("name", "municipality") if mapping.get(name) != old.get(name)}
+    issues = _door_issues(folder, {k: str(v) for k, v in changed.items() if v is not None})
+    if not str(mapping.get("name", "")).strip():
+        issues.append(FieldIssue("name", "must not be empty"))
+    retired = shelters[key].retired
+    if retired is not None and mapping.get("retired") != old.get("retired"):
+        issues += _retire_blockers(folder, key, retired)
+    if issues:
+        raise Refused(issues)
+
+
+@locked
+def edit_shelter(folder: RecordsFolder, key: str, text: str, base: Optional[str] = None) -> Outcome:
+    """Save an edited shelters.yaml entry; the other entries and comments stay as they are.
+
+    Like :func:`replace_record`: a change made to this entry meanwhile is merged field
+    by field, and the same field changed by both raises ``EditConflict``.
+    """
+    path, doc = _shelter_entry(folder, key)
+    original = round_trip_dump(doc[key])
+    notes: List[str] = []
+    if base is not None and original != base:
+        text, notes = _merge_with_disk(f"shelter {key}", base, text, original)
+    if text == original:
+        return Outcome([key], gitrepo.CommitResult(False), [path], notes=notes + ["no changes"])
+    validate_shelter_text(folder, key, text, before=original)
+    before = mapping_from_text(original, SHELTERS_FILE)[0] or {}
+    after = mapping_from_text(text, SHELTERS_FILE)[0] or {}
+    changed = sorted({str(k) for k in set(before) | set(after) if before.get(k) != after.get(k)}) or ["comments or layout"]
+    doc[key] = round_trip_load(text)
+    atomic_write(path, round_trip_dump(doc))
+    return Outcome([key], _commit(folder, [path], f"shelter edit {key} ({', '.join(changed)})"), [path], notes=notes)
+
+
+@locked
+def retire_shelter(folder: RecordsFolder, key: str, on: Any = None) -> Outcome:
+    """Mark a shelter retired from ``on`` (default today): no new stays, and reports list
+    it only for periods it had nights in. Refused while a woman still stays there."""
+    path, doc = _shelter_entry(folder, key)
+    issues: List[FieldIssue] = []
+    try:
+        day = convert(Field("on", "date"), on or "today", folder.context())
+    except FieldError as exc:
+        raise Refused([FieldIssue("on", str(exc))]) from None
+    current = folder.shelters[key].retired
+    if current is not None:
+        raise Refused([FieldIssue("KEY", f"shelter {key} is already retired (on {current}); change the date with rosa shelter edit {key}")])
+    issues += _retire_blockers(folder, key, day)
+    if issues:
+        raise Refused(issues)
+    doc[key]["retired"] = day
+    atomic_write(path, round_trip_dump(doc))
+    done = f"Retired shelter {key} from {day}: no new stays there; reports list it only for periods it had nights in."
+    return Outcome([key], _commit(folder, [path], f"shelter retire {key}"), [path], notes=[done])
 
 
 def _merge_with_disk(record_id: str, base: str, mine: str, disk: str) -> Tuple[str, List[str]]:

@@ -183,6 +183,9 @@ def convert(spec: Field, value: Any, ctx: Context, entry: bool = False) -> Any:
         if key not in ctx.shelters:
             known = ", ".join(ctx.shelters) or "none yet; add one with rosa shelter add"
             raise FieldError(f"{key!r} is not a shelter in shelters.yaml (known: {known}){did_you_mean(key, ctx.shelters)}")
+        retired = getattr(ctx.shelters[key], "retired", None)
+        if entry and retired is not None:
+            raise FieldError(f"shelter {key} was retired on {retired} and takes no new stays (rosa shelter edit {key} to undo that)")
         return key
     if kind == "woman":
         text = _text(value).strip()
@@ -524,7 +527,15 @@ def build_settings(data: Any, shown: str, today: Optional[date] = None) -> Tuple
     return settings, problems
 
 
+SHELTER_FIELDS = ("name", "municipality", "retired")
+
+
 def build_shelters(data: Any, shown: str) -> Tuple[Dict[str, Shelter], List[Problem]]:
+    """Read ``shelters.yaml``: key -> {name, municipality, retired}.
+
+    ``retired`` (a date, set by ``rosa shelter retire``) keeps the key known, so old
+    stays stay valid, while new stays and reports leave the shelter out.
+    """
     problems: List[Problem] = []
     shelters: Dict[str, Shelter] = {}
     if data is None:
@@ -537,8 +548,14 @@ def build_shelters(data: Any, shown: str) -> Tuple[Dict[str, Shelter], List[Prob
             problems.append(Problem(shown, line, f"shelter {key!r} needs a name"))
             continue
         for extra in entry:
-            if extra not in ("name", "municipality"):
-                problems.append(Problem(shown, _line(entry, extra), f"unknown shelter field {extra!r}{did_you_mean(extra, ('name', 'municipality'))}"))
+            if extra not in SHELTER_FIELDS:
+                problems.append(Problem(shown, _line(entry, extra), f"unknown shelter field {extra!r}{did_you_mean(extra, SHELTER_FIELDS)}"))
         municipality = entry.get("municipality")
-        shelters[str(key)] = Shelter(str(key), entry["name"], str(municipality) if municipality is not None else None)
+        retired = None
+        if entry.get("retired") is not None:
+            try:
+                retired = parse_date(entry["retired"])
+            except DateError as exc:
+                problems.append(Problem(shown, _line(entry, "retired"), f"shelter {key}: retired {exc}"))
+        shelters[str(key)] = Shelter(str(key), entry["name"], str(municipality) if municipality is not None else None, retired)
     return shelters, problems

@@ -38,8 +38,9 @@ Definitions (SPEC section 5, with the choices the spec leaves open):
   ``end > to``), and the number of distinct shelters of those stays.
 * ``women_with_children``: women with a stay that has ``children > 0`` and at least one
   night in P (so it never exceeds ``stays.women``).
-* ``by_shelter``: bed-nights in P per shelter; every shelter in ``shelters.yaml`` is a
-  key, plus any shelter key a stay names that is not there.
+* ``by_shelter``: bed-nights in P per shelter; every shelter in ``shelters.yaml`` that
+  is active in P (not retired on or before its first day) is a key, plus any shelter
+  a stay has nights in P at, so a retired shelter shows only where it had nights.
 * ``residence_at_end``: among women with a night in P or a ``first_contact`` in P, the
   status in force on ``to``; a woman with no status then counts under ``"unknown"``.
 * Vocabulary maps hold every configured key (0 when none) in vocabulary order, plus any
@@ -180,6 +181,10 @@ def compute_report(records: Records, period: Period, today: date) -> dict:
         if stay.start <= last and (stay.end is None or stay.end > last):
             open_women.add(woman)
             open_shelters.add(stay.shelter)
+
+    for key, shelter in records.shelters.items():  # retired before P and no nights: not listed
+        if not by_shelter.get(key) and not shelter.active_during(first):
+            del by_shelter[key]
 
     # Offers: women whose first contact is in P, judged as at the end of P.
     offered = accepted = declined = 0
