@@ -300,7 +300,7 @@ def edit_loop(folder, target: Target) -> None:
             raise
         moved = [i for i in outcome.ids if i != target.ident]  # a call filed under another year has a new id
         report_outcome(outcome, quiet_ids=not moved)
-        if "no changes" not in outcome.notes:
+        if "no changes" not in outcome.notes and not outcome.summary:  # report_outcome said it already
             click.echo(f"Saved {moved[0] if moved else name}.", err=True)
         return
 
