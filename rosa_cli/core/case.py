@@ -177,6 +177,8 @@ def find_women(
     issues: List[FieldIssue] = []
     if nationality:
         code, message = normalise_nationality(nationality)
+        if code is None:  # a search may be typed in lower case (al for AL)
+            code = normalise_nationality(nationality.strip().upper())[0]
         if code is None:
             issues.append(FieldIssue("nationality", message))
         nationality = code
