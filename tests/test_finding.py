@@ -160,6 +160,9 @@ def test_an_alias_file_others_can_read_is_not_used_but_ids_still_work(three, ali
     assert by_alias.exit_code == 2
     assert "alias file" in by_alias.stderr and "chmod 600" in by_alias.stderr
     assert run_ok(three, "woman", "show", "cre").stdout.startswith(CREVG)
+    found = run_ok(three, "woman", "find", "cr")
+    assert _ids(found.stdout) == {CREVG, CRAB1} and "Test Person" not in found.stdout
+    assert "warning: your alias file was not read" in found.stderr
 
 
 def test_the_woman_prompt_asks_again_until_one_woman_is_named(three):

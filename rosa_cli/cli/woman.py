@@ -193,10 +193,14 @@ def woman_find(text, nationality, born, shelter, in_shelter, first_from, first_t
     from rosa_cli.core.case import find_women
 
     folder = get_folder()
+    warnings: list = []
     rows = find_women(
         folder, text=text, nationality=nationality, born=born, shelter=shelter,
         in_shelter=in_shelter, first_from=first_from, first_to=first_to, with_aliases=(fmt == "table"),
+        warnings=warnings,
     )
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     if fmt == "json":
         import json
 

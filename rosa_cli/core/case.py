@@ -163,6 +163,7 @@ def find_women(
     first_from: Optional[str] = None,
     first_to: Optional[str] = None,
     with_aliases: bool = True,
+    warnings: Optional[List[str]] = None,
 ) -> List[Found]:
     """Women matching every filter given, by first contact.
 
@@ -212,9 +213,9 @@ def find_women(
     if text is not None or with_aliases:
         try:
             aliases = load_aliases(folder.root)
-        except AliasError as exc:
-            if text is not None and not _id_like(text):
-                raise Refused([FieldIssue("TEXT", f"your alias file was not read: {exc}")]) from None
+        except AliasError as exc:  # ids still match; say why aliases did not
+            if warnings is not None:
+                warnings.append(f"your alias file was not read, so no alias matched: {exc}")
             aliases = {}
     wanted = fold(text) if text is not None else None
     id_start = text.strip().upper() if text is not None else None
@@ -250,12 +251,6 @@ def find_women(
             nights=(folder.today - stay.start).days if stay else None,
         ))
     return found
-
-
-def _id_like(text: str) -> bool:
-    from rosa_cli.core.naming import ID_SHAPED
-
-    return bool(ID_SHAPED.match(text.strip())) and any(ch.isdigit() for ch in text)
 
 
 FOUND_COLUMNS = ("id", "nationality", "born", "first_contact", "referred_by", "shelter", "since", "nights", "declined_on")
