@@ -42,15 +42,19 @@ def call_add(prompt, **raw) -> None:
     """Log a call. On a terminal, asks for what the flags did not give; prints the new id."""
     from rosa_cli.core.operations import add_call
 
+    from rosa_cli.core.naming import resolve_id
+
     folder = get_folder(changing=True)
+    if raw.get("woman"):
+        raw["woman"] = resolve_id(folder, raw["woman"], ("woman",), "woman", notice=lambda m: click.echo(m, err=True))
     if prompt is None:
         prompt = is_terminal()
     if prompt:
         from rosa_cli.cli.prompts import ask_missing
 
         try:
-            checks = {"woman": lambda woman_id: None if folder.record_path("woman", woman_id) else f"{woman_id} does not exist"}
-            raw = ask_missing("call", raw, CALL_PLAN, folder.context(), checks)
+            resolvers = {"woman": lambda text: resolve_id(folder, text, ("woman",), "Woman", notice=lambda m: click.echo(f"  {m}", err=True))}
+            raw = ask_missing("call", raw, CALL_PLAN, folder.context(), resolvers=resolvers)
         except (click.Abort, EOFError, KeyboardInterrupt):
             click.echo("\nCancelled; nothing was written.", err=True)
             sys.exit(EXIT_USAGE)

@@ -36,12 +36,21 @@ def _resolve_choice(answer: str, keys: Sequence[str]) -> str:
 
 
 def ask(
-    spec: Field, ctx: Context, default: Optional[str] = None, required: bool = True, check: Optional[Callable[[str], Optional[str]]] = None
+    spec: Field,
+    ctx: Context,
+    default: Optional[str] = None,
+    required: bool = True,
+    check: Optional[Callable[[str], Optional[str]]] = None,
+    resolve: Optional[Callable[[str], str]] = None,
 ) -> Optional[str]:
     """Ask for one field until the answer fits; return the raw accepted answer or None.
 
     ``check`` may refuse an answer that fits the field but not the folder (a woman id
-    with no record): it returns the reason, or None to accept.
+    with no record): it returns the reason, or None to accept. ``resolve`` turns what
+    was typed into the value to keep before anything else looks at it (a woman's id
+    from its start or an alias, :func:`rosa_cli.core.naming.resolve_id`); when it
+    refuses (no match, or several, listed), its reason is shown and the question asked
+    again, so the coordinator can type more of the id.
     """
     keys: List[str] = ctx.settings.keys(spec.vocab) if spec.type == "vocab" else []
     if spec.type == "shelter":
@@ -61,6 +70,15 @@ def ask(
             return None
         if keys:
             answer = _resolve_choice(answer, keys)
+        if resolve is not None:
+            from rosa_cli.core.errors import Refused
+
+            try:
+                answer = resolve(answer)
+            except Refused as exc:
+                for issue in exc.issues:
+                    click.echo("  " + str(issue.message).replace("\n", "\n  "), err=True)
+                continue
         try:
             value = convert(spec, answer, ctx, entry=True)
         except FieldError as exc:
@@ -74,19 +92,25 @@ def ask(
 
 
 def ask_missing(
-    kind: str, raw: Dict[str, Any], plan: Sequence[tuple], ctx: Context, checks: Optional[Dict[str, Callable]] = None
+    kind: str,
+    raw: Dict[str, Any],
+    plan: Sequence[tuple],
+    ctx: Context,
+    checks: Optional[Dict[str, Callable]] = None,
+    resolvers: Optional[Dict[str, Callable[[str], str]]] = None,
 ) -> Dict[str, Any]:
     """Fill ``raw`` by asking, in ``plan`` order, for each field the flags left out.
 
     ``plan`` rows are ``(field name, default or None, required)``; ``checks`` maps a
-    field to an extra check of the answer against the folder.
+    field to an extra check of the answer against the folder; ``resolvers`` maps a
+    field to a function from the typed text to the value kept (see :func:`ask`).
     """
     specs = field_map(kind)
     filled = dict(raw)
     for name, default, required in plan:
         if filled.get(name) not in (None, ""):
             continue
-        answer = ask(specs[name], ctx, default, required, (checks or {}).get(name))
+        answer = ask(specs[name], ctx, default, required, (checks or {}).get(name), (resolvers or {}).get(name))
         if answer is not None:
             filled[name] = answer
     return filled

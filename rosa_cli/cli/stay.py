@@ -23,13 +23,15 @@ def stay() -> None:
 @core_errors({"woman": "WOMAN", "start": "--on"})
 def stay_open(woman_id, shelter, on, children, note) -> None:
     """Place WOMAN at a shelter; prints the new stay's id."""
-    from rosa_cli.core.ids import require_id, require_shelter_key
+    from rosa_cli.core.ids import require_shelter_key
+    from rosa_cli.core.naming import resolve_id
 
-    require_id(("woman",), woman_id, "WOMAN")
+    folder = get_folder(changing=True)
+    woman_id = resolve_id(folder, woman_id, ("woman",), "WOMAN", notice=lambda m: click.echo(m, err=True))
     require_shelter_key(shelter, "shelter")
     from rosa_cli.core.operations import open_stay
 
-    report_outcome(open_stay(get_folder(changing=True), woman_id, shelter, on, children, note))
+    report_outcome(open_stay(folder, woman_id, shelter, on, children, note))
 
 
 @stay.command("close")
@@ -40,12 +42,13 @@ def stay_open(woman_id, shelter, on, children, note) -> None:
 @core_errors()
 def stay_close(target, on, reason) -> None:
     """End a stay (give the stay's id, or the woman's id for her open stay)."""
-    from rosa_cli.core.ids import require_id
+    from rosa_cli.core.naming import resolve_id
 
-    require_id(("stay", "woman"), target, "STAY|WOMAN")
+    folder = get_folder(changing=True)
+    target = resolve_id(folder, target, ("stay", "woman"), "STAY|WOMAN", notice=lambda m: click.echo(m, err=True))
     from rosa_cli.core.operations import close_stay
 
-    report_outcome(close_stay(get_folder(changing=True), target, on, reason), quiet_ids=True)
+    report_outcome(close_stay(folder, target, on, reason), quiet_ids=True)
 
 
 @stay.command("move")
@@ -56,13 +59,15 @@ def stay_close(target, on, reason) -> None:
 @core_errors()
 def stay_move(woman_id, to, on) -> None:
     """Move WOMAN to another shelter: her stay closes as moved, a new one opens the same day."""
-    from rosa_cli.core.ids import require_id, require_shelter_key
+    from rosa_cli.core.ids import require_shelter_key
+    from rosa_cli.core.naming import resolve_id
 
-    require_id(("woman",), woman_id, "WOMAN")
+    folder = get_folder(changing=True)
+    woman_id = resolve_id(folder, woman_id, ("woman",), "WOMAN", notice=lambda m: click.echo(m, err=True))
     require_shelter_key(to, "to")
     from rosa_cli.core.operations import move_stay
 
-    report_outcome(move_stay(get_folder(changing=True), woman_id, to, on))
+    report_outcome(move_stay(folder, woman_id, to, on))
 
 
 @stay.command("list")

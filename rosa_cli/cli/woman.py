@@ -56,53 +56,114 @@ def woman_add(residence, given_id, prompt, **raw) -> None:
     report_outcome(add_woman(folder, raw, residence=residence, given_id=given_id))
 
 
+def _resolve_woman(folder, text: str, argument: str = "ID") -> str:
+    """Her id from what was typed: the id in any case, its start, or your alias (core/naming)."""
+    from rosa_cli.core.naming import resolve_id
+
+    return resolve_id(folder, text, ("woman",), argument, notice=_notice)
+
+
+def _notice(message: str) -> None:
+    click.echo(message, err=True)
+
+
 @woman.command("show")
 @click.argument("woman_id", metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="json: the same case as data (without your alias).")
 @records_option
 @core_errors({"woman": "ID"})
-def woman_show(woman_id: str) -> None:
-    """Show one woman's record, her stays, and your private alias for her if you keep one."""
-    from rosa_cli.core.ids import require_id
+def woman_show(woman_id: str, fmt: str) -> None:
+    """Her whole case on one screen: record, residence history, stays, every call or
+    visit about her, a declined offer, and the last changes from git.
 
-    require_id(("woman",), woman_id, "ID")
-    from rosa_cli.cli.render import cell, print_table
-    from rosa_cli.core.countries import country_name
-    from rosa_cli.core.errors import Refused
-    from rosa_cli.core.operations import load_existing, stays_of
-    from rosa_cli.core.schema import WOMAN_FIELDS
+    ID may be her id in any letter case, a unique start of it (W-2026-CR, or CR), or
+    your private alias for her.
+    """
+    from rosa_cli.core.case import gather_case
 
     folder = get_folder()
-    record, _path = load_existing(folder, "woman", woman_id)
+    woman_id = _resolve_woman(folder, woman_id)
+    case = gather_case(folder, woman_id)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(case.as_json(), ensure_ascii=False, indent=2))
+        return
+    _print_case(folder, case, _alias_for(folder, woman_id))
+
+
+def _print_case(folder, case, alias) -> None:
+    """Her case as sections a coordinator reads top to bottom; empty sections say so."""
+    from rosa_cli.cli.render import cell, print_table
+    from rosa_cli.core.countries import country_name
+    from rosa_cli.core.schema import WOMAN_FIELDS
+
     settings = folder.settings
     lang = settings.language
-    alias = _alias_for(folder, woman_id)
-    if alias:
-        click.echo(f"alias (private, not in the records): {alias}")
+    w = case.woman
+    click.echo(f"{w.id}" + (f"    alias (private, not in the records): {alias}" if alias else ""))
+    skip = {"id", "residence", "declined_on", "declined_reason"}
     for spec in WOMAN_FIELDS:
-        value = getattr(record, spec.name)
-        if value in (None, [], False):
+        value = getattr(w, spec.name)
+        if spec.name in skip or value in (None, [], False):
             continue
-        if spec.name == "residence":
-            text = "; ".join(f"{e.start} {settings.label('residence', e.status, lang)}" for e in value)
-        elif spec.type == "vocab":
+        if spec.type == "vocab":
             text = f"{value} ({settings.label(spec.vocab, value, lang)})"
         elif spec.type == "country":
             text = f"{value} ({country_name(value, lang)})"
         else:
             text = cell(value)
-        click.echo(f"{spec.name + ':':17} {text}")
-    try:
-        stays = [s for s, _ in stays_of(folder, woman_id)]
-    except Refused as exc:  # a broken stay file of hers: show what can be shown
-        stays = []
-        for issue in exc.issues:
-            click.echo(f"warning: {issue}", err=True)
-    if stays:
-        click.echo("")
-        print_table(
-            ["stay", "shelter", "start", "end", "end reason", "children"],
-            [[s.id, s.shelter, s.start, s.end, s.end_reason, s.children or ""] for s in stays],
+        click.echo(f"  {spec.name + ':':17} {text}")
+    current = case.open_stay
+    if current is not None:
+        click.echo(f"  {'in shelter:':17} {current.shelter} since {current.start} ({case.nights(current)} nights so far)")
+    if w.declined_on or w.declined_reason:
+        reason = f"{w.declined_reason} ({settings.label('declined', w.declined_reason, lang)})" if w.declined_reason else "reason not given"
+        click.echo(f"  {'declined offer:':17} {cell(w.declined_on) or 'date not given'}: {reason}")
+
+    click.echo("\nResidence status")
+    if w.residence:
+        for entry in sorted(w.residence, key=lambda e: e.start):
+            click.echo(f"  from {entry.start}  {entry.status} ({settings.label('residence', entry.status, lang)})")
+    else:
+        click.echo("  (none recorded)")
+
+    click.echo(f"\nStays ({len(case.stays)})")
+    if case.stays:
+        _table(
+            ["stay", "shelter", "start", "end", "nights", "end reason", "children"],
+            [[s.id, s.shelter, s.start, s.end or "(open)", case.nights(s), s.end_reason, s.children or ""] for s in case.stays],
         )
+    click.echo(f"\nCalls and visits about her ({len(case.calls)})")
+    if case.calls:
+        _table(
+            ["call", "at", "channel", "caller", "subject", "received by", "note"],
+            [[c.id, c.at, c.channel, c.caller, c.subject, c.received_by, c.note] for c in case.calls],
+        )
+    if case.services:
+        click.echo(f"\nServices ({len(case.services)})")
+        from rosa_cli.core.case import plain_record
+
+        _table(["service", "details"], [
+            [s.id, ", ".join(f"{k}={cell(v)}" for k, v in plain_record(s).items() if k not in ("id", "woman") and v)] for s in case.services
+        ])
+    click.echo("\nLast changes (git; rosa log for all)")
+    if case.history:
+        _table(["date", "who", "change"], [[e.date, e.author, e.message] for e in case.history])
+    else:
+        click.echo(f"  ({case.history_note or 'none'})")
+    for warning in case.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def _table(headers, rows) -> None:
+    """An indented table under a section heading (print_table says "(none)" on stderr)."""
+    from tabulate import tabulate
+
+    from rosa_cli.cli.render import cell
+
+    text = tabulate([[cell(v) for v in row] for row in rows], headers=list(headers), tablefmt="simple")
+    click.echo("\n".join("  " + line for line in text.splitlines()))
 
 
 def _alias_for(folder, woman_id: str):
@@ -113,6 +174,77 @@ def _alias_for(folder, woman_id: str):
     except AliasError as exc:  # an unsafe alias file must not hide the record
         click.echo(f"warning: {exc}", err=True)
         return None
+
+
+@woman.command("find")
+@click.argument("text", required=False)
+@click.option("--nationality", help="Only women of this nationality (country code).")
+@click.option("--born", "born", help="Born this year, give or take one (ages are often estimates).")
+@click.option("--shelter", help="Only women staying at this shelter now.")
+@click.option("--in-shelter", is_flag=True, help="Only women with an open stay.")
+@click.option("--from", "first_from", help="First contact on or after this date.")
+@click.option("--to", "first_to", help="First contact on or before this date.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="json and csv leave your aliases out.")
+@records_option
+@core_errors()
+def woman_find(text, nationality, born, shelter, in_shelter, first_from, first_to, fmt) -> None:
+    """Find women: TEXT is part of your alias for her or the start of her id; the
+    options narrow by nationality, birth year (±1), current shelter and first contact."""
+    from rosa_cli.core.case import find_women
+
+    folder = get_folder()
+    warnings: list = []
+    rows = find_women(
+        folder, text=text, nationality=nationality, born=born, shelter=shelter,
+        in_shelter=in_shelter, first_from=first_from, first_to=first_to, with_aliases=(fmt == "table"),
+        warnings=warnings,
+    )
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if fmt == "json":
+        import json
+
+        from rosa_cli.core.case import found_row
+
+        click.echo(json.dumps([found_row(r) for r in rows], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(_found_csv(rows), nl=False)
+    else:
+        _print_found(rows)
+
+
+def _found_csv(rows) -> str:
+    """CSV for a spreadsheet: every cell through spreadsheet_safe, so none is a formula."""
+    import csv
+    import io
+
+    from rosa_cli.core.case import FOUND_COLUMNS, found_row
+    from rosa_cli.core.outputsafety import spreadsheet_safe
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(FOUND_COLUMNS)
+    for item in rows:
+        data = found_row(item)
+        writer.writerow([spreadsheet_safe("" if data[c] is None else data[c]) for c in FOUND_COLUMNS])
+    return out.getvalue()
+
+
+def _print_found(rows) -> None:
+    from rosa_cli.cli.render import print_table
+
+    with_alias = any(item.alias for item in rows)
+    headers = ["id"] + (["alias (private)"] if with_alias else []) + [
+        "nationality", "born", "first contact", "referred by", "shelter now", "since", "nights", "declined"]
+    table = []
+    for item in rows:
+        w = item.woman
+        born = f"~{w.birth_year}" if w.birth_year and w.born_estimated else w.birth_year
+        table.append([w.id] + ([item.alias or ""] if with_alias else []) + [
+            w.nationality, born, w.first_contact, w.referred_by, item.shelter, item.since, item.nights, w.declined_on])
+    print_table(headers, table)
+    if rows:
+        click.echo(f"{len(rows)} found", err=True)
 
 
 @woman.command("list")
@@ -154,12 +286,11 @@ def woman_list(in_shelter: bool, nationality: str | None) -> None:
 @core_errors({"woman": "ID"})
 def woman_status(woman_id: str, status: str, start: str) -> None:
     """Record a change of residence status (e.g. reflection-period) from a date."""
-    from rosa_cli.core.ids import require_id
-
-    require_id(("woman",), woman_id, "ID")
     from rosa_cli.core.operations import woman_status as change_status
 
-    report_outcome(change_status(get_folder(changing=True), woman_id, status, start), quiet_ids=True)
+    folder = get_folder(changing=True)
+    woman_id = _resolve_woman(folder, woman_id)
+    report_outcome(change_status(folder, woman_id, status, start), quiet_ids=True)
 
 
 @woman.command("decline")
@@ -171,12 +302,11 @@ def woman_status(woman_id: str, status: str, start: str) -> None:
 @core_errors({"woman": "ID"})
 def woman_decline(woman_id: str, reason: str, on: str | None, replace: bool) -> None:
     """Record that she declined the offer of a safe place (a second time: --replace)."""
-    from rosa_cli.core.ids import require_id
-
-    require_id(("woman",), woman_id, "ID")
     from rosa_cli.core.operations import woman_decline as decline
 
-    report_outcome(decline(get_folder(changing=True), woman_id, reason, on, replace=replace), quiet_ids=True)
+    folder = get_folder(changing=True)
+    woman_id = _resolve_woman(folder, woman_id)
+    report_outcome(decline(folder, woman_id, reason, on, replace=replace), quiet_ids=True)
 
 
 @woman.command("edit")
@@ -185,12 +315,11 @@ def woman_decline(woman_id: str, reason: str, on: str | None, replace: bool) -> 
 @core_errors({"woman": "ID"})
 def woman_edit(woman_id: str) -> None:
     """Edit her record in $VISUAL or $EDITOR; an invalid save reopens with the errors."""
-    from rosa_cli.core.ids import require_id
-
-    require_id(("woman",), woman_id, "ID")
     from rosa_cli.cli.editing import edit_record
 
-    edit_record(get_folder(), "woman", woman_id, "woman edit")
+    folder = get_folder()
+    woman_id = _resolve_woman(folder, woman_id)
+    edit_record(folder, "woman", woman_id, "woman edit")
 
 
 @woman.command("alias")
@@ -205,13 +334,11 @@ def woman_alias(woman_id: str, alias: str | None, clear: bool) -> None:
     The alias file lives in your user data folder (or $ROSA_ALIASES), readable by
     you alone; `rosa woman show` displays it. Nothing else reads it.
     """
-    from rosa_cli.core.ids import require_id
-
-    require_id(("woman",), woman_id, "ID")
     from rosa_cli.core.aliases import AliasError, set_alias
     from rosa_cli.core.operations import load_existing
 
     folder = get_folder()
+    woman_id = _resolve_woman(folder, woman_id)
     load_existing(folder, "woman", woman_id)
     if not clear and not alias:
         raise Failure("give an ALIAS, or --clear to forget it")

@@ -3,8 +3,13 @@
 Names never enter the records folder or its git history. A coordinator who needs
 to know who W-2006-K7Q2X is keeps that on her own machine, in her user data folder
 (``$XDG_DATA_HOME/rosa/aliases.yaml``, or ``$ROSA_ALIASES``), readable by her alone.
-Only ``rosa woman show`` reads it, and rosa refuses an alias file that sits inside a
-records folder, where the next commit could publish it.
+rosa reads it in three places, all on her own screen: ``rosa woman show`` displays
+it, ``rosa woman find TEXT`` searches it, and wherever a command takes a woman's id
+(``woman show Blessing``, ``stay open``, ``call add --woman``, the "Woman (id)"
+prompt) the alias may stand for the id (see :mod:`rosa_cli.core.naming`). The alias is
+turned into the id before anything else happens, so it never reaches a record, a file
+name or a commit message. rosa refuses an alias file that sits inside a records
+folder, where the next commit could publish it.
 """
 
 from __future__ import annotations
@@ -79,3 +84,20 @@ def set_alias(records_root: Path, record_id: str, alias: Optional[str]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     atomic_write(path, dump_new(dict(sorted(aliases.items()))) if aliases else "{}\n", mode=0o600)
     return path
+
+
+def fold(text: str) -> str:
+    """An alias as compared: case and spacing do not matter (``blessing`` = ``Blessing``)."""
+    return " ".join(str(text).split()).casefold()
+
+
+def women_named(aliases: Dict[str, str], text: str, how: str = "exact") -> list:
+    """Ids whose alias is ``text`` (``how="exact"``), starts with it (``"start"``) or
+    holds it anywhere (``"part"``); compared after :func:`fold`. Sorted by id."""
+    wanted = fold(text)
+    tests = {
+        "exact": lambda alias: alias == wanted,
+        "start": lambda alias: alias.startswith(wanted),
+        "part": lambda alias: wanted in alias,
+    }[how]
+    return sorted(woman_id for woman_id, alias in aliases.items() if tests(fold(alias)))
