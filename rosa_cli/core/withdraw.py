@@ -314,4 +314,17 @@ def undo_last(folder: RecordsFolder) -> Tuple[Outcome, UndoPlan]:
             atomic_write_bytes(path, text)
         written.append(path)
     commit = _commit(folder, written, undo_message(plan), f"Undoes commit {plan.short}.")
+    if not commit.committed:
+        # a hook said no, the disk is full...: put the files back as they are in the
+        # commit, so the undo did not half happen (the next command would commit it as
+        # a hand edit, without saying what it undid)
+        for rel, _ in plan.changes:
+            now = _blob(folder, plan.commit, rel)
+            path = folder.root / rel
+            if now is None:
+                path.unlink(missing_ok=True)
+            else:
+                atomic_write_bytes(path, now)
+        _git(folder, "reset", "--quiet", "--", *[rel for rel, _ in plan.changes], check=False)  # unstage them
+        raise gitrepo.GitError(f"{(commit.warning or 'git did not commit').replace('the change was written but not committed: ', '')}; nothing was undone")
     return Outcome([], commit, written), plan
