@@ -349,3 +349,27 @@ def test_undo_runs_the_organisations_hooks(records, tmp_path):
     assert "pre-commit hook refused" in result.stderr and "nothing was undone" in result.stderr
     assert snapshot(records) == before  # the files are put back: no half-made undo
     assert subjects(records)[0] == f"undo call add {call}"
+
+
+def test_undo_refuses_to_leave_a_record_pointing_at_nobody(records):
+    """The undo is checked against the folder as it is, hand edits not yet committed
+    included: taking back `woman add` while a stay typed by hand names her is refused."""
+    woman = add_woman(records)
+    stay = open_stay(records, woman)
+    run_ok(records, "void", stay, "--reason", "a test entry", "--yes")
+    run_ok(records, "undo")  # the stay is back, not by hand
+    git(records, "reset", "--quiet", "--hard", "HEAD~2")  # newest: stay open
+    git(records, "reset", "--quiet", "HEAD~1")  # newest: woman add; the stay file is left uncommitted
+    assert subjects(records)[0] == f"woman add {woman}"
+    before = snapshot(records)
+    refused(invoke(records, "undo"), "invalid", f"woman {woman} does not exist")
+    assert snapshot(records) == before
+
+
+def test_undo_of_shelter_add(records):
+    before = (records / "shelters.yaml").read_bytes()
+    run_ok(records, "shelter", "add", "tromso", "--name", "Tromso krisesenter")
+    result = run_ok(records, "undo")
+    assert "undid 'shelter add tromso'" in result.stderr
+    assert (records / "shelters.yaml").read_bytes() == before
+    assert "tromso" not in run_ok(records, "shelter", "list").stdout

@@ -264,7 +264,10 @@ def plan_undo(folder: RecordsFolder) -> UndoPlan:
         ))])
     changes = [(path, _blob(folder, parents[0], path)) for path in paths]
     plan = UndoPlan(full, short, subject, author, when, changes)
-    _refuse_invalid(folder, parents[0], full)
+    if all(p.startswith(gitrepo.RECORD_DIRS) for p in paths):
+        _refuse_invalid_records(folder, changes)
+    else:  # rosa.yaml or shelters.yaml: every record may read differently
+        _refuse_invalid(folder, parents[0], full)
     return plan
 
 
@@ -278,6 +281,51 @@ def _blob(folder: RecordsFolder, commit: str, path: str) -> Optional[bytes]:
         env=dict(os.environ, LC_ALL="C"), check=False,
     )
     return done.stdout if done.returncode == 0 else None
+
+
+def _refuse_invalid_records(folder: RecordsFolder, changes: List[Tuple[str, Optional[bytes]]]) -> None:
+    """Refuse when the record files as the undo would leave them, with the rest of the
+    folder as it is now (hand edits not yet committed included), have errors they do not
+    have now: a restored record rosa's rules no longer accept, a stay that would overlap
+    another, a call or stay left pointing at a woman the undo removes. Checked in
+    memory, from the records rosa already keeps cached, before anything is written."""
+    import copy
+
+    from rosa_cli.core.folder import load_records
+    from rosa_cli.core.validate import build_record, cross_check
+    from rosa_cli.core.yamlio import mapping_from_text
+
+    now = load_records(folder)
+    after = copy.copy(now)
+    after.women, after.stays, after.calls = dict(now.women), dict(now.stays), dict(now.calls)
+    targets = {"women": after.women, "stays": after.stays, "calls": after.calls}
+    ctx = folder.context()
+    found = []
+    for rel, data in changes:
+        stem = rel.rsplit("/", 1)[-1][: -len(".yaml")]
+        target = targets[rel.split("/", 1)[0]]
+        target.pop(stem, None)
+        if data is None:
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            found.append(f"{rel}: is not UTF-8 text")
+            continue
+        mapping, problems = mapping_from_text(text, rel)
+        record = None
+        if mapping is not None:
+            kind = ids.KINDS_BY_PREFIX.get(stem[:1], "")
+            record, more = build_record(kind, mapping, rel, ctx, expected_id=stem)
+            problems = problems + more
+        was = {(str(p.path), p.message) for p in now.errors}
+        found += [str(p) for p in problems if p.is_error and (str(p.path), p.message) not in was]
+        if record is not None:
+            target[stem] = record
+    was = {(str(p.path), p.message) for p in cross_check(now) if p.is_error}
+    found += [str(p) for p in cross_check(after) if p.is_error and (str(p.path), p.message) not in was]
+    if found:
+        raise Refused([FieldIssue("", "undoing it would leave the records invalid: " + "; ".join(found))])
 
 
 def _refuse_invalid(folder: RecordsFolder, before: str, head: str) -> None:
