@@ -373,3 +373,33 @@ def test_undo_of_shelter_add(records):
     assert "undid 'shelter add tromso'" in result.stderr
     assert (records / "shelters.yaml").read_bytes() == before
     assert "tromso" not in run_ok(records, "shelter", "list").stdout
+
+
+def test_void_and_undo_on_the_sample_records(sample_records, tmp_path):
+    """The fictional sample as an office would hold it (a repository of its own), and as
+    it ships (inside the project's repository: written, not committed, undo refused)."""
+    import shutil
+
+    import yaml
+
+    own = tmp_path / "own"
+    shutil.copytree(sample_records, own, ignore=shutil.ignore_patterns(".rosa-cache"))
+    git(own, "init", "--quiet")
+    commit_all(own, "sample")
+    run_ok(own, "shelter", "add", "test-shelter", "--name", "Test krisesenter")  # a rosa commit to start from
+    call_path = sorted(p for p in (own / "calls").rglob("C-*.yaml") if "woman" in yaml.safe_load(p.read_text()))[0]
+    woman = yaml.safe_load(call_path.read_text())["woman"]
+    refused(invoke(own, "void", woman, "--reason", "a test entry", "--yes"), call_path.stem)
+    run_ok(own, "void", call_path.stem, "--reason", "entered twice", "--yes")
+    assert not call_path.exists()
+    assert f"void {call_path.stem} (woman {woman})" in run_ok(own, "log", woman).stdout
+    run_ok(own, "undo")
+    assert call_path.exists()
+    assert git(own, "status", "--porcelain") == ""
+
+    shipped = tmp_path / "shipped" / "records"
+    shutil.copytree(sample_records.parent, shipped.parent, ignore=shutil.ignore_patterns(".rosa-cache"))
+    refused(invoke(shipped, "undo"), "not a git repository of its own")
+    victim = sorted((shipped / "calls").rglob("C-*.yaml"))[0]
+    result = run_ok(shipped, "void", victim.stem, "--reason", "a test entry", "--yes")
+    assert "not committed" in result.stderr and not victim.exists()
