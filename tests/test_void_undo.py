@@ -403,3 +403,27 @@ def test_void_and_undo_on_the_sample_records(sample_records, tmp_path):
     victim = sorted((shipped / "calls").rglob("C-*.yaml"))[0]
     result = run_ok(shipped, "void", victim.stem, "--reason", "a test entry", "--yes")
     assert "not committed" in result.stderr and not victim.exists()
+
+
+def test_only_rosa_command_subjects_count_as_rosas(records):
+    """Every commit rosa's commands made in this test is recognised; hand-made subjects
+    that merely look alike are not (and a hand commit with one is refused by undo)."""
+    from rosa_cli.core.withdraw import is_rosa_subject
+
+    woman = add_woman(records)
+    stay = open_stay(records, woman)
+    run_ok(records, "woman", "status", woman, "asylum-seeker", "--from", "2006-03-01")
+    run_ok(records, "stay", "move", woman, "--to", "bergen", "--on", "2006-04-01")
+    run_ok(records, "stay", "close", woman, "--on", "2006-05-01", "--reason", "own-housing")
+    call = add_call(records, woman)
+    run_ok(records, "void", call, "--reason", "entered twice", "--yes")
+    run_ok(records, "undo")
+    made = [s for s in subjects(records) if s != "init"]
+    assert len(made) == 10 and stay in " ".join(made)
+    assert all(is_rosa_subject(s) for s in made), made
+    for hand in ("woman fixed by hand", "shelter fixed by hand", "undo my typo", "fix note", "void it", "hand edit: " + woman):
+        assert not is_rosa_subject(hand), hand
+    path = records / "women" / f"{woman}.yaml"
+    path.write_text(path.read_text() + "note: by hand\n")
+    commit_all(records, "undo my typo")
+    refused(invoke(records, "undo"), "not made by a rosa command")

@@ -194,11 +194,19 @@ def void_record(folder: RecordsFolder, record_id: str, reason: str, argument: st
 # ``init``, ``hand edit: …``, ``sync: merge …`` and ``scrub (history rewritten)`` are not
 # among them on purpose.
 _ROSA_SUBJECT = re.compile(
-    r"^(?:(?:woman|stay|call|shelter|service|activity|website) [a-z][a-z-]* \S.*"
+    r"^(?:(?:woman|stay|call|service|activity) [a-z][a-z-]* [WSCTA]-\d{4}-[0-9A-Z]+(?: .*)?"
+    r"|shelter (?:add|edit|retire) [a-z0-9][a-z0-9-]*(?: .*)?"
+    r"|website set(?: .*)?"
     r"|import (?:women|stays|calls|services|activities) \(\d+ records?\)"
-    r"|void [WSCTA]-\d{4}-[0-9A-Z]+.*"
-    r"|undo \S.*)$"
+    r"|void [WSCTA]-\d{4}-[0-9A-Z]+(?: .*)?)$"
 )
+
+
+def is_rosa_subject(subject: str) -> bool:
+    """True for the subject of a commit a rosa command makes (``undo`` of one included)."""
+    while subject.startswith("undo "):
+        subject = subject[len("undo "):]
+    return bool(_ROSA_SUBJECT.match(subject))
 _NOT_ROSA = {
     "init": "it is the folder's first commit (rosa init); there is nothing before it",
     "hand edit:": "it is a commit of hand edits (rosa committed files changed outside rosa); correct them with another edit",
@@ -241,7 +249,7 @@ def plan_undo(folder: RecordsFolder) -> UndoPlan:
             raise Refused([FieldIssue("", f"{said} cannot be undone: {why}")])
     if not parents:
         raise Refused([FieldIssue("", f"{said} is the first commit of the folder; there is nothing before it")])
-    if not _ROSA_SUBJECT.match(subject):
+    if not is_rosa_subject(subject):
         raise Refused([FieldIssue("", f"{said} was not made by a rosa command (a commit made with git by hand?); undo takes back only rosa's commands")])
     remote = _git(folder, "branch", "--remotes", "--contains", full, check=False).stdout.split()
     remote = [r for r in remote if r != "->"]
