@@ -427,3 +427,29 @@ def test_only_rosa_command_subjects_count_as_rosas(records):
     path.write_text(path.read_text() + "note: by hand\n")
     commit_all(records, "undo my typo")
     refused(invoke(records, "undo"), "not made by a rosa command")
+
+
+def test_void_checks_again_under_the_lock(records):
+    """A call about her written while ``rosa void`` waited for the writer lock (after its
+    first check passed) makes the void refuse: she is not removed from under the call."""
+    import time
+
+    from rosa_cli.core.folder import RecordsFolder
+
+    woman = add_woman(records)
+    other = add_woman(records, nationality="AL")
+    call = add_call(records, other)
+    path = records / "calls" / "2006" / f"{call}.yaml"
+    with RecordsFolder(records).write_lock():
+        void = subprocess.Popen(
+            [str(ROSA_BIN), "--records", str(records), "void", woman, "--reason", "a test entry", "--yes"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ),
+        )
+        time.sleep(2.0)  # it has checked once and now waits for the lock
+        path.write_text(path.read_text().replace(other, woman))
+        commit_all(records, "call about her")
+    _, err = void.communicate(timeout=60)
+    assert void.returncode == 2, err
+    assert call in err.decode()
+    assert (records / "women" / f"{woman}.yaml").exists()
+    assert subjects(records)[0] == "call about her"
