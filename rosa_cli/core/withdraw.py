@@ -32,7 +32,6 @@ from rosa_cli.core.errors import FieldIssue, Refused
 from rosa_cli.core.folder import RecordsFolder
 from rosa_cli.core.operations import Outcome, _commit, locked
 
-KIND_NAMES = {"woman": "woman", "stay": "stay", "call": "call", "service": "service", "activity": "activity"}
 
 
 # --- void --------------------------------------------------------------------------------
