@@ -15,11 +15,12 @@ def log(record_id: str | None) -> None:
     """Show who changed what and when: the whole folder, or one record (W-, S-, C- id or shelter key).
 
     For a woman, commits that name her (a stay opened for her, say) are shown too, and
-    so is the commit that deleted a record. A shallow copy of the history is warned
+    so are the commits of the calls and stays about her; so is the commit that deleted a
+    record (rosa void, with its reason). A shallow copy of the history is warned
     about, because its oldest commit would look like the start of every record.
     """
     from rosa_cli.cli.render import print_table
-    from rosa_cli.core.audit import record_history, shallow_warning
+    from rosa_cli.core.audit import record_history, shallow_warning, void_reasons
 
     folder = get_folder()
     try:
@@ -29,4 +30,6 @@ def log(record_id: str | None) -> None:
     warning = shallow_warning(folder)
     if warning:
         click.echo(f"warning: {warning}", err=True)
-    print_table(["date", "author", "commit", "change"], [[e.date, e.author, e.commit, e.message] for e in entries])
+    reasons = void_reasons(folder, entries)
+    rows = [[e.date, e.author, e.commit, e.message + (f" - reason: {reasons[e.commit]}" if e.commit in reasons else "")] for e in entries]
+    print_table(["date", "author", "commit", "change"], rows)

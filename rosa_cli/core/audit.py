@@ -42,10 +42,45 @@ def record_history(folder: RecordsFolder, record_id: Optional[str]) -> List[gitr
         raise LookupError(f"{record_id!r} is not a record id (W-…, S-…, C-…) or a shelter key")
     spec = record_pathspec(record_id)
     own = {e.commit for e in gitrepo.history(folder.root, [spec])} if spec else set()
-    entries = [e for e in gitrepo.history(folder.root) if e.commit in own or _names(e.message, record_id)]
+    everything = gitrepo.history(folder.root)
+    naming = [e for e in everything if _names(e.message, record_id)]
+    if kind == "woman":
+        own |= _about_her(folder, record_id, naming)
+    own |= {e.commit for e in naming}
+    entries = [e for e in everything if e.commit in own]
     if not entries and folder.record_path(kind, record_id) is None:
         raise LookupError(f"{record_id} does not exist and no commit names it")
     return entries
+
+
+def _about_her(folder: RecordsFolder, woman_id: str, naming: List[gitrepo.LogEntry]) -> set:
+    """Commits of the records about a woman: her calls and stays as they are now (``call
+    add`` names only the call), and the records named together with her in a commit (a
+    call voided since: ``void C-… (woman W-…)``), each with its whole history."""
+    from rosa_cli.core.folder import load_records
+
+    records = load_records(folder, kinds=("stay", "call"))
+    related = {s.id for s in records.stays.values() if s.woman == woman_id}
+    related |= {c.id for c in records.calls.values() if getattr(c, "woman", None) == woman_id}
+    for entry in naming:
+        related |= {word for word in _words(entry.message) if _RECORD_ID.match(word) and word != woman_id and word[0] != "W"}
+    specs = sorted(filter(None, (record_pathspec(i) for i in related)))
+    if not specs:
+        return set()
+    return {e.commit for e in gitrepo.history(folder.root, specs)}
+
+
+def void_reasons(folder: RecordsFolder, entries: List[gitrepo.LogEntry]) -> dict:
+    """The reason kept in each void commit's body (it passed the free-text check when
+    the record was voided), by commit: ``rosa log`` shows why a record was withdrawn."""
+    reasons = {}
+    for entry in entries:
+        if entry.message.startswith("void "):
+            body = gitrepo._run(folder.root, ["log", "-1", "--format=%b", entry.commit], check=False).stdout
+            for line in body.splitlines():
+                if line.startswith("Reason: "):
+                    reasons[entry.commit] = line[len("Reason: "):].strip()
+    return reasons
 
 
 def shallow_warning(folder: RecordsFolder) -> Optional[str]:
@@ -59,8 +94,12 @@ def shallow_warning(folder: RecordsFolder) -> Optional[str]:
     )
 
 
-def _names(message: str, record_id: str) -> bool:
+def _words(message: str) -> List[str]:
     text = message.replace(":", " ")
     for mark in "(),;":
         text = text.replace(mark, " ")
-    return record_id in text.split()
+    return text.split()
+
+
+def _names(message: str, record_id: str) -> bool:
+    return record_id in _words(message)
