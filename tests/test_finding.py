@@ -368,3 +368,31 @@ def test_woman_find_and_show_from_a_fresh_init(tmp_path, aliases):
     woman = run_ok(records, "woman", "add", "--nationality", "unknown").stdout.strip()
     assert run_ok(records, "woman", "show", woman[7:]).stdout.startswith(woman)
     assert git(records, "log", "--format=%s").splitlines()[0] == f"woman add {woman}"
+
+
+def test_every_command_naming_a_record_takes_the_same_names(three):
+    """``call show/edit``, ``stay edit``, ``call list --woman``, ``void`` and ``log`` use the
+    one resolver: a lower-case id or a unique start works; a voided record's whole id
+    still gives its history in ``rosa log``; an ambiguous start changes nothing."""
+    records = three
+    call_id = run_ok(records, "call", "add", "--caller", "police", "--subject", "other", "--woman", KQ7XZ,
+                     "--at", "2007-03-02 10:00", "--no-prompt").stdout.strip()
+    stay_id = git(records, "ls-files", "stays").split("/")[-1].strip()[: -len(".yaml")]
+
+    shown = run_ok(records, "call", "show", call_id.lower())
+    assert call_id in shown.stdout
+    listed = run_ok(records, "call", "list", "--woman", "kq7x")
+    assert call_id in listed.stdout and f"taking {KQ7XZ}" in listed.stderr
+    edited = invoke(records, "stay", "edit", stay_id.split("-")[2][:4], env={"EDITOR": "true"})
+    no_traceback(edited)
+    assert edited.exit_code == 0 and f"taking {stay_id}" in edited.stderr
+
+    before = snapshot(records)
+    ambiguous = invoke(records, "void", "CR", "--reason", "entered twice", "--yes")
+    assert ambiguous.exit_code == 2 and CREVG in ambiguous.stderr and CRAB1 in ambiguous.stderr
+    assert snapshot(records) == before
+    voided = run_ok(records, "void", call_id.lower(), "--reason", "entered twice", "--yes")
+    assert f"taking {call_id}" in voided.stderr
+    assert f"void {call_id}" in git_messages(records)[0]
+    history = run_ok(records, "log", call_id.lower()).stdout
+    assert "void" in history and "call add" in history

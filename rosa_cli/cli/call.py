@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from rosa_cli.cli.common import EXIT_USAGE, Failure, core_errors, get_folder, is_terminal, records_option, report_outcome
+from rosa_cli.cli.common import EXIT_USAGE, Failure, core_errors, get_folder, is_terminal, records_option, report_outcome, resolve_arg
 
 CALL_PLAN = (
     ("at", "now", True),
@@ -82,9 +82,7 @@ def call_list(woman, start, end, today, week, year, subject, caller, channel, re
 
     folder = get_folder()
     if woman:
-        from rosa_cli.core.ids import require_id
-
-        require_id(("woman",), woman, "woman")
+        woman = resolve_arg(folder, woman, ("woman",), "woman")
     first, last = _date_range(folder.today, start, end, today, week)
     wanted = {
         name: _vocab_choice(folder.settings, name, flag, value)
@@ -149,15 +147,13 @@ def _vocab_choice(settings, vocabulary: str, flag: str, value: str) -> str:
 @core_errors({"call": "ID"})
 def call_show(call_id: str) -> None:
     """Show every field of one call, with the labels from rosa.yaml."""
-    from rosa_cli.core.ids import require_id
-
-    require_id(("call",), call_id, "ID")
     from rosa_cli.cli.render import cell
     from rosa_cli.core.countries import country_name
     from rosa_cli.core.operations import load_existing
     from rosa_cli.core.schema import CALL_FIELDS
 
     folder = get_folder()
+    call_id = resolve_arg(folder, call_id, ("call",), "ID")
     record, _path = load_existing(folder, "call", call_id, "ID")
     settings = folder.settings
     lang = settings.language
@@ -187,9 +183,7 @@ def call_edit(call_id: str) -> None:
     Moving its time to another year files it under that year, with the id's year
     changed to match (printed on stdout).
     """
-    from rosa_cli.core.ids import require_id
-
-    require_id(("call",), call_id, "ID")
     from rosa_cli.cli.editing import edit_record
 
-    edit_record(get_folder(), "call", call_id, "call edit")
+    folder = get_folder()
+    edit_record(folder, "call", resolve_arg(folder, call_id, ("call",), "ID"), "call edit")

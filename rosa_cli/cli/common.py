@@ -73,6 +73,15 @@ def get_folder(today: Optional[date] = None, changing: bool = False):
     return folder
 
 
+def resolve_arg(folder, text: str, kinds=("woman",), argument: str = "ID") -> str:
+    """The one existing record that ``text`` names: its id in any letter case, a unique
+    start of it, or (for women) the private alias — see core/naming.py and
+    docs/finding.md. Says on stderr which record was taken when ``text`` was not the id."""
+    from rosa_cli.core.naming import resolve_id
+
+    return resolve_id(folder, text, tuple(kinds), argument, notice=lambda message: click.echo(message, err=True))
+
+
 def flag_name(field: str, flags: Optional[Dict[str, str]] = None) -> str:
     """How the user gave a field: ``--first-contact`` for a flag, ``WOMAN`` for an argument."""
     if flags and field in flags:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from rosa_cli.cli.common import Failure, core_errors, get_folder, records_option
+from rosa_cli.cli.common import Failure, core_errors, get_folder, records_option, resolve_arg
 
 
 @click.command()
@@ -23,6 +23,7 @@ def log(record_id: str | None) -> None:
     from rosa_cli.core.audit import record_history, shallow_warning, void_reasons
 
     folder = get_folder()
+    record_id = _named_record(folder, record_id)
     try:
         entries = record_history(folder, record_id)
     except LookupError as exc:
@@ -33,3 +34,21 @@ def log(record_id: str | None) -> None:
     reasons = void_reasons(folder, entries)
     rows = [[e.date, e.author, e.commit, e.message + (f" - reason: {reasons[e.commit]}" if e.commit in reasons else "")] for e in entries]
     print_table(["date", "author", "commit", "change"], rows)
+
+
+def _named_record(folder, text):
+    """The record ``text`` names, by the usual resolver (core/naming.py); a whole id
+    whose file is gone (voided, deleted) is taken as it is, in any letter case, since
+    its history is exactly what ``rosa log`` is asked for. Shelter keys pass through."""
+    from rosa_cli.core import ids
+    from rosa_cli.core.errors import Refused
+
+    if not text or ids.shelter_key_problem(text) is None and text in folder.shelters:
+        return text
+    try:
+        return resolve_arg(folder, text, ("woman", "stay", "call"), "ID")
+    except Refused:
+        whole = text.strip().upper()
+        if ids.ID_GRAMMAR.match(whole):
+            return whole
+        raise

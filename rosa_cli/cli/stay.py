@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from rosa_cli.cli.common import core_errors, get_folder, records_option, report_outcome
+from rosa_cli.cli.common import core_errors, get_folder, records_option, report_outcome, resolve_arg
 
 
 @click.group()
@@ -107,9 +107,7 @@ def stay_edit(stay_id: str) -> None:
     Checked like ``rosa stay open``: her record must exist, the stay must not start
     before her first contact nor overlap her other stays.
     """
-    from rosa_cli.core.ids import require_id
-
-    require_id(("stay",), stay_id, "ID")
     from rosa_cli.cli.editing import edit_record
 
-    edit_record(get_folder(), "stay", stay_id, "stay edit")
+    folder = get_folder()
+    edit_record(folder, "stay", resolve_arg(folder, stay_id, ("stay",), "ID"), "stay edit")

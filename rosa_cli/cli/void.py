@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from rosa_cli.cli.common import EXIT_USAGE, Failure, core_errors, get_folder, is_terminal, records_option, report_outcome
+from rosa_cli.cli.common import EXIT_USAGE, Failure, core_errors, get_folder, is_terminal, records_option, report_outcome, resolve_arg
 
 
 def _short(commit) -> str:
@@ -31,10 +31,10 @@ def void(record_id: str, reason: str | None, assume_yes: bool) -> None:
     keeps the record (rosa log ID shows it and the void); to take text out of history
     too, use rosa scrub.
     """
-    from rosa_cli.core.withdraw import check_reason, normalise_id, plan_void, void_record
+    from rosa_cli.core.withdraw import check_reason, plan_void, void_record
 
-    record_id = normalise_id(record_id)
     folder = get_folder(changing=True)
+    record_id = resolve_arg(folder, record_id, ("woman", "stay", "call"), "ID")
     check_reason(folder, reason)
     plan = plan_void(folder, record_id)
     if not assume_yes:
