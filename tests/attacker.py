@@ -45,15 +45,20 @@ def equations(period: dict) -> List[Tuple[Path, List[Path]]]:
     return eqs
 
 
-def inequalities(period: dict) -> List[Tuple[List[Path], Path]]:
-    """sum(left) <= right."""
+def inequalities(period: dict) -> List[Tuple[List[Path], List[Path]]]:
+    """sum(left) <= sum(right), for a period that has ended."""
+    residence = _map_cells(period, ("residence_at_end",))
     return [
-        ([("office_visits", "women"), ("office_visits", "women_repeated")], ("office_visits", "total")),
-        ([("admissions", "interpreter_needed")], ("admissions", "women")),
-        ([("stays", "open_at_end", "women")], ("stays", "women")),
-        ([("stays", "women_with_children")], ("stays", "women")),
-        ([("stays", "open_at_end", "shelters")], ("stays", "open_at_end", "women")),
-        ([("stays", "women")], ("stays", "bed_nights")),
+        ([("office_visits", "women"), ("office_visits", "women_repeated")], [("office_visits", "total")]),
+        ([("admissions", "interpreter_needed")], [("admissions", "women")]),
+        ([("stays", "open_at_end", "women")], [("stays", "women")]),
+        ([("stays", "women_with_children")], [("stays", "women")]),
+        ([("stays", "open_at_end", "shelters")], [("stays", "open_at_end", "women")]),
+        ([("stays", "women")], [("stays", "bed_nights")]),
+        # residence at the end: women with a night or a first contact in the period
+        (residence, [("stays", "women"), ("offers", "women")]),
+        ([("stays", "women")], residence),
+        ([("offers", "women")], residence),
     ]
 
 
@@ -67,7 +72,7 @@ class Attacker:
         self.caps: Dict[Path, int] = {}
         self.known: Dict[Path, int] = {}
         hidden = []
-        for path in {p for t, cells in self.eqs for p in [t] + cells} | {p for left, r in self.les for p in left + [r]}:
+        for path in {p for t, cells in self.eqs for p in [t] + cells} | {p for left, r in self.les for p in left + r}:
             value = _get(published, path)
             if value is None:
                 hidden.append(path)
@@ -93,9 +98,9 @@ class Attacker:
                 if known + open_ > t or (open_ == 0 and known != t):
                     return False
         for left, right in self.les:
-            r = self._value(assign, right)
+            rights = [self._value(assign, p) for p in right]
             values = [self._value(assign, p) for p in left]
-            if r is not None and sum(v if v is not None else 1 for v in values) > r:
+            if all(r is not None for r in rights) and sum(v if v is not None else 1 for v in values) > sum(rights):
                 return False
         women, nights = self._value(assign, ("stays", "women")), self._value(assign, ("stays", "bed_nights"))
         if self.mean is not None and women is not None and nights is not None:
@@ -146,7 +151,7 @@ class Attacker:
         Figures in no chain with ``var`` do not change what it can be; leaving them
         out, and trying the nearest first, keeps the search small.
         """
-        links = [[t] + cells for t, cells in self.eqs] + [left + [right] for left, right in self.les]
+        links = [[t] + cells for t, cells in self.eqs] + [left + right for left, right in self.les]
         hidden = set(self.hidden)
         order, seen, frontier = [], {var}, [var]
         while frontier:

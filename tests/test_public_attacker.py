@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from attacker import leaks, shown_small_counts
 from rosa_cli.cli.main import main
-from rosa_cli.core.model import Call, Records, Settings, Shelter, Stay, Woman
+from rosa_cli.core.model import Call, Records, ResidenceEntry, Settings, Shelter, Stay, Woman
 from rosa_cli.core.vocab import default_settings
 from rosa_cli.stats import Period, compute_report, suppress
 from rosa_cli.stats.compute import shelter_women
@@ -142,6 +142,28 @@ def test_a_shelter_with_one_woman_hides_its_bed_nights_and_enough_others():
     assert shown["salten"] is None
     assert sum(v is None for v in shown.values()) >= 2  # else bed_nights - the others gives 9
     assert_safe(original, published, 3, per_shelter)
+
+
+def test_residence_at_end_is_bounded_by_the_women_of_the_period():
+    """Five women stayed in 2006, none came first in 2006; four irregular, one unknown.
+
+    The residence map has no total, but its women are those with a night or a first
+    contact in the year, so it adds up to at most stays.women + offers.women = 5 + 0:
+    with 4 shown, the hidden 1 would be pinned.
+    """
+    s = Settings(**default_settings())
+    women, stays = {}, {}
+    for i in range(5):
+        start = date(2005, 11, 1) + timedelta(days=i)
+        residence = [ResidenceEntry(start, "irregular")] if i else []
+        women[f"W{i}"] = Woman(f"W{i}", start, "NG", born=1980, residence=residence)
+        stays[f"S{i}"] = Stay(f"S{i}", f"W{i}", "oslo", start, date(2006, 3, 1), "left")
+    recs = Records(settings=s, shelters=dict(SHELTERS), women=women, stays=stays, calls={})
+    original, published = publish(recs, 2006, 3)
+    assert original["residence_at_end"]["irregular"] == 4 and original["residence_at_end"]["unknown"] == 1
+    assert (original["stays"]["women"], original["offers"]["women"]) == (5, 0)
+    assert published["residence_at_end"]["unknown"] is None
+    assert_safe(original, published, 3, shelter_women(recs, Period.year(2006), TODAY))
 
 
 def test_previous_year_of_compare_is_protected_on_its_own():

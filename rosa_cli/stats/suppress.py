@@ -88,9 +88,25 @@ _SUMS: Sequence[Tuple[Path, Sequence[Path]]] = (
     (("stays", "bed_nights"), (SHELTER_NIGHTS,)),
 )
 
+# sum(left) <= sum(right), true of every report of a period that has ended. An attacker
+# can use them too: the residence map's women are those with a night or a first
+# contact in the period, so its cells add up to at most stays.women + offers.women and
+# to at least either of them.
+_LESS: Sequence[Tuple[Sequence[Path], Sequence[Path]]] = (
+    ((("residence_at_end",),), (("stays", "women"), ("offers", "women"))),
+    ((("stays", "women"),), (("residence_at_end",),)),
+    ((("offers", "women"),), (("residence_at_end",),)),
+    ((("office_visits", "women"), ("office_visits", "women_repeated")), (("office_visits", "total"),)),
+    ((("admissions", "interpreter_needed"),), (("admissions", "women"),)),
+    ((("stays", "open_at_end", "women"),), (("stays", "women"),)),
+    ((("stays", "women_with_children"),), (("stays", "women"),)),
+    ((("stays", "open_at_end", "shelters"),), (("stays", "open_at_end", "women"),)),
+)
+
 INF = float("inf")
 _MISSING = object()
 Constraint = Tuple[Path, List[Path]]
+Inequality = Tuple[List[Path], List[Path]]
 
 
 def public_period_refusal(start: date, end: date, today: date) -> Optional[str]:
@@ -179,9 +195,26 @@ def constraints_of(original: dict) -> List[Constraint]:
     return found
 
 
+def inequalities_of(original: dict) -> List[Inequality]:
+    """The ``sum(left) <= sum(right)`` relations that hold in ``original``."""
+    found = []
+    for left, right in _LESS:
+        lhs = [c for c in _cells(original, left) if _is_count(_get(original, c))]
+        rhs = [c for c in _cells(original, right) if _is_count(_get(original, c))]
+        if lhs and rhs and sum(_get(original, c) for c in lhs) <= sum(_get(original, c) for c in rhs):
+            found.append((lhs, rhs))
+    return found
+
+
 # --- the audit -----------------------------------------------------------------------
 
-def _ranges(constraints: Sequence[Constraint], shown: Mapping[Path, Optional[int]]) -> Dict[Path, Tuple[int, float]]:
+def _sum_hi(values: Sequence[float]) -> Tuple[float, int]:
+    """(sum of the finite values, how many are infinite)."""
+    return sum(v for v in values if v != INF), sum(1 for v in values if v == INF)
+
+
+def _ranges(constraints: Sequence[Constraint], shown: Mapping[Path, Optional[int]],
+            inequalities: Sequence[Inequality] = ()) -> Dict[Path, Tuple[int, float]]:
     """The values each figure can take given the shown ones, hidden ones >= 1 and the sums.
 
     Bounds propagation to a fixed point. On a tree of sums with whole-number bounds
@@ -190,12 +223,25 @@ def _ranges(constraints: Sequence[Constraint], shown: Mapping[Path, Optional[int
     """
     lo: Dict[Path, float] = {}
     hi: Dict[Path, float] = {}
-    for total, cells in constraints:
-        for var in [total] + cells:
-            value = shown.get(var)
-            lo[var], hi[var] = (1, INF) if value is None else (value, value)
+    for var in [v for total, cells in constraints for v in [total] + cells] + [
+            v for left, right in inequalities for v in left + right]:
+        value = shown.get(var)
+        lo[var], hi[var] = (1, INF) if value is None else (value, value)
     for _ in range(1000):
         changed = False
+        for left, right in inequalities:
+            left_lo = sum(lo[v] for v in left)
+            right_finite, right_infinite = _sum_hi([hi[v] for v in right])
+            for v in left:
+                bound = INF if right_infinite else right_finite - (left_lo - lo[v])
+                if bound < hi[v]:
+                    hi[v], changed = bound, True
+            for v in right:
+                others_infinite = right_infinite - (1 if hi[v] == INF else 0)
+                if not others_infinite:
+                    bound = left_lo - (right_finite - (0 if hi[v] == INF else hi[v]))
+                    if bound > lo[v]:
+                        lo[v], changed = bound, True
         for total, cells in constraints:
             sum_lo = sum(lo[c] for c in cells)
             finite_hi = sum(hi[c] for c in cells if hi[c] != INF)
@@ -223,11 +269,12 @@ def _safe(var: Path, ranges: Mapping[Path, Tuple[int, float]], kind: str, thresh
     return high >= threshold
 
 
-def _components(constraints: Sequence[Constraint]) -> List[List[Constraint]]:
-    """Groups of sums linked through a shared figure (solved together by an attacker)."""
-    groups: List[Tuple[Set[Path], List[Constraint]]] = []
+def _components(constraints: Sequence[Any]) -> List[List[Any]]:
+    """Groups of sums (and inequalities) linked through a shared figure (solved together by an attacker)."""
+    groups: List[Tuple[Set[Path], List[Any]]] = []
     for constraint in constraints:
-        vars_ = {constraint[0], *constraint[1]}
+        first, second = constraint
+        vars_ = set(first if isinstance(first, list) else [first]) | set(second)
         merged = [g for g in groups if g[0] & vars_]
         for g in merged:
             groups.remove(g)
@@ -237,7 +284,7 @@ def _components(constraints: Sequence[Constraint]) -> List[List[Constraint]]:
 
 
 def _protect(out: dict, original: dict, constraints: Sequence[Constraint], sensitive: Mapping[Path, str],
-             threshold: int) -> None:
+             threshold: int, inequalities: Sequence[Inequality] = ()) -> None:
     """Hide complementary figures until every sensitive hidden figure is safe.
 
     For the first unsafe figure, in order of preference: the smallest single figure
@@ -253,8 +300,12 @@ def _protect(out: dict, original: dict, constraints: Sequence[Constraint], sensi
             group = aliases.get(total, {total}) | aliases.get(cells[0], {cells[0]})
             for member in group:
                 aliases[member] = group
-    for group in _components(constraints):
-        members = list(dict.fromkeys(v for total, cells in group for v in [total] + cells))
+    tagged = [("eq", c) for c in constraints] + [("le", c) for c in inequalities]
+    for component in _components([c for _, c in tagged]):
+        group = [c for c in component if not isinstance(c[0], list)]
+        less = [c for c in component if isinstance(c[0], list)]
+        members = list(dict.fromkeys([v for total, cells in group for v in [total] + cells]
+                                     + [v for left, right in less for v in left + right]))
         shown: Dict[Path, Optional[int]] = {v: _get(out, v) for v in members}
         watched = [v for v in members if v in sensitive and shown[v] is None]
 
@@ -266,7 +317,7 @@ def _protect(out: dict, original: dict, constraints: Sequence[Constraint], sensi
             return trial
 
         while True:
-            ranges = _ranges(group, shown)
+            ranges = _ranges(group, shown, less)
             bad = next((v for v in watched if not _safe(v, ranges, sensitive[v], threshold)), None)
             if bad is None:
                 break
@@ -278,7 +329,7 @@ def _protect(out: dict, original: dict, constraints: Sequence[Constraint], sensi
             choice: Optional[List[Path]] = None
             widest = width
             for candidate in candidates:
-                trial_ranges = _ranges(group, hidden_with([candidate]))
+                trial_ranges = _ranges(group, hidden_with([candidate]), less)
                 if _safe(bad, trial_ranges, sensitive[bad], threshold):
                     choice = [candidate]
                     break
@@ -289,14 +340,14 @@ def _protect(out: dict, original: dict, constraints: Sequence[Constraint], sensi
                 pairs = sorted(((a, b) for i, a in enumerate(candidates) for b in candidates[i + 1:]),
                                key=lambda pair: _get(original, pair[0]) + _get(original, pair[1]))
                 for pair in pairs:
-                    if _safe(bad, _ranges(group, hidden_with(pair)), sensitive[bad], threshold):
+                    if _safe(bad, _ranges(group, hidden_with(pair), less), sensitive[bad], threshold):
                         choice = list(pair)
                         break
             if choice is None:
                 choice = []
-                for total, cells in group:
-                    if any(shown[v] is None for v in [total] + cells):
-                        left = [v for v in cells + [total] if shown[v] is not None and shown[v] > 0]
+                for figures in [cells + [total] for total, cells in group] + [r + l for l, r in less]:
+                    if any(shown[v] is None for v in figures):
+                        left = [v for v in figures if shown[v] is not None and shown[v] > 0]
                         if left:
                             choice.append(min(left, key=lambda v: _get(original, v)))
             shown = hidden_with(choice)
@@ -328,7 +379,7 @@ def _suppress_period(out: dict, original: dict, threshold: int, shelter_women: O
                 _set(out, SHELTER_NIGHTS + (key,), None)
                 sensitive[SHELTER_NIGHTS + (key,)] = "nights"
 
-    _protect(out, original, constraints_of(original), sensitive, threshold)
+    _protect(out, original, constraints_of(original), sensitive, threshold, inequalities_of(original))
 
     for path in WITHHELD:
         if _get(out, path) is not _MISSING:
