@@ -51,17 +51,18 @@ def assert_safe(original: dict, published: dict, threshold: int, per_shelter=Non
 
 
 def random_records(rng: random.Random) -> Records:
-    """1–6 women admitted in 2006, a few calls, three shelters; small enough to brute-force."""
+    """1–6 women (first contact late 2005 or in 2006), a few calls, three shelters; small enough to brute-force."""
     s = Settings(**default_settings())
     women, stays, calls = {}, {}, {}
     for i in range(rng.randint(1, 6)):
-        first = date(2006, 1, 1) + timedelta(days=rng.randint(0, 300))
+        first = date(2005, 10, 1) + timedelta(days=rng.randint(0, 390))
         declined = rng.random() < 0.3
         women[f"W{i}"] = Woman(
             f"W{i}", first, rng.choice(["NG", "AL", "RO", "unknown"]),
             born=rng.choice([None, rng.randint(1975, 1990), rng.randint(1989, 1990)]),
             referred_by=rng.choice([None] + s.keys("referrer")[:3]),
             interpreter=rng.choice([None, "en"]),
+            residence=[ResidenceEntry(first, rng.choice(s.keys("residence")[:2]))] if rng.random() < 0.7 else [],
             declined_on=first + timedelta(days=3) if declined else None,
             declined_reason=rng.choice([None] + s.keys("declined")[:2]) if declined else None,
         )
