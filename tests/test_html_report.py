@@ -161,7 +161,9 @@ def test_public_page_hides_small_counts_and_their_bars(records, tmp_path):
     for month in range(2, 6):
         on = f"2006-{month:02d}-01"
         open_stay(records, add_woman(records, nationality="NG", first_contact=on), "oslo", on)
-    for nationality, on in (("AL", "2006-06-01"), ("BG", "2006-07-01"), ("BG", "2006-08-01")):
+    # RO 3 as well: with AL 1 and BG 2 alone beside NG 4, AL + BG = 3 would show both small
+    for nationality, on in (("AL", "2006-06-01"), ("BG", "2006-07-01"), ("BG", "2006-08-01"),
+                            ("RO", "2006-09-01"), ("RO", "2006-09-02"), ("RO", "2006-09-03")):
         open_stay(records, add_woman(records, nationality=nationality, first_contact=on), "bergen", on)
     figures = report_json(records, "--year", "2006", "--public")
     by_nationality = figures["admissions"]["by_nationality"]
@@ -174,6 +176,7 @@ def test_public_page_hides_small_counts_and_their_bars(records, tmp_path):
     assert sorted(re.findall(r'<g id="(bar-admitted-nationalities-current-[^"]+)"', section)) == sorted(
         f"bar-admitted-nationalities-current-{key}" for key in shown)
     assert "«:» = skjult av personvernhensyn" in page
+    assert "<dt>Offentlig versjon</dt><dd>vernet med komplementær celleskjuling" in page  # at the top
 
 
 def test_html_is_reproducible(sample_records, tmp_path, page_2006):

@@ -60,11 +60,13 @@ def test_primary_and_secondary_by_hand():
     assert calls["first_time"]["total"] is None and calls["first_time"]["by_nationality"] == {"NG": None}
     assert calls["first_time"]["nationality_count"] == 1  # counts countries, not women
 
-    # pending 1 hidden -> declined (4, smaller than accepted 5) hidden -> its only reason hidden
-    assert out["offers"] == {"women": 10, "accepted": 5, "declined": None, "pending": None,
-                             "declined_by_reason": {"fear-for-family": None, "other": 0}}
-    # women = once + repeated: the hidden 2 would be 6 - 4, so 4 goes too
-    assert out["office_visits"] == {"total": 9, "women": 6, "women_once": None, "women_repeated": None}
+    # pending 1 hidden: hiding accepted (5) lets it reach 5; declined (4) would not do,
+    # since its reasons (4 + 0) would give it back
+    assert out["offers"] == {"women": 10, "accepted": None, "declined": 4, "pending": None,
+                             "declined_by_reason": {"fear-for-family": 4, "other": 0}}
+    # women = once + repeated: the hidden 2 would be 6 - 4, so 4 goes too; and the visit
+    # total, since total - women bounds the repeated ones
+    assert out["office_visits"] == {"total": None, "women": 6, "women_once": None, "women_repeated": None}
 
     adm = out["admissions"]
     assert adm["by_nationality"] == {"NG": None, "AL": None}
@@ -72,33 +74,50 @@ def test_primary_and_secondary_by_hand():
     assert adm["by_referrer"] == {"police": 5, "self": 0, "unknown": 0}
     assert adm["by_residence"] == {"irregular": None, "unknown": None}
     assert adm["interpreter_needed"] is None
-    assert (adm["age_min"], adm["age_max"]) == (19, 24)  # 5 women with a known age
+    assert (adm["age_min"], adm["age_max"]) == (None, None)  # extremes are never published
 
     stays = out["stays"]
     assert stays["women"] is None and stays["bed_nights"] == 400
+    # two women in all, so each shelter had fewer than 3: both hidden, each still 1..399
     assert stays["by_shelter"] == {"oslo": None, "bergen": None}
     assert stays["by_duration_group"] == {"0-30": None, "31-90": 0, "366+": None}
-    assert stays["duration"] == {"mean": None, "median": None, "min": None, "max": None}  # over 2 women
+    assert stays["duration"] == {"mean": None, "median": None, "min": None, "max": None}
     assert stays["open_at_end"] == {"women": None, "shelters": None}
     assert out["residence_at_end"] == {"irregular": None, "reflection-period": 0, "unknown": 7}
     assert out["period"] == original["period"] and out["records"] == original["records"]
 
 
-def test_hidden_total_recoverable_from_its_cells():
+def test_partner_is_the_figure_that_protects_not_just_the_smallest():
     r = base_result()
-    r["offers"] = {"women": 20, "accepted": 10, "declined": 8, "pending": 2,
-                   "declined_by_reason": {"fear-for-family": 5, "distrust": 3}}
+    r["offers"] = {"women": 20, "accepted": 0, "declined": 18, "pending": 2,
+                   "declined_by_reason": {"fear-for-family": 15, "distrust": 3}}
     out = suppress(r, 3)["offers"]
-    # pending hidden -> declined (8) hidden; 8 = 5 + 3 would give it back, so 3 is hidden too
-    assert out["pending"] is None and out["declined"] is None
-    assert out["declined_by_reason"] == {"fear-for-family": 5, "distrust": None}
+    # hiding declined (18) would not help: its reasons add up to it. Hiding the total does:
+    # pending is then women - 18 for any women above 18
+    assert out == {"women": None, "accepted": 0, "declined": 18, "pending": None,
+                   "declined_by_reason": {"fear-for-family": 15, "distrust": 3}}
 
 
-def test_ages_need_enough_known_ages():
+def test_extremes_are_withheld_and_the_mean_needs_its_two_figures():
     r = base_result()
-    r["admissions"]["by_age_group"] = {"0-17": 0, "18-19": 0, "20-24": 2, "unknown": 3}
-    out = suppress(r, 3)
+    r["admissions"]["by_age_group"] = {"0-17": 0, "18-19": 0, "20-24": 5, "unknown": 0}
+    r["stays"].update(women=10, bed_nights=400, by_shelter={"oslo": 300, "bergen": 100},
+                      by_duration_group={"0-30": 4, "31-90": 6, "366+": 0})
+    r["stays"]["duration"] = {"mean": 40.0, "median": 35.0, "min": 3, "max": 90}
+    out = suppress(r, 3, shelter_women={"oslo": 6, "bergen": 4})
     assert out["admissions"]["age_min"] is None and out["admissions"]["age_max"] is None
+    assert out["stays"]["duration"] == {"mean": 40.0, "median": None, "min": None, "max": None}
+    assert out["stays"]["by_shelter"] == {"oslo": 300, "bergen": 100}
+
+
+def test_a_shelter_with_few_women_is_hidden_with_a_partner():
+    r = base_result()
+    r["stays"].update(women=10, bed_nights=400, by_shelter={"oslo": 300, "bergen": 91, "salten": 9},
+                      by_duration_group={"0-30": 4, "31-90": 6, "366+": 0})
+    out = suppress(r, 3, shelter_women={"oslo": 6, "bergen": 3, "salten": 1})
+    # salten alone would be 400 - 300 - 91; the smallest other shelter goes too
+    assert out["stays"]["by_shelter"] == {"oslo": 300, "bergen": None, "salten": None}
+    assert out["stays"]["bed_nights"] == 400
 
 
 def test_threshold_one_or_less_changes_nothing():

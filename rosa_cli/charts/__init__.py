@@ -137,6 +137,7 @@ class ChartData:
     value_axis: str = ""
     horizontal: bool = True
     lang: str = "nb"
+    public: str = ""  # "Public version: <method>" for a --public chart, drawn under the title
 
     @property
     def has_suppressed(self) -> bool:
@@ -178,6 +179,7 @@ def chart_data(
         value_axis=chart_text(spec.value_axis, lang),
         horizontal=spec.horizontal,
         lang=lang,
+        public=text("public_short", lang) if isinstance(result.get("public"), Mapping) else "",
     )
     previous = result.get("previous")
     if isinstance(previous, dict) and rows and any(row.previous is not ABSENT for row in rows):

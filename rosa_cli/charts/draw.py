@@ -58,7 +58,7 @@ def figure(data: ChartData, title: bool = True, footnote: bool = True) -> Figure
     n = max(len(data.keys), 1)
     compare = len(data.series) > 1
     note = footnote and data.has_suppressed
-    top = 0.45 if title else 0.0
+    top = (0.45 + (0.25 if data.public else 0.0)) if title else 0.0
     bottom = (0.3 if compare else 0.0) + (0.35 if note else 0.0)
     if data.horizontal:
         height = 0.9 + n * (0.42 if compare else 0.27) + top + bottom
@@ -126,6 +126,8 @@ def figure(data: ChartData, title: bool = True, footnote: bool = True) -> Figure
         if compare:
             heading = f"{data.title}: " + chart_text("compare", data.lang).format(
                 current=data.period, previous=data.series[0].label)
+        if data.public:  # a published chart says at the top that it is the protected version
+            heading += "\n" + data.public
         fig.suptitle(heading, fontweight="bold", fontsize=11.5)
     if compare:
         handles = [_legend_patch(PREVIOUS_COLOUR if s.role == "previous" else CURRENT_COLOUR, s.label)

@@ -78,13 +78,23 @@ def gather(folder, period, compare: bool, public: bool, force: bool):
     """Load the records and build the result, asking git for the folder's state meanwhile."""
     from rosa_cli.core.gitrepo import in_background, provenance
 
+    if public:
+        from rosa_cli.stats.suppress import public_period_refusal
+
+        refusal = public_period_refusal(period.start, period.end, folder.today)
+        if refusal:
+            raise Failure(refusal)
     folder_state = in_background(provenance, folder.root)
     records = load_for_report(folder, force)
     return records, build_result(folder, records, period, compare, public, folder_state())
 
 
 def build_result(folder, records, period, compare: bool, public: bool, provenance: dict) -> dict:
-    """The one result structure every format renders: figures, provenance, previous period."""
+    """The one result structure every format renders: figures, provenance, previous period.
+
+    A public result starts with a ``public`` key naming the protection method, the
+    organisation and the date it was made, so a published file says what it is.
+    """
     from rosa_cli.stats import compute_report, suppress
 
     figures = compute_report(records, period, folder.today)
@@ -93,7 +103,19 @@ def build_result(folder, records, period, compare: bool, public: bool, provenanc
         previous = compute_report(records, period.previous(), folder.today)
         result["previous"] = previous
     if public:
-        result = suppress(result, records.settings.suppress_below)
+        from rosa_cli.stats.compute import shelter_women
+        from rosa_cli.stats.suppress import METHOD
+
+        threshold = records.settings.suppress_below
+        result = suppress(
+            result,
+            threshold,
+            shelter_women(records, period, folder.today),
+            shelter_women(records, period.previous(), folder.today) if compare else None,
+        )
+        header = {"method": METHOD, "suppress_below": threshold,
+                  "organisation": records.settings.organisation, "made": folder.today.isoformat()}
+        result = {"public": header, **result}
     return result
 
 
@@ -102,7 +124,7 @@ def build_result(folder, records, period, compare: bool, public: bool, provenanc
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from -o's extension, else table).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of the screen.")
 @click.option("--compare", is_flag=True, help="Show the previous period of the same length beside each figure.")
-@click.option("--public", is_flag=True, help="Suppress small counts (below suppress_below in rosa.yaml) for publishing.")
+@click.option("--public", is_flag=True, help="For publishing: one ended calendar year, small counts (below suppress_below) and any count they could be worked back from hidden.")
 @click.option("--lang", type=click.Choice(["nb", "en"]), help="Label language (default: language in rosa.yaml).")
 @click.option("--force", is_flag=True, help="Report on the valid records even when some are invalid.")
 @records_option

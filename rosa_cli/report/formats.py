@@ -8,6 +8,7 @@ import json
 from typing import Any, List, Mapping, Optional
 
 from rosa_cli.core.model import Settings
+from rosa_cli.core.outputsafety import markdown_safe, spreadsheet_safe
 from rosa_cli.report.sections import (
     ABSENT,
     MEAN,
@@ -20,6 +21,7 @@ from rosa_cli.report.sections import (
     is_unclean,
     period_label,
     provenance_lines,
+    public_line,
     text,
 )
 
@@ -50,12 +52,28 @@ def render_csv(
     ``section`` is the JSON path of the figure's parent and ``key`` its key there
     (``calls.by_subject``, ``trafficking-first``), so rows match the JSON. Suppressed
     counts are ``:``; means and medians have two decimals; ``previous`` is empty
-    without ``--compare``. The first rows give the period and the records' commit.
+    without ``--compare``. The first rows give the period and the records' commit; a
+    public report starts with ``public`` rows (method, organisation, date made).
+    Every cell goes through :func:`spreadsheet_safe`: labels come from ``rosa.yaml`` and
+    ``shelters.yaml``, and a label like ``=HYPERLINK(…)`` must not run when opened.
     """
     lang = lang or settings.language
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    plain = csv.writer(out, lineterminator="\n")
+
+    class _SafeWriter:
+        @staticmethod
+        def writerow(row):
+            plain.writerow([spreadsheet_safe(cell) for cell in row])
+
+    writer = _SafeWriter()
     writer.writerow(["section", "key", "label", "value", "previous"])
+    public = result.get("public")
+    if isinstance(public, Mapping):
+        for key, label in (("method", text("public", lang)), ("suppress_below", "suppress_below"),
+                           ("organisation", text("organisation", lang)), ("made", text("generated", lang))):
+            if key in public:
+                writer.writerow(["public", key, label, public[key], ""])
     period = result.get("period") or {}
     before = (result.get("previous") or {}).get("period") or {}
     for key in ("from", "to"):
@@ -89,8 +107,13 @@ def _cells(section: Section, row, compare: bool) -> List[str]:
     return cells
 
 
-def _md_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("|", "\\|")
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]"})
+
+
+def _md_escape(value: Any) -> str:
+    """Text made inert in Markdown: HTML escaped (renderers pass raw HTML through), pipes
+    kept inside their cell, and link, emphasis and code characters escaped."""
+    return markdown_safe(str(value).translate(_MD_SPECIAL))
 
 
 def render_markdown(
@@ -103,12 +126,13 @@ def render_markdown(
     """The report as Markdown: a heading, provenance, then one pipe table per section."""
     lang = lang or settings.language
     organisation = (provenance or {}).get("organisation") or settings.organisation
-    heading = f"{organisation} — {text('title', lang).lower() if organisation else text('title', lang)}"
+    heading = f"{_md_escape(organisation)} — {text('title', lang).lower()}" if organisation else text("title", lang)
     if "period" in result:
         heading += f" {period_label(result['period'], lang)}"
     lines = [f"# {heading}", ""]
+    public = public_line(result, lang)
     for line in provenance_lines(provenance, result, lang):
-        lines.append(f"{_md_escape(line)}  ")
+        lines.append(f"**{_md_escape(line)}**  " if line == public else f"{_md_escape(line)}  ")
     if is_unclean(provenance, result):
         lines += ["", f"> **{_md_escape(text('unclean', lang))}**"]
     lines.append("")
@@ -116,7 +140,7 @@ def render_markdown(
     columns = _columns(result, lang)
     compare = len(columns) > 1
     for section in sections:
-        lines += [f"## {section.title}", ""]
+        lines += [f"## {_md_escape(section.title)}", ""]
         lines.append("| " + " | ".join([""] + [_md_escape(c) for c in columns]) + " |")
         lines.append("|---" + "|---:" * len(columns) + "|")
         for row in section.rows:

@@ -94,6 +94,10 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "unclean": "Advarsel: registermappen hadde endringer som ikke var committet; tallene kan ikke gjenskapes fra historikken.",
         "suppressed_note": "«:» = skjult av personvernhensyn (for lite tall, eller så et skjult tall ikke kan regnes ut).",
         "title": "Statistikk",
+        "public": "Offentlig versjon",
+        "public_method": ("vernet med komplementær celleskjuling der ytterverdier holdes tilbake, publisert per hele "
+                          "kalenderår; tall fra 1 til {low} er skjult, og nok andre til at de ikke kan regnes ut"),
+        "public_short": "Offentlig versjon (komplementær celleskjuling)",
     },
     "en": {
         "calls": "Calls",
@@ -154,6 +158,11 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "unclean": "Warning: the records folder had uncommitted changes; these figures cannot be reproduced from its history.",
         "suppressed_note": "\":\" = suppressed to protect privacy (a small number, or one a small number could be worked back from).",
         "title": "Statistics",
+        "public": "Public version",
+        "public_method": ("protected by complementary cell suppression with extremes withheld, published on a fixed "
+                          "calendar-year partition; counts from 1 to {low} are hidden, and enough others that they "
+                          "cannot be worked back"),
+        "public_short": "Public version (complementary cell suppression)",
     },
 }
 
@@ -385,14 +394,31 @@ def has_suppressed(sections: List[Section]) -> bool:
     return False
 
 
+def public_line(result: Mapping[str, Any], lang: str) -> Optional[str]:
+    """``Public version: <method>`` for a ``--public`` result (it has a ``public`` key), else None.
+
+    Every public output starts with it, so a published page or file says itself that it
+    is the protected version and how it was protected.
+    """
+    public = result.get("public")
+    if not isinstance(public, Mapping):
+        return None
+    threshold = public.get("suppress_below")
+    low = threshold - 1 if isinstance(threshold, int) and threshold > 1 else 0
+    return f"{text('public', lang)}: {text('public_method', lang).format(low=low)}"
+
+
 def provenance_lines(provenance: Optional[Mapping[str, Any]], result: Mapping[str, Any], lang: str) -> List[str]:
-    """``label: value`` lines for the top of a report (organisation, period, generated, commit)."""
+    """``label: value`` lines for the top of a report (public version, organisation, period, generated, commit)."""
     info = dict(provenance or {})
     period = result.get("period") or {}
     records = result.get("records") or {}
     start = info.get("from") or period.get("from")
     end = info.get("to") or period.get("to")
     lines = []
+    public = public_line(result, lang)
+    if public:
+        lines.append(public)
     if info.get("organisation"):
         lines.append(f"{text('organisation', lang)}: {info['organisation']}")
     if start and end:

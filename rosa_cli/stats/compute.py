@@ -308,3 +308,21 @@ def compute_report(records: Records, period: Period, today: date) -> dict:
         },
         "residence_at_end": residence_at_end,
     }
+
+
+def shelter_women(records: Records, period: Period, today: date) -> Dict[str, int]:
+    """Distinct women with at least one night in ``period`` at each shelter.
+
+    Not a report figure: ``--public`` needs it to hide the bed-nights of a shelter that
+    housed fewer than ``suppress_below`` women (those nights are one woman's stay).
+    Nights are counted exactly as :func:`compute_report` counts them.
+    """
+    first, last = period.start, period.end
+    night_limit = last + timedelta(days=1)
+    open_limit = min(night_limit, today)
+    women: Dict[str, set] = {key: set() for key in records.shelters}
+    for stay in records.stays.values():
+        stop = min(stay.end if stay.end is not None else open_limit, night_limit)
+        if (stop - max(stay.start, first)).days > 0:
+            women.setdefault(stay.shelter, set()).add(stay.woman)
+    return {key: len(ids) for key, ids in women.items()}

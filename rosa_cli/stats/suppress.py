@@ -1,61 +1,73 @@
 """Suppression for ``rosa report --public`` (SPEC section 7).
 
 The records describe victims of crime, so a published table must not let anyone single
-out a woman. :func:`suppress` takes a report (the dict :func:`compute_report` returns,
-optionally with ``previous``) and returns a new dict in which:
+out a woman. The method is **complementary cell suppression with extremes withheld,
+published on a fixed calendar-year partition** (:data:`METHOD`); docs/public-statistics.md
+explains it for maintainers. :func:`suppress` takes a report (the dict
+:func:`compute_report` returns, optionally with ``previous``) and returns a new dict in which:
 
 1. **Primary suppression.** Every count from 1 to ``threshold - 1`` (``suppress_below``
    in ``rosa.yaml``, default 3) becomes ``None`` (printed ``:``). Zeros stay: that no
-   woman is in a cell discloses nobody. Counts are all whole numbers in the report
-   except the period, the records provenance, durations in nights (mean, median, min,
-   max), ages (``age_min``, ``age_max``) and the number of distinct nationalities
-   (``nationality_count``), which counts countries, not women, and only repeats how
-   many country keys the map has.
+   woman is in a cell discloses nobody — so a reader knows every hidden count is at
+   least 1, and the audit below assumes she does. Not counts of women, calls or nights:
+   the period, the records provenance, the durations and ages, and
+   ``nationality_count`` (it counts countries and only repeats how many country keys a
+   map has). Per-shelter bed-nights are hidden by a different rule: a shelter that
+   housed 1 … ``threshold - 1`` women in the period is hidden whatever its nights, since
+   its nights are one or two women's stays.
 
-2. **Secondary suppression.** The report's figures are tied together by sums: a total
-   is the sum of the cells of each map that splits it (``calls.total`` of
-   ``by_subject``, ``by_caller``, ``by_channel`` and ``by_month``;
-   ``calls.first_time.total`` of its ``by_nationality``; ``offers.women`` of
-   ``accepted + declined + pending``; ``offers.declined`` of ``declined_by_reason``;
-   ``admissions.women`` of ``by_nationality``, ``by_age_group``, ``by_referrer`` and
-   ``by_residence``; ``office_visits.women`` of ``women_once + women_repeated``;
-   ``stays.women`` of ``by_duration_group``; ``stays.bed_nights`` of ``by_shelter``),
-   and ``calls.first_time.total`` equals ``calls.by_subject["trafficking-first"]``.
-   A reader knows that a hidden count is not zero. In each such sum a hidden figure
-   could be worked back when
+2. **Complementary (secondary) suppression, audited.** The figures are tied by sums
+   (:data:`_SUMS`): a total is the sum of every map that splits it, and the same total
+   splits several tables (``admissions.women`` is the total of ``by_nationality``,
+   ``by_age_group``, ``by_referrer`` and ``by_residence``). An attacker who holds the
+   published report knows the shown figures, that each hidden one is at least 1, and
+   all these sums at once. For every hidden figure :func:`_ranges` computes the values
+   she could still give it: bounds propagation over the sums to a fixed point, which is
+   exact here because the sums form a tree (no two sums share two figures; see the
+   docs). A hidden count of 1 … ``threshold - 1`` is safe when its range reaches
+   ``threshold``; a hidden shelter's nights when at least ``max(threshold, 2)`` values
+   remain. While some hidden figure is not safe, one more figure of its group of linked
+   sums is hidden: the smallest non-zero one that makes it safe, else the one that
+   widens its range most. Hiding only widens ranges, so this ends.
 
-   * it is the only hidden figure of the sum (the total minus the shown cells, or the
-     sum of the shown cells when the total is the hidden one), or
-   * the total is shown and the hidden cells add up to exactly their number (every
-     one of them must then be 1).
+3. **Extremes withheld.** Youngest and oldest age, shortest and longest stay and the
+   median stay are never published: each is one woman's own figure (the median of an
+   odd number of women is hers too). The mean stay is published only when the
+   bed-nights and the number of women are both shown — it then tells nothing the
+   two do not. The office-visit total is hidden whenever ``women_once`` or
+   ``women_repeated`` is: ``total - women`` bounds ``women_repeated`` from above.
 
-   Then one more figure of that sum is hidden: the smallest non-zero shown cell, or
-   the total when no shown cell is left. Hiding a figure can open another sum (a
-   hidden ``offers.declined`` is a cell of ``offers.women`` and the total of
-   ``declined_by_reason``), so the rule is applied to every sum again and again until
-   nothing changes.
-
-3. **Statistics over few women.** The duration mean, median, min and max are hidden
-   when ``stays.women`` is below the threshold (the mean also when ``stays.women`` or
-   ``stays.bed_nights`` is hidden, since mean = bed-nights / women); ``age_min`` and
-   ``age_max`` when fewer than ``threshold`` admitted women have a known age.
-
-The ``previous`` period of ``--compare`` is suppressed the same way, on its own.
-What this does not do: it does not hide which countries occur (a country key with
-``:`` says "one or a few women"), and it looks at each sum on its own rather than
-solving all of them together; with the sums above, each hidden figure stays in a
-range of at least two values.
+Differencing between reports is not handled here but by design in the command:
+``--public`` is refused for any period other than one whole calendar year that has
+ended (:func:`public_period_refusal`), and ``--compare`` then adds the previous
+calendar year, protected on its own. Published periods are disjoint, so no published
+table is a sum of others and nothing can be subtracted.
 """
 
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterator, List, Optional, Sequence, Tuple
+from datetime import date
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 Path = Tuple[str, ...]
 
+METHOD = "complementary cell suppression with extremes withheld, published on a fixed calendar-year partition"
+
 # Keys whose numbers are not counts of women, calls or nights, and keys that are not figures.
-_NOT_COUNTS = frozenset({"period", "records", "previous", "duration", "age_min", "age_max", "nationality_count"})
+_NOT_COUNTS = frozenset({"period", "records", "previous", "public", "duration", "age_min", "age_max",
+                         "nationality_count"})
+
+SHELTER_NIGHTS: Path = ("stays", "by_shelter")
+
+# Figures that are one woman's own value: never in a public report.
+WITHHELD: Sequence[Path] = (
+    ("admissions", "age_min"),
+    ("admissions", "age_max"),
+    ("stays", "duration", "min"),
+    ("stays", "duration", "max"),
+    ("stays", "duration", "median"),
+)
 
 # (total, parts): the total is the sum of the parts; a part naming a dict means all its cells.
 _SUMS: Sequence[Tuple[Path, Sequence[Path]]] = (
@@ -73,20 +85,65 @@ _SUMS: Sequence[Tuple[Path, Sequence[Path]]] = (
     (("admissions", "women"), (("admissions", "by_referrer"),)),
     (("admissions", "women"), (("admissions", "by_residence"),)),
     (("stays", "women"), (("stays", "by_duration_group"),)),
-    (("stays", "bed_nights"), (("stays", "by_shelter"),)),
+    (("stays", "bed_nights"), (SHELTER_NIGHTS,)),
 )
 
+# sum(left) <= sum(right), true of every report of a period that has ended. An attacker
+# can use them too: the residence map's women are those with a night or a first
+# contact in the period, so its cells add up to at most stays.women + offers.women and
+# to at least either of them.
+_LESS: Sequence[Tuple[Sequence[Path], Sequence[Path]]] = (
+    ((("residence_at_end",),), (("stays", "women"), ("offers", "women"))),
+    ((("stays", "women"),), (("residence_at_end",),)),
+    ((("offers", "women"),), (("residence_at_end",),)),
+    ((("office_visits", "women"), ("office_visits", "women_repeated")), (("office_visits", "total"),)),
+    ((("admissions", "interpreter_needed"),), (("admissions", "women"),)),
+    ((("stays", "open_at_end", "women"),), (("stays", "women"),)),
+    ((("stays", "women_with_children"),), (("stays", "women"),)),
+    ((("stays", "open_at_end", "shelters"),), (("stays", "open_at_end", "women"),)),
+)
+
+INF = float("inf")
 _MISSING = object()
+Constraint = Tuple[Path, List[Path]]
+Inequality = Tuple[List[Path], List[Path]]
 
 
-def suppress(result: dict, threshold: int) -> dict:
-    """A copy of ``result`` made safe to publish (see the module docstring)."""
+def public_period_refusal(start: date, end: date, today: date) -> Optional[str]:
+    """Why ``--public`` must not be used for ``start``..``end``, or None when it may.
+
+    Public reports are published only for a fixed partition of time, whole calendar
+    years that have ended: two public reports of overlapping or nested periods (a year
+    and a two-year report; a year run in June and again in January) could be
+    subtracted from each other to give a small hidden count back.
+    """
+    if not (start.year == end.year and (start.month, start.day) == (1, 1) and (end.month, end.day) == (12, 31)):
+        return (f"--public: a public report covers one whole calendar year (--year Y), not "
+                f"{start.isoformat()}..{end.isoformat()}; reports for other periods could be subtracted from each other")
+    if today <= end:
+        return (f"--public: {end.year} has not ended yet; publish a year once, after it ends "
+                f"(an earlier and a later report of the same year could be subtracted)")
+    return None
+
+
+def suppress(
+    result: dict,
+    threshold: int,
+    shelter_women: Optional[Mapping[str, int]] = None,
+    previous_shelter_women: Optional[Mapping[str, int]] = None,
+) -> dict:
+    """A copy of ``result`` made safe to publish (see the module docstring).
+
+    ``shelter_women`` (from :func:`rosa_cli.stats.compute.shelter_women`) is the number
+    of women per shelter in the period; without it a shelter is taken to have
+    ``min(nights, stays.women)`` women, which hides at least as much.
+    """
     out = copy.deepcopy(result)
     if threshold <= 1:
         return out
-    _suppress_period(out, result, threshold)
+    _suppress_period(out, result, threshold, shelter_women)
     if isinstance(out.get("previous"), dict):
-        _suppress_period(out["previous"], result["previous"], threshold)
+        _suppress_period(out["previous"], result["previous"], threshold, previous_shelter_women)
     return out
 
 
@@ -108,14 +165,14 @@ def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _primary(data: dict, threshold: int) -> None:
+def _walk(data: dict, path: Path = ()) -> Iterator[Tuple[Path, Any]]:
     for key, value in data.items():
         if key in _NOT_COUNTS:
             continue
         if isinstance(value, dict):
-            _primary(value, threshold)
-        elif _is_count(value) and 0 < value < threshold:
-            data[key] = None
+            yield from _walk(value, path + (key,))
+        else:
+            yield path + (key,), value
 
 
 def _cells(original: dict, parts: Sequence[Path]) -> Iterator[Path]:
@@ -128,51 +185,209 @@ def _cells(original: dict, parts: Sequence[Path]) -> Iterator[Path]:
             yield part
 
 
-def _one_more_to_hide(out: dict, original: dict, total: Path, cells: List[Path]) -> Optional[Path]:
-    """The figure to hide so that the sum ``total = cells`` no longer gives one away."""
-    hidden = [p for p in [total] + cells if _get(out, p) is None]
-    if not hidden:
-        return None
-    total_shown = _get(out, total) is not None
-    exposed = len(hidden) == 1
-    if not exposed and total_shown:
-        exposed = sum(_get(original, p) or 0 for p in hidden) == len(hidden)
-    if not exposed:
-        return None
-    shown = [p for p in cells if _get(out, p) is not None and (_get(original, p) or 0) > 0]
-    if shown:
-        return min(shown, key=lambda p: _get(original, p))  # min keeps the first on ties
-    return total if total_shown else None
-
-
-def _suppress_period(out: dict, original: dict, threshold: int) -> None:
-    _primary(out, threshold)
-    sums = []
+def constraints_of(original: dict) -> List[Constraint]:
+    """The sums that hold in ``original`` (one period), as (total, cells) paths."""
+    found = []
     for total, parts in _SUMS:
         if _is_count(_get(original, total)):
-            sums.append((total, list(_cells(original, parts))))
-    changed = True
-    while changed:
+            cells = [c for c in _cells(original, parts) if _is_count(_get(original, c))]
+            found.append((total, cells))
+    return found
+
+
+def inequalities_of(original: dict) -> List[Inequality]:
+    """The ``sum(left) <= sum(right)`` relations that hold in ``original``."""
+    found = []
+    for left, right in _LESS:
+        lhs = [c for c in _cells(original, left) if _is_count(_get(original, c))]
+        rhs = [c for c in _cells(original, right) if _is_count(_get(original, c))]
+        if lhs and rhs and sum(_get(original, c) for c in lhs) <= sum(_get(original, c) for c in rhs):
+            found.append((lhs, rhs))
+    return found
+
+
+# --- the audit -----------------------------------------------------------------------
+
+def _sum_hi(values: Sequence[float]) -> Tuple[float, int]:
+    """(sum of the finite values, how many are infinite)."""
+    return sum(v for v in values if v != INF), sum(1 for v in values if v == INF)
+
+
+def _ranges(constraints: Sequence[Constraint], shown: Mapping[Path, Optional[int]],
+            inequalities: Sequence[Inequality] = ()) -> Dict[Path, Tuple[int, float]]:
+    """The values each figure can take given the shown ones, hidden ones >= 1 and the sums.
+
+    Bounds propagation to a fixed point. On a tree of sums with whole-number bounds
+    (ours: see docs/public-statistics.md) every value between the bounds is reachable,
+    so these are exactly the ranges an attacker solving all sums together gets.
+    """
+    lo: Dict[Path, float] = {}
+    hi: Dict[Path, float] = {}
+    for var in [v for total, cells in constraints for v in [total] + cells] + [
+            v for left, right in inequalities for v in left + right]:
+        value = shown.get(var)
+        lo[var], hi[var] = (1, INF) if value is None else (value, value)
+    for _ in range(1000):
         changed = False
-        for total, cells in sums:
-            path = _one_more_to_hide(out, original, total, cells)
-            if path is not None:
-                _set(out, path, None)
-                changed = True
+        for left, right in inequalities:
+            left_lo = sum(lo[v] for v in left)
+            right_finite, right_infinite = _sum_hi([hi[v] for v in right])
+            for v in left:
+                bound = INF if right_infinite else right_finite - (left_lo - lo[v])
+                if bound < hi[v]:
+                    hi[v], changed = bound, True
+            for v in right:
+                others_infinite = right_infinite - (1 if hi[v] == INF else 0)
+                if not others_infinite:
+                    bound = left_lo - (right_finite - (0 if hi[v] == INF else hi[v]))
+                    if bound > lo[v]:
+                        lo[v], changed = bound, True
+        for total, cells in constraints:
+            sum_lo = sum(lo[c] for c in cells)
+            finite_hi = sum(hi[c] for c in cells if hi[c] != INF)
+            infinite = sum(1 for c in cells if hi[c] == INF)
+            new_lo, new_hi = max(lo[total], sum_lo), min(hi[total], INF if infinite else finite_hi)
+            if (new_lo, new_hi) != (lo[total], hi[total]):
+                lo[total], hi[total], changed = new_lo, new_hi, True
+            for c in cells:
+                others_lo = sum_lo - lo[c]
+                others_infinite = infinite - (1 if hi[c] == INF else 0)
+                others_hi = INF if others_infinite else finite_hi - (0 if hi[c] == INF else hi[c])
+                c_lo = max(lo[c], lo[total] - others_hi)
+                c_hi = min(hi[c], hi[total] - others_lo)
+                if (c_lo, c_hi) != (lo[c], hi[c]):
+                    lo[c], hi[c], changed = c_lo, c_hi, True
+        if not changed:
+            break
+    return {var: (int(lo[var]), hi[var]) for var in lo}
 
-    stays = out.get("stays")
-    if isinstance(stays, dict) and isinstance(stays.get("duration"), dict):
-        women = _get(original, ("stays", "women"))
-        if not _is_count(women) or women < threshold:
-            for key in stays["duration"]:
-                stays["duration"][key] = None
-        elif stays.get("women") is None or stays.get("bed_nights") is None:
-            stays["duration"]["mean"] = None
 
-    admissions = out.get("admissions")
-    if isinstance(admissions, dict):
-        ages = _get(original, ("admissions", "by_age_group"))
-        known = sum(n for key, n in ages.items() if key != "unknown") if isinstance(ages, dict) else 0
-        if known < threshold:
-            admissions["age_min"] = None
-            admissions["age_max"] = None
+def _safe(var: Path, ranges: Mapping[Path, Tuple[int, float]], kind: str, threshold: int) -> bool:
+    low, high = ranges[var]
+    if kind == "nights":
+        return high - low + 1 >= max(threshold, 2)
+    return high >= threshold
+
+
+def _components(constraints: Sequence[Any]) -> List[List[Any]]:
+    """Groups of sums (and inequalities) linked through a shared figure (solved together by an attacker)."""
+    groups: List[Tuple[Set[Path], List[Any]]] = []
+    for constraint in constraints:
+        first, second = constraint
+        vars_ = set(first if isinstance(first, list) else [first]) | set(second)
+        merged = [g for g in groups if g[0] & vars_]
+        for g in merged:
+            groups.remove(g)
+            vars_ |= g[0]
+        groups.append((vars_, [c for g in merged for c in g[1]] + [constraint]))
+    return [g[1] for g in groups]
+
+
+def _protect(out: dict, original: dict, constraints: Sequence[Constraint], sensitive: Mapping[Path, str],
+             threshold: int, inequalities: Sequence[Inequality] = ()) -> None:
+    """Hide complementary figures until every sensitive hidden figure is safe.
+
+    For the first unsafe figure, in order of preference: the smallest single figure
+    whose hiding makes it safe; else the one that widens its range most; else the
+    smallest pair that makes it safe; else one more figure of every sum that has a
+    hidden one (a total pinned by several splits needs a partner in each).
+    Figures tied by a one-cell sum (``first_time.total`` and its subject cell) are
+    hidden together.
+    """
+    aliases: Dict[Path, Set[Path]] = {}
+    for total, cells in constraints:
+        if len(cells) == 1:
+            group = aliases.get(total, {total}) | aliases.get(cells[0], {cells[0]})
+            for member in group:
+                aliases[member] = group
+    tagged = [("eq", c) for c in constraints] + [("le", c) for c in inequalities]
+    for component in _components([c for _, c in tagged]):
+        group = [c for c in component if not isinstance(c[0], list)]
+        less = [c for c in component if isinstance(c[0], list)]
+        members = list(dict.fromkeys([v for total, cells in group for v in [total] + cells]
+                                     + [v for left, right in less for v in left + right]))
+        shown: Dict[Path, Optional[int]] = {v: _get(out, v) for v in members}
+        watched = [v for v in members if v in sensitive and shown[v] is None]
+
+        def hidden_with(extra: Sequence[Path]) -> Dict[Path, Optional[int]]:
+            trial = dict(shown)
+            for path in extra:
+                for member in aliases.get(path, {path}):
+                    trial[member] = None
+            return trial
+
+        while True:
+            ranges = _ranges(group, shown, less)
+            bad = next((v for v in watched if not _safe(v, ranges, sensitive[v], threshold)), None)
+            if bad is None:
+                break
+            width = ranges[bad][1] - ranges[bad][0]
+            candidates = sorted((v for v in members if shown[v] is not None and shown[v] > 0),
+                                key=lambda v: _get(original, v))
+            if not candidates:  # nothing left to hide; cannot happen with true sums
+                break
+            choice: Optional[List[Path]] = None
+            widest = width
+            for candidate in candidates:
+                trial_ranges = _ranges(group, hidden_with([candidate]), less)
+                if _safe(bad, trial_ranges, sensitive[bad], threshold):
+                    choice = [candidate]
+                    break
+                trial_width = trial_ranges[bad][1] - trial_ranges[bad][0]
+                if trial_width > widest:
+                    choice, widest = [candidate], trial_width
+            if choice is None:
+                pairs = sorted(((a, b) for i, a in enumerate(candidates) for b in candidates[i + 1:]),
+                               key=lambda pair: _get(original, pair[0]) + _get(original, pair[1]))
+                for pair in pairs:
+                    if _safe(bad, _ranges(group, hidden_with(pair), less), sensitive[bad], threshold):
+                        choice = list(pair)
+                        break
+            if choice is None:
+                choice = []
+                for figures in [cells + [total] for total, cells in group] + [r + l for l, r in less]:
+                    if any(shown[v] is None for v in figures):
+                        left = [v for v in figures if shown[v] is not None and shown[v] > 0]
+                        if left:
+                            choice.append(min(left, key=lambda v: _get(original, v)))
+            shown = hidden_with(choice)
+        for v in members:
+            if shown[v] is None:
+                _set(out, v, None)
+
+
+def _suppress_period(out: dict, original: dict, threshold: int, shelter_women: Optional[Mapping[str, int]]) -> None:
+    sensitive: Dict[Path, str] = {}
+    for path, value in _walk(original):
+        if path[:-1] == SHELTER_NIGHTS:
+            continue
+        if _is_count(value) and 0 < value < threshold:
+            _set(out, path, None)
+            sensitive[path] = "count"
+
+    nights = _get(original, SHELTER_NIGHTS)
+    if isinstance(nights, dict):
+        stays_women = _get(original, ("stays", "women"))
+        for key, n in nights.items():
+            if not _is_count(n) or n <= 0:
+                continue
+            if shelter_women is not None and key in shelter_women:
+                women = shelter_women[key]
+            else:
+                women = min(n, stays_women) if _is_count(stays_women) else 1
+            if women < threshold:
+                _set(out, SHELTER_NIGHTS + (key,), None)
+                sensitive[SHELTER_NIGHTS + (key,)] = "nights"
+
+    _protect(out, original, constraints_of(original), sensitive, threshold, inequalities_of(original))
+
+    for path in WITHHELD:
+        if _get(out, path) is not _MISSING:
+            _set(out, path, None)
+    duration = _get(out, ("stays", "duration"))
+    if isinstance(duration, dict) and "mean" in duration:
+        if _get(out, ("stays", "women")) in (None, _MISSING) or _get(out, ("stays", "bed_nights")) in (None, _MISSING):
+            duration["mean"] = None
+    office = out.get("office_visits")
+    if isinstance(office, dict) and (office.get("women_once", 0) is None or office.get("women_repeated", 0) is None):
+        office["total"] = None
