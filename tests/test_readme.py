@@ -46,3 +46,38 @@ def test_readme_working_day_runs_in_order(tmp_path):
     records = home / "rosa-records"
     log = subprocess.run(["git", "log", "--format=%s"], cwd=records, env=env, capture_output=True, text=True).stdout
     assert "undo void" in log and "stay close" in log
+
+
+def every_command():
+    """``(words, click command)`` for every command and subcommand ``rosa --help`` lists."""
+    import click
+
+    from rosa_cli.cli.main import main
+
+    context = click.Context(main)
+    for name in main.list_commands(context):
+        command = main.get_command(context, name)
+        if isinstance(command, click.Group):
+            for sub in command.list_commands(context):
+                yield f"rosa {name} {sub}", command.get_command(context, sub)
+        else:
+            yield f"rosa {name}", command
+
+
+def test_readme_command_table_names_every_command_and_option():
+    """The command table cannot drift from the commands: each command and each of its
+    long options appears on its row (as sqlite-utils checks its docs against --help)."""
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("## Commands"): text.index("Exit codes:")]
+    rows = [line for line in table.splitlines() if line.startswith("| `rosa")]
+    missing = []
+    for words, command in every_command():
+        row = [r for r in rows if f"`{words}" in r or f", `{words}" in r]
+        if not row:
+            missing.append(words)
+            continue
+        for param in command.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("--") and opt not in ("--help", "--records") and not any(opt in r for r in row):
+                    missing.append(f"{words} {opt}")
+    assert not missing, "README's command table lacks: " + ", ".join(missing)
