@@ -172,9 +172,21 @@ def test_k_anonymity_generalises_before_it_drops():
     persons = [Person(citizenship=c, age=25, age_group="25-29", exploitation="prostitution", year=2006) for c in europe]
     result = k_anonymise(persons, 5)
     assert result.dropped == 0 and result.generalised == 10
-    assert result.levels["citizenship"] == 1 and result.levels["age"] == 0
+    assert {levels["citizenship"] for _p, levels in result.rows} == {1}
     one_group = k_anonymise(persons[:4], 5)
     assert one_group.dropped == 4 and one_group.rows == []
+    # widening is per row: a large group keeps its exact values beside a widened one
+    mixed = [Person(citizenship="NG", age=30, age_group="30-39", exploitation="prostitution", year=2006)] * 6
+    mixed += [Person(citizenship=c, age=30 + i, age_group="30-39", exploitation="prostitution", year=2006)
+              for i, c in enumerate(["RO", "BG", "UA"])]
+    mixed_result = k_anonymise(mixed, 3)
+    assert mixed_result.dropped == 0 and mixed_result.generalised == 3
+    assert sorted(levels["age"] for _p, levels in mixed_result.rows) == [0] * 6 + [1] * 3
+    # a small remainder is joined by surplus rows of a large group rather than dropped
+    remainder = [Person(citizenship="NG", age=30, age_group="30-39", exploitation="prostitution", year=2006)] * 7
+    remainder += [Person(citizenship="", age=None, age_group="", exploitation="", year=2001)]
+    joined = k_anonymise(remainder, 3)
+    assert joined.dropped == 0 and joined.generalised == 3
     assert k_anonymise(persons, None).generalised == 0
 
 

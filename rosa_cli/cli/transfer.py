@@ -135,6 +135,10 @@ def _htcds(fmt: str, year, from_, to_, k, htcds_only):
         data = buffer.getvalue().encode("utf-8")
     note = f"{len(rows)} women exported ({period.start.isoformat()} to {period.end.isoformat()})"
     if k:
-        levels = ", ".join(f"{name} level {level}" for name, level in result.levels.items())
-        note += f"; k={k}: {result.generalised} row(s) generalised, {result.dropped} row(s) dropped ({levels})"
+        note += f"; k={k}: {result.generalised} row(s) generalised, {result.dropped} row(s) dropped"
+        widened = {"citizenship": "citizenship to region/empty", "age": "age to band/empty",
+                   "exploitation": "exploitation emptied", "year": "year emptied"}
+        parts = [f"{label}: {sum(n for level, n in result.levels[name].items() if level)}"
+                 for name, label in widened.items()]
+        note += " (" + "; ".join(parts) + ")"
     return data, note

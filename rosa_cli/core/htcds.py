@@ -18,17 +18,18 @@ free text (``referrer``, notes), exact birth dates (a birth year at most; with `
 an age at first contact that may be widened to an age band or emptied).
 
 k-anonymity (:func:`k_anonymise`): CTDC publishes with k = 11. The quasi-identifying
-columns are citizenship, age, gender, exploitation type and year of first contact. The
-function chooses ONE generalisation level per column for the whole table (age → age
-band → empty; citizenship → UN M49 region → empty; exploitation → empty; year →
-empty), the one losing least, where dropping a row costs more than emptying all its
-quasi-identifiers; rows still in a group smaller than k are dropped. One level for all
-rows means a reader can never play a row's exact value against another row's wider one.
+columns are citizenship, age, gender, exploitation type and year of first contact
+(with their derived ``rosa_`` columns: age band, citizenship region). Rows whose
+combination is shared by fewer than k rows are widened step by step (age → age band →
+empty; citizenship → UN M49 region → empty; then exploitation, then year → empty), each
+row only as far as its own group needs; rows still alone at the end are joined by
+surplus rows of large groups, and only if that cannot reach k are they dropped. The
+referral date and the birth year are left out under ``--k`` (they would give the year
+and the age back).
 """
 
 from __future__ import annotations
 
-import itertools
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
@@ -136,8 +137,7 @@ ROSA_COLUMNS = [
     "rosa_citizenship_region", "rosa_stays", "rosa_bed_nights", "rosa_declined_offer",
 ]
 QUASI_IDENTIFIERS = ("citizenship", "age", "gender", "exploitation", "year")
-LEVELS = {"citizenship": 3, "age": 3, "exploitation": 2, "year": 2}  # levels incl. "empty"
-DROP_COST = 2.0  # a dropped row costs twice as much as emptying all its quasi-identifiers
+LEVELS = {"citizenship": 3, "age": 3, "exploitation": 2, "year": 2}  # generalisation levels, the last "empty"
 
 
 def mapped(rosa_field: str, key: Optional[str]) -> str:
@@ -254,40 +254,82 @@ def _qi(person: Person, levels: Dict[str, int]) -> Tuple:
 @dataclass
 class Anonymised:
     rows: List[Tuple[Person, Dict[str, int]]]
-    levels: Dict[str, int]
     generalised: int
     dropped: int
+    levels: Dict[str, Dict[int, int]] = field(default_factory=dict)  # per column: rows at each level
+
+
+# The order in which a row's quasi-identifiers are widened: the age first (to its band,
+# which the annual report publishes anyway), then citizenship to its region, then each
+# to empty, then the exploitation type, then the year.
+STEPS = (
+    {},
+    {"age": 1},
+    {"age": 1, "citizenship": 1},
+    {"age": 2, "citizenship": 1},
+    {"age": 2, "citizenship": 2},
+    {"age": 2, "citizenship": 2, "exploitation": 1},
+    {"age": 2, "citizenship": 2, "exploitation": 1, "year": 1},
+)
+
+
+def _levels(step: int) -> Dict[str, int]:
+    return {name: STEPS[step].get(name, 0) for name in LEVELS}
 
 
 def k_anonymise(persons: Sequence[Person], k: Optional[int]) -> Anonymised:
-    """Choose generalisation levels (one per column, for all rows) and drop what is left
-    in groups smaller than ``k``, losing as little as possible; see the module docstring.
+    """Widen quasi-identifiers row by row until every released combination occurs at
+    least ``k`` times; drop rows only as a last resort.
+
+    Rows in a combination shared by fewer than ``k`` rows move one step along
+    :data:`STEPS` together, and again, until their combination is shared by ``k`` or
+    they are fully widened. A combination of at least ``k`` rows is never touched again
+    (rows only ever join it), so the loop ends and the property holds for every group
+    it leaves. If fewer than ``k`` rows are left fully widened, rows from groups larger
+    than ``k`` (their surplus only) are widened to join them; only if that cannot reach
+    ``k`` are the left-over rows dropped.
 
     ``generalised`` counts kept rows with at least one quasi-identifier made wider or
     emptied; ``dropped`` the rows left out.
     """
-    exact = {name: 0 for name in LEVELS}
+    exact = _levels(0)
     if not k or k <= 1:
-        return Anonymised([(p, exact) for p in persons], exact, 0, 0)
-    best = None
-    names = list(LEVELS)
-    for combo in itertools.product(*(range(LEVELS[n]) for n in names)):
-        levels = dict(zip(names, combo))
-        groups: Dict[Tuple, int] = {}
-        for person in persons:
-            key = _qi(person, levels)
-            groups[key] = groups.get(key, 0) + 1
-        dropped = sum(n for n in groups.values() if n < k)
-        kept = len(persons) - dropped
-        loss_per_row = sum(levels[n] / (LEVELS[n] - 1) for n in names) / len(names)
-        cost = dropped * DROP_COST + kept * loss_per_row
-        rank = (cost, dropped, sum(combo))
-        if best is None or rank < best[0]:
-            best = (rank, levels, groups)
-    _rank, levels, groups = best
-    kept_rows = [(p, levels) for p in persons if groups[_qi(p, levels)] >= k]
-    generalised = sum(1 for p, _ in kept_rows if _qi(p, levels) != _qi(p, exact))
-    return Anonymised(kept_rows, levels, generalised, len(persons) - len(kept_rows))
+        return Anonymised([(p, exact) for p in persons], 0, 0, _count_levels([exact] * len(persons)))
+    step = [0] * len(persons)
+    last = len(STEPS) - 1
+    while True:
+        groups: Dict[Tuple, List[int]] = {}
+        for i, person in enumerate(persons):
+            groups.setdefault(_qi(person, _levels(step[i])), []).append(i)
+        moving = [i for members in groups.values() if len(members) < k for i in members if step[i] < last]
+        if not moving:
+            break
+        for i in moving:
+            step[i] += 1
+    # rows still in a small group are fully widened: they all share the widest combination
+    leftover = [i for members in groups.values() if len(members) < k for i in members]
+    if leftover:
+        need = k - len(leftover)
+        donors: List[int] = []
+        for members in sorted(groups.values(), key=len, reverse=True):
+            if len(members) > k:
+                donors.extend(members[: len(members) - k])
+        if need <= len(donors):
+            for i in donors[:need]:
+                step[i] = last
+            leftover = []
+    drop = set(leftover)
+    kept = [(p, _levels(step[i])) for i, p in enumerate(persons) if i not in drop]
+    generalised = sum(1 for p, levels in kept if _qi(p, levels) != _qi(p, exact))
+    return Anonymised(kept, generalised, len(drop), _count_levels([levels for _p, levels in kept]))
+
+
+def _count_levels(all_levels: Sequence[Dict[str, int]]) -> Dict[str, Dict[int, int]]:
+    counts: Dict[str, Dict[int, int]] = {name: {} for name in LEVELS}
+    for levels in all_levels:
+        for name, level in levels.items():
+            counts[name][level] = counts[name].get(level, 0) + 1
+    return counts
 
 
 def table(persons: Sequence[Person], k: Optional[int], htcds_only: bool) -> Tuple[List[str], List[List[object]], Anonymised]:
