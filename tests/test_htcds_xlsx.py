@@ -369,3 +369,16 @@ def test_text_that_looks_like_a_formula_stays_text(records, tmp_path):
                         assert cell.data_type == "s"
                         seen.add(cell.value)
     assert {formula, "=1+2", "+SUM(A1)"} <= seen
+
+
+def test_every_country_has_its_un_region():
+    """The M49 table is hand-written (pycountry and babel have none): no ISO code may be
+    missing, or a widened citizenship would silently become empty."""
+    import pycountry
+
+    from rosa_cli.core.htcds import REGIONS
+
+    codes = {c.alpha_2 for c in pycountry.countries}
+    assert codes - set(REGIONS) == {"AQ"}  # Antarctica belongs to no M49 region
+    assert set(REGIONS) <= codes
+    assert {REGIONS[c] for c in ("NG", "AL", "TH", "BR", "FJ")} == {"Africa", "Europe", "Asia", "Americas", "Oceania"}

@@ -49,9 +49,10 @@ OUTPUT_FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
 def export_cmd(kind: str, fmt, output, year, from_, to_, k, htcds_only, mapping) -> None:
     """Write women, stays or calls (the import columns), or HTCDS case rows, to stdout or -o FILE.
 
-    ``rosa export htcds`` writes one row per woman with a first contact or a stay in
-    the period, in the Human Trafficking Case Data Standard's columns and picklist
-    values, with fresh random case codes and no free text (see docs/sharing.md).
+    htcds: one row per woman with a first contact or a stay in the period, in the
+    Human Trafficking Case Data Standard's columns and picklist values, with fresh
+    random case codes and no free text; --mapping shows how rosa's keys become
+    HTCDS values (docs/sharing.md).
     """
     htcds_flags = [flag for flag, given in (("--year", year is not None), ("--from", from_), ("--to", to_),
                                             ("--k", k is not None), ("--htcds-only", htcds_only), ("--mapping", mapping)) if given]
