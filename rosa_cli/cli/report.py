@@ -14,8 +14,8 @@ import click
 
 from rosa_cli.cli.common import EXIT_INVALID, Failure, core_errors, get_folder, records_option
 
-FORMATS = ("table", "json", "csv", "markdown", "html")
-EXTENSIONS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "table"}
+FORMATS = ("table", "json", "csv", "markdown", "html", "xlsx")
+EXTENSIONS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "table", ".xlsx": "xlsx"}
 
 
 def period_options(f):
@@ -143,6 +143,8 @@ def report(year, from_, to_, fmt, output, compare, public, lang, force) -> None:
             known = ", ".join(sorted(EXTENSIONS))
             raise Failure(f"-o: cannot tell the format from {output.name!r}; name it {known}, or give --format")
     fmt = fmt or "table"
+    if fmt == "xlsx" and output is None:
+        raise Failure("--format xlsx needs -o FILE.xlsx (a workbook is not text for the screen)")
     records, result = gather(folder, period, compare, public, force)
     settings = records.settings
     lang = lang or settings.language
@@ -154,6 +156,13 @@ def report(year, from_, to_, fmt, output, compare, public, lang, force) -> None:
     }
     if not result["records"]["clean"]:
         click.echo("warning: the records folder has uncommitted changes; this report may not be reproducible from git", err=True)
+    if fmt == "xlsx":
+        from rosa_cli.core.yamlio import atomic_write_bytes
+        from rosa_cli.report.xlsx import report_workbook
+
+        atomic_write_bytes(output, report_workbook(result, settings, lang, prov, records.shelters), mode=0o600)
+        click.echo(f"Wrote {output}", err=True)
+        return
     text = _render(fmt, result, settings, lang, prov, records.shelters, output)
     if text is None:
         return

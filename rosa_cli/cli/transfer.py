@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from rosa_cli.cli.common import core_errors, get_folder, records_option, report_outcome
+from rosa_cli.cli.common import Failure, core_errors, get_folder, records_option, report_outcome
 
 KINDS = {"women": "woman", "stays": "stay", "calls": "call"}
 
@@ -30,16 +31,115 @@ def import_cmd(kind: str, file: Path) -> None:
     click.echo(f"Imported {len(outcome.ids)} {kind}.", err=True)
 
 
+OUTPUT_FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
+
+
 @click.command("export")
-@click.argument("kind", type=click.Choice(list(KINDS)))
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.argument("kind", type=click.Choice([*KINDS, "htcds"]))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), help="Output format (default: from -o's extension, else csv).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (.csv, .json, .xlsx; created owner-only) instead of stdout.")
+@click.option("--year", type=int, help="htcds: a calendar year (default: the current year).")
+@click.option("--from", "from_", metavar="D", help="htcds: first day of the period (inclusive).")
+@click.option("--to", "to_", metavar="D", help="htcds: last day of the period (inclusive).")
+@click.option("--k", "k", type=click.IntRange(min=1), help="htcds: k-anonymise (CTDC uses 11): every combination of citizenship, age, gender, exploitation and year occurs at least k times.")
+@click.option("--htcds-only", is_flag=True, help="htcds: leave out the rosa_ columns (facts HTCDS has no field for).")
+@click.option("--mapping", is_flag=True, help="htcds: print how rosa's keys map to HTCDS values, and stop.")
 @records_option
 @core_errors()
-def export_cmd(kind: str, fmt: str) -> None:
-    """Write women, stays or calls to stdout as CSV (the import columns) or JSON."""
-    from rosa_cli.core.transfer import export_records
+def export_cmd(kind: str, fmt, output, year, from_, to_, k, htcds_only, mapping) -> None:
+    """Write women, stays or calls (the import columns), or HTCDS case rows, to stdout or -o FILE.
 
-    text, skipped = export_records(get_folder(), KINDS[kind], fmt)
-    click.echo(text, nl=False)
+    htcds: one row per woman with a first contact or a stay in the period, in the
+    Human Trafficking Case Data Standard's columns and picklist values, with fresh
+    random case codes and no free text; --mapping shows how rosa's keys become
+    HTCDS values (docs/sharing.md).
+    """
+    htcds_flags = [flag for flag, given in (("--year", year is not None), ("--from", from_), ("--to", to_),
+                                            ("--k", k is not None), ("--htcds-only", htcds_only), ("--mapping", mapping)) if given]
+    if kind != "htcds" and htcds_flags:
+        raise Failure(f"{htcds_flags[0]} is for rosa export htcds only")
+    if kind == "htcds" and mapping:
+        from rosa_cli.core.htcds import mapping_lines
+
+        click.echo("\n".join(mapping_lines()))
+        return
+    if fmt is None and output is not None:
+        fmt = OUTPUT_FORMATS.get(output.suffix.lower())
+        if fmt is None:
+            raise Failure(f"-o: cannot tell the format from {output.name!r}; name it .csv, .json or .xlsx, or give --format")
+    fmt = fmt or "csv"
+    if fmt == "xlsx" and output is None:
+        raise Failure("--format xlsx needs -o FILE.xlsx (a workbook is not text for the screen)")
+    if kind == "htcds":
+        if fmt == "json":
+            raise Failure("--format: rosa export htcds writes csv or xlsx")
+        data, note = _htcds(fmt, year, from_, to_, k, htcds_only)
+        _deliver(data, output)
+        click.echo(note, err=True)
+        return
+    if fmt == "xlsx":
+        from rosa_cli.core.transfer import export_table
+        from rosa_cli.report.xlsx import table_workbook
+
+        names, rows, skipped = export_table(get_folder(), KINDS[kind])
+        data = table_workbook([(kind, names, rows)])
+    else:
+        from rosa_cli.core.transfer import export_records
+
+        text, skipped = export_records(get_folder(), KINDS[kind], fmt)
+        data = text.encode("utf-8")
+    _deliver(data, output)
     if skipped:
         click.echo(f"warning: {skipped} invalid record file(s) left out; run rosa check", err=True)
+
+
+def _deliver(data: bytes, output) -> None:
+    """To stdout, or atomically to a new owner-only file (exports hold case data)."""
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from rosa_cli.core.yamlio import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(output, data, mode=0o600)
+    except OSError as exc:
+        raise Failure(f"-o: cannot write {output}: {exc.strerror}") from None
+    click.echo(f"Wrote {output}", err=True)
+
+
+def _htcds(fmt: str, year, from_, to_, k, htcds_only):
+    """The HTCDS export as bytes, and the stderr line saying what k-anonymity did."""
+    import csv
+    import io
+
+    from rosa_cli.cli.report import load_for_report, resolve_period
+    from rosa_cli.core.htcds import people, table
+    from rosa_cli.core.outputsafety import spreadsheet_safe
+
+    folder = get_folder()
+    period = resolve_period(year, from_, to_, folder.today)
+    records = load_for_report(folder, force=False)
+    persons = people(records, period.start, period.end, folder.today)
+    columns, rows, result = table(persons, k, htcds_only)
+    if fmt == "xlsx":
+        from rosa_cli.report.xlsx import table_workbook
+
+        data = table_workbook([("HTCDS", columns, rows)])
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
+        data = buffer.getvalue().encode("utf-8")
+    note = f"{len(rows)} women exported ({period.start.isoformat()} to {period.end.isoformat()})"
+    if k:
+        note += f"; k={k}: {result.generalised} row(s) generalised, {result.dropped} row(s) dropped"
+        widened = {"citizenship": "citizenship to region/empty", "age": "age to band/empty",
+                   "exploitation": "exploitation emptied", "year": "year emptied"}
+        parts = [f"{label}: {sum(n for level, n in result.levels[name].items() if level)}"
+                 for name, label in widened.items()]
+        note += " (" + "; ".join(parts) + ")"
+    return data, note
