@@ -81,3 +81,18 @@ def test_readme_command_table_names_every_command_and_option():
                 if opt.startswith("--") and opt not in ("--help", "--records") and not any(opt in r for r in row):
                     missing.append(f"{words} {opt}")
     assert not missing, "README's command table lacks: " + ", ".join(missing)
+
+
+def test_docs_index_lists_every_doc_and_every_link_resolves():
+    """docs/README.md names every file in docs/, and every relative link in the README
+    and in docs/ points at a file that exists."""
+    docs = README.parent / "docs"
+    index = (docs / "README.md").read_text(encoding="utf-8")
+    unlisted = [p.name for p in docs.glob("*.md") if f"]({p.name})" not in index]
+    assert not unlisted, f"docs/README.md does not list: {unlisted}"
+    broken = []
+    for page in [README, *docs.glob("*.md")]:
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            if not (page.parent / target).exists():
+                broken.append(f"{page.name} -> {target}")
+    assert not broken, f"links to missing files: {broken}"
