@@ -147,8 +147,7 @@ def _vocab_choice(settings, vocabulary: str, flag: str, value: str) -> str:
 @core_errors({"call": "ID"})
 def call_show(call_id: str) -> None:
     """Show every field of one call, with the labels from rosa.yaml."""
-    from rosa_cli.cli.render import cell
-    from rosa_cli.core.countries import country_name
+    from rosa_cli.cli.render import field_text
     from rosa_cli.core.operations import load_existing
     from rosa_cli.core.schema import CALL_FIELDS
 
@@ -156,7 +155,6 @@ def call_show(call_id: str) -> None:
     call_id = resolve_arg(folder, call_id, ("call",), "ID")
     record, _path = load_existing(folder, "call", call_id, "ID")
     settings = folder.settings
-    lang = settings.language
     click.echo(f"{'id:':13} {record.id}")
     for spec in CALL_FIELDS:
         if spec.name == "id":
@@ -164,13 +162,7 @@ def call_show(call_id: str) -> None:
         value = getattr(record, spec.name)
         if value in (None, ""):
             continue
-        if spec.type == "vocab":
-            text = f"{value} ({settings.label(spec.vocab, value, lang)})"
-        elif spec.type == "country":
-            text = f"{value} ({country_name(value, lang)})"
-        else:
-            text = cell(value)
-        click.echo(f"{spec.name + ':':13} {text}")
+        click.echo(f"{spec.name + ':':13} {field_text(spec, value, settings)}")
 
 
 @call.command("edit")

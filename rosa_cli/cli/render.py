@@ -20,6 +20,18 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def field_text(spec, value: Any, settings) -> str:
+    """A record field as ``show`` commands print it: a vocabulary key or country code
+    with its label in the folder's language (``police (Politi)``, ``NG (Nigeria)``)."""
+    if spec.type == "vocab":
+        return f"{value} ({settings.label(spec.vocab, value, settings.language)})"
+    if spec.type == "country":
+        from rosa_cli.core.countries import country_name
+
+        return f"{value} ({country_name(value, settings.language)})"
+    return cell(value)
+
+
 def print_table(headers: Sequence[str], rows: List[Sequence[Any]]) -> None:
     from tabulate import tabulate
 

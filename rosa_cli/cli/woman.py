@@ -94,8 +94,7 @@ def woman_show(woman_id: str, fmt: str) -> None:
 
 def _print_case(folder, case, alias) -> None:
     """Her case as sections a coordinator reads top to bottom; empty sections say so."""
-    from rosa_cli.cli.render import cell, print_table
-    from rosa_cli.core.countries import country_name
+    from rosa_cli.cli.render import cell, field_text
     from rosa_cli.core.schema import WOMAN_FIELDS
 
     settings = folder.settings
@@ -107,13 +106,7 @@ def _print_case(folder, case, alias) -> None:
         value = getattr(w, spec.name)
         if spec.name in skip or value in (None, [], False):
             continue
-        if spec.type == "vocab":
-            text = f"{value} ({settings.label(spec.vocab, value, lang)})"
-        elif spec.type == "country":
-            text = f"{value} ({country_name(value, lang)})"
-        else:
-            text = cell(value)
-        click.echo(f"  {spec.name + ':':17} {text}")
+        click.echo(f"  {spec.name + ':':17} {field_text(spec, value, settings)}")
     current = case.open_stay
     if current is not None:
         click.echo(f"  {'in shelter:':17} {current.shelter} since {current.start} ({case.nights(current)} nights so far)")

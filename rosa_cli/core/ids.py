@@ -20,7 +20,6 @@ and a taken id is noticed by ``link`` failing, so two commands never clash.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 from pathlib import Path
