@@ -21,10 +21,13 @@ explains it for maintainers. :func:`suppress` takes a report (the dict
    splits several tables (``admissions.women`` is the total of ``by_nationality``,
    ``by_age_group``, ``by_referrer`` and ``by_residence``). An attacker who holds the
    published report knows the shown figures, that each hidden one is at least 1, and
-   all these sums at once. For every hidden figure :func:`_ranges` computes the values
-   she could still give it: bounds propagation over the sums to a fixed point, which is
-   exact here because the sums form a tree (no two sums share two figures; see the
-   docs). A hidden count of 1 … ``threshold - 1`` is safe when its range reaches
+   all these sums at once, and a few inequalities (:data:`_LESS`: the residence map
+   adds up to at most ``stays.women + offers.women``; a subset is no larger than its
+   set). For every hidden figure :func:`_ranges` computes the values she could still
+   give it: bounds propagation to a fixed point. On the sums alone this is exact, since
+   they form a tree (no two sums share two figures); the inequalities close a few
+   loops, where propagation could in principle be looser than a full solver — the
+   brute-force attacker in tests/test_public_attacker.py checks it. A hidden count of 1 … ``threshold - 1`` is safe when its range reaches
    ``threshold``; a hidden shelter's nights when at least ``max(threshold, 2)`` values
    remain. While some hidden figure is not safe, one more figure of its group of linked
    sums is hidden: the smallest non-zero one that makes it safe, else the one that
