@@ -124,8 +124,8 @@ def public_period_refusal(start: date, end: date, today: date) -> Optional[str]:
         return (f"--public: a public report covers one whole calendar year (--year Y), not "
                 f"{start.isoformat()}..{end.isoformat()}; reports for other periods could be subtracted from each other")
     if today <= end:
-        return (f"--public: {end.year} has not ended yet; publish a year once, after it ends "
-                f"(an earlier and a later report of the same year could be subtracted)")
+        return (f"--public: {end.year} has not ended yet; publish a year once, after it ends, e.g. --year "
+                f"{end.year - 1} (an earlier and a later report of the same year could be subtracted)")
     return None
 
 
