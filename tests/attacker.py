@@ -62,12 +62,20 @@ def inequalities(period: dict) -> List[Tuple[List[Path], List[Path]]]:
     ]
 
 
+def weighted(period: dict) -> List[Tuple[List[Tuple[Path, int]], Path]]:
+    """sum(weight * figure) <= figure: each woman in a duration group has at least its lowest nights."""
+    cells = _map_cells(period, ("stays", "by_duration_group"))
+    lows = [(c, max(int(c[-1].rstrip("+").split("-")[0]), 1)) for c in cells]
+    return [(lows, ("stays", "bed_nights"))]
+
+
 class Attacker:
     """The constraints one published period puts on its hidden figures."""
 
     def __init__(self, published: dict, cap: int):
         self.eqs = equations(published)
         self.les = inequalities(published)
+        self.weighted = weighted(published)
         self.cap = cap
         self.caps: Dict[Path, int] = {}
         self.known: Dict[Path, int] = {}
@@ -102,6 +110,10 @@ class Attacker:
             values = [self._value(assign, p) for p in left]
             if all(r is not None for r in rights) and sum(v if v is not None else 1 for v in values) > sum(rights):
                 return False
+        for terms, right in self.weighted:
+            r = self._value(assign, right)
+            if r is not None and sum(w * (1 if self._value(assign, p) is None else self._value(assign, p)) for p, w in terms) > r:
+                return False
         women, nights = self._value(assign, ("stays", "women")), self._value(assign, ("stays", "bed_nights"))
         if self.mean is not None and women is not None and nights is not None:
             if abs(nights / women - self.mean) > 1e-9:
@@ -127,7 +139,15 @@ class Attacker:
                 return [sum(values)]
             if var in cells and t is not None and sum(1 for v in values if v is None) == 1:
                 return [t - sum(v for v in values if v is not None)]
-        return range(1, self._upper(assign, var) + 1)
+        low = 1  # at least the sum of what its parts must be
+        for total, cells in self.eqs:
+            if var == total:
+                low = max(low, sum(1 if self._value(assign, c) is None else self._value(assign, c) for c in cells))
+        for terms, right in self.weighted:
+            if var == right:
+                low = max(low, sum(w * (1 if self._value(assign, p) is None else self._value(assign, p))
+                                   for p, w in terms))
+        return range(low, self._upper(assign, var) + 1)
 
     def _search(self, assign: Dict[Path, int], order: List[Path], i: int) -> bool:
         self.nodes += 1
@@ -151,7 +171,8 @@ class Attacker:
         Figures in no chain with ``var`` do not change what it can be; leaving them
         out, and trying the nearest first, keeps the search small.
         """
-        links = [[t] + cells for t, cells in self.eqs] + [left + right for left, right in self.les]
+        links = [[t] + cells for t, cells in self.eqs] + [left + right for left, right in self.les] + [
+            [p for p, _ in terms] + [right] for terms, right in self.weighted]
         hidden = set(self.hidden)
         order, seen, frontier = [], {var}, [var]
         while frontier:
@@ -181,7 +202,9 @@ class Attacker:
 def leaks(original: dict, published: dict, threshold: int,
           shelter_women: Optional[Dict[str, int]] = None) -> List[str]:
     """Every small count or one-woman shelter's nights the attacker pins down; [] when none."""
-    cap = 2 * max([v for v in _numbers(original)] + [threshold]) + threshold + 5
+    # nights are not bounded by anything shown when the bed-nights are hidden, except
+    # that a woman has at most 366 nights in a year: leave room for every group count
+    cap = 2 * max([v for v in _numbers(original)] + [threshold]) + (threshold + 1) * 366 + 5
     nights = {("stays", "bed_nights")} | {("stays", "by_shelter", k) for k in (_get(original, ("stays", "by_shelter")) or {})}
     small_cap = 2 * max([v for p, v in _figures(original) if p not in nights] + [threshold]) + threshold + 5
     attacker = Attacker(published, cap)

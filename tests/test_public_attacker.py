@@ -145,6 +145,17 @@ def test_a_shelter_with_one_woman_hides_its_bed_nights_and_enough_others():
     assert_safe(original, published, 3, per_shelter)
 
 
+def test_duration_groups_and_bed_nights_bound_each_other():
+    """Five women of 5 nights and one of 31: 56 bed-nights leave room for one 31-90 stay only."""
+    recs = admitted(6, nights=lambda i: 31 if i == 0 else 5)
+    original, published = publish(recs, 2006, 3)
+    assert original["stays"]["by_duration_group"]["31-90"] == 1 and original["stays"]["bed_nights"] == 56
+    assert published["stays"]["by_duration_group"]["31-90"] is None
+    # hiding "0-30" beside it is not enough while the bed-nights are shown: 5 + 31 * 2 > 56
+    assert published["stays"]["bed_nights"] is None
+    assert_safe(original, published, 3, shelter_women(recs, Period.year(2006), TODAY))
+
+
 def test_residence_at_end_is_bounded_by_the_women_of_the_period():
     """Five women stayed in 2006, none came first in 2006; four irregular, one unknown.
 

@@ -25,7 +25,7 @@ KIND_NAMES = ("calls", "months", "callers", "nationalities", "admitted-nationali
 @click.option("-o", "--output", metavar="FILE.png|FILE.svg", type=click.Path(dir_okay=False, path_type=Path),
               help="The file to write; its extension (.png or .svg) chooses the format.")
 @click.option("--compare", is_flag=True, help="Draw the previous period of the same length beside this one.")
-@click.option("--public", is_flag=True, help="Suppress small counts (below suppress_below in rosa.yaml); they get no bar.")
+@click.option("--public", is_flag=True, help="For publishing: one ended calendar year; hidden counts (as in report --public) get no bar.")
 @click.option("--lang", type=click.Choice(["nb", "en"]), help="Label language (default: language in rosa.yaml).")
 @click.option("--force", is_flag=True, help="Draw from the valid records even when some are invalid.")
 @records_option

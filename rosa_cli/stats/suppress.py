@@ -21,10 +21,13 @@ explains it for maintainers. :func:`suppress` takes a report (the dict
    splits several tables (``admissions.women`` is the total of ``by_nationality``,
    ``by_age_group``, ``by_referrer`` and ``by_residence``). An attacker who holds the
    published report knows the shown figures, that each hidden one is at least 1, and
-   all these sums at once. For every hidden figure :func:`_ranges` computes the values
-   she could still give it: bounds propagation over the sums to a fixed point, which is
-   exact here because the sums form a tree (no two sums share two figures; see the
-   docs). A hidden count of 1 … ``threshold - 1`` is safe when its range reaches
+   all these sums at once, and a few inequalities (:data:`_LESS`: the residence map
+   adds up to at most ``stays.women + offers.women``; a subset is no larger than its
+   set). For every hidden figure :func:`_ranges` computes the values she could still
+   give it: bounds propagation to a fixed point. On the sums alone this is exact, since
+   they form a tree (no two sums share two figures); the inequalities close a few
+   loops, where propagation could in principle be looser than a full solver — the
+   brute-force attacker in tests/test_public_attacker.py checks it. A hidden count of 1 … ``threshold - 1`` is safe when its range reaches
    ``threshold``; a hidden shelter's nights when at least ``max(threshold, 2)`` values
    remain. While some hidden figure is not safe, one more figure of its group of linked
    sums is hidden: the smallest non-zero one that makes it safe, else the one that
@@ -106,7 +109,7 @@ _LESS: Sequence[Tuple[Sequence[Path], Sequence[Path]]] = (
 INF = float("inf")
 _MISSING = object()
 Constraint = Tuple[Path, List[Path]]
-Inequality = Tuple[List[Path], List[Path]]
+Inequality = Tuple[List[Path], List[Path], Dict[Path, int]]  # left, right, weights of left figures (default 1)
 
 
 def public_period_refusal(start: date, end: date, today: date) -> Optional[str]:
@@ -121,8 +124,8 @@ def public_period_refusal(start: date, end: date, today: date) -> Optional[str]:
         return (f"--public: a public report covers one whole calendar year (--year Y), not "
                 f"{start.isoformat()}..{end.isoformat()}; reports for other periods could be subtracted from each other")
     if today <= end:
-        return (f"--public: {end.year} has not ended yet; publish a year once, after it ends "
-                f"(an earlier and a later report of the same year could be subtracted)")
+        return (f"--public: {end.year} has not ended yet; publish a year once, after it ends, e.g. --year "
+                f"{end.year - 1} (an earlier and a later report of the same year could be subtracted)")
     return None
 
 
@@ -196,14 +199,31 @@ def constraints_of(original: dict) -> List[Constraint]:
 
 
 def inequalities_of(original: dict) -> List[Inequality]:
-    """The ``sum(left) <= sum(right)`` relations that hold in ``original``."""
+    """The ``sum(left) <= sum(right)`` relations that hold in ``original``.
+
+    One is weighted: every woman in a duration group has at least its lowest number
+    of nights, so ``sum(low * women in group) <= stays.bed_nights`` (with 40
+    bed-nights, a hidden "31-90" cell could otherwise only be 1).
+    """
     found = []
-    for left, right in _LESS:
+    relations = [(left, right, {}) for left, right in _LESS]
+    groups = _get(original, ("stays", "by_duration_group"))
+    if isinstance(groups, dict):
+        weights = {("stays", "by_duration_group", key): _group_low(key) for key in groups}
+        relations.append(((("stays", "by_duration_group"),), (("stays", "bed_nights"),), weights))
+    for left, right, weights in relations:
         lhs = [c for c in _cells(original, left) if _is_count(_get(original, c))]
         rhs = [c for c in _cells(original, right) if _is_count(_get(original, c))]
-        if lhs and rhs and sum(_get(original, c) for c in lhs) <= sum(_get(original, c) for c in rhs):
-            found.append((lhs, rhs))
+        weight = {c: weights.get(c, 1) for c in lhs}
+        if lhs and rhs and sum(weight[c] * _get(original, c) for c in lhs) <= sum(_get(original, c) for c in rhs):
+            found.append((lhs, rhs, {c: w for c, w in weight.items() if w != 1}))
     return found
+
+
+def _group_low(key: str) -> int:
+    """The fewest nights a woman in duration group ``key`` has (``"0-30"`` → 1, ``"366+"`` → 366)."""
+    digits = key.rstrip("+").split("-")[0]
+    return max(int(digits), 1) if digits.isdigit() else 1
 
 
 # --- the audit -----------------------------------------------------------------------
@@ -224,16 +244,17 @@ def _ranges(constraints: Sequence[Constraint], shown: Mapping[Path, Optional[int
     lo: Dict[Path, float] = {}
     hi: Dict[Path, float] = {}
     for var in [v for total, cells in constraints for v in [total] + cells] + [
-            v for left, right in inequalities for v in left + right]:
+            v for left, right, _ in inequalities for v in left + right]:
         value = shown.get(var)
         lo[var], hi[var] = (1, INF) if value is None else (value, value)
     for _ in range(1000):
         changed = False
-        for left, right in inequalities:
-            left_lo = sum(lo[v] for v in left)
+        for left, right, weights in inequalities:
+            left_lo = sum(weights.get(v, 1) * lo[v] for v in left)
             right_finite, right_infinite = _sum_hi([hi[v] for v in right])
             for v in left:
-                bound = INF if right_infinite else right_finite - (left_lo - lo[v])
+                w = weights.get(v, 1)
+                bound = INF if right_infinite else (right_finite - (left_lo - w * lo[v])) // w
                 if bound < hi[v]:
                     hi[v], changed = bound, True
             for v in right:
@@ -273,7 +294,7 @@ def _components(constraints: Sequence[Any]) -> List[List[Any]]:
     """Groups of sums (and inequalities) linked through a shared figure (solved together by an attacker)."""
     groups: List[Tuple[Set[Path], List[Any]]] = []
     for constraint in constraints:
-        first, second = constraint
+        first, second = constraint[0], constraint[1]
         vars_ = set(first if isinstance(first, list) else [first]) | set(second)
         merged = [g for g in groups if g[0] & vars_]
         for g in merged:
@@ -305,7 +326,7 @@ def _protect(out: dict, original: dict, constraints: Sequence[Constraint], sensi
         group = [c for c in component if not isinstance(c[0], list)]
         less = [c for c in component if isinstance(c[0], list)]
         members = list(dict.fromkeys([v for total, cells in group for v in [total] + cells]
-                                     + [v for left, right in less for v in left + right]))
+                                     + [v for left, right, _ in less for v in left + right]))
         shown: Dict[Path, Optional[int]] = {v: _get(out, v) for v in members}
         watched = [v for v in members if v in sensitive and shown[v] is None]
 
@@ -345,7 +366,7 @@ def _protect(out: dict, original: dict, constraints: Sequence[Constraint], sensi
                         break
             if choice is None:
                 choice = []
-                for figures in [cells + [total] for total, cells in group] + [r + l for l, r in less]:
+                for figures in [cells + [total] for total, cells in group] + [r + l for l, r, _ in less]:
                     if any(shown[v] is None for v in figures):
                         left = [v for v in figures if shown[v] is not None and shown[v] > 0]
                         if left:
