@@ -96,3 +96,12 @@ def test_docs_index_lists_every_doc_and_every_link_resolves():
             if not (page.parent / target).exists():
                 broken.append(f"{page.name} -> {target}")
     assert not broken, f"links to missing files: {broken}"
+
+
+def test_every_test_the_readme_names_exists():
+    """A promise in the README is backed by the test it names: each `test_…` there is a
+    test function in tests/ (a renamed or deleted test fails here, not silently)."""
+    named = set(re.findall(r"`(test_[a-z0-9_]+)`", README.read_text(encoding="utf-8")))
+    source = "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("test_*.py"))
+    missing = sorted(name for name in named if f"def {name}(" not in source)
+    assert len(named) > 40 and not missing, missing
