@@ -24,6 +24,17 @@ EMPTY = "–"
 ABSENT = object()  # no previous period in the result
 
 COUNT, DAYS, MEAN, YEARS, TEXT = "count", "days", "mean", "years", "text"
+NOK, DAYS_HALF = "nok", "days_half"  # an amount in kroner; days that may be a half (1.5)
+
+
+def format_nok(value: Any) -> str:
+    """``12500`` → ``12 500 kr``: kroner the Norwegian way, a space between thousands."""
+    return f"{int(value):,} kr".replace(",", " ")
+
+
+def format_days(value: Any) -> str:
+    """``1.5`` → ``1.5``, ``2.0`` → ``2``."""
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 MONTHS = {
     "nb": ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
@@ -199,6 +210,10 @@ def round_half_up(value: float) -> int:
 def format_value(value: Any, kind: str = COUNT, empty: bool = False) -> str:
     if value is None:
         return EMPTY if empty else SUPPRESSED
+    if kind == NOK:
+        return format_nok(value)
+    if kind == DAYS_HALF:
+        return format_days(value)
     if kind == MEAN and isinstance(value, float):
         return str(round_half_up(value))
     return str(value)
