@@ -230,6 +230,10 @@ def format_change(row: Row) -> str:
         diff = round_half_up(row.value) - round_half_up(row.previous)
     else:
         diff = row.value - row.previous
+    if isinstance(diff, float):  # half days (1.5)
+        diff = int(diff) if diff.is_integer() else diff
+        if isinstance(diff, float):
+            return f"{diff:+g}"
     return f"{diff:+d}" if diff else "0"
 
 
@@ -398,6 +402,10 @@ def build_sections(
     sec = section("office")
     for key in ("total", "women", "women_once", "women_repeated"):
         scalar(sec, f"office_visits.{key}", f"office.{key}")
+
+    from rosa_cli.report.outreach import add_outreach_sections  # SPEC section 9
+
+    add_outreach_sections(sections, result, settings, lang)
     return sections
 
 
