@@ -305,7 +305,9 @@ def _refuse_invalid_records(folder: RecordsFolder, changes: List[Tuple[str, Opti
     now = load_records(folder)
     after = copy.copy(now)
     after.women, after.stays, after.calls = dict(now.women), dict(now.stays), dict(now.calls)
-    targets = {"women": after.women, "stays": after.stays, "calls": after.calls}
+    after.services, after.activities, after.website = dict(now.services), dict(now.activities), dict(now.website)
+    targets = {"women": after.women, "stays": after.stays, "calls": after.calls,
+               "services": after.services, "activities": after.activities, "website": after.website}
     ctx = folder.context()
     found = []
     for rel, data in changes:
@@ -322,7 +324,7 @@ def _refuse_invalid_records(folder: RecordsFolder, changes: List[Tuple[str, Opti
         mapping, problems = mapping_from_text(text, rel)
         record = None
         if mapping is not None:
-            kind = ids.KINDS_BY_PREFIX.get(stem[:1], "")
+            kind = "website" if rel.startswith("website/") else ids.KINDS_BY_PREFIX.get(stem[:1], "")
             record, more = build_record(kind, mapping, rel, ctx, expected_id=stem)
             problems = problems + more
         was = {(str(p.path), p.message) for p in now.errors}
