@@ -314,3 +314,19 @@ def test_sample_activities_and_website_2006(sample_2006):
     assert [web[m]["pages"] for m in web] == [3494, 3749, 4301, 2129, 2362, 1802, 2596, 4055, 2912, 1948]
     assert [web[m]["hits"] for m in web] == [12068, 10423, 14677, 7411, 6967, 6555, 9100, 14733, 10420, 5986]
     assert [web[m]["sites"] for m in web] == [719, 561, 876, 546, 466, 443, 530, 876, 611, 433]
+
+
+def test_charts_of_services_costs_activities_and_website(small, tmp_path):
+    records = small["records"]
+    for kind, bars in (("services", ("interpreter", "norwegian-course", "vocational-training")),
+                       ("costs", ("interpreter", "vocational-training")),
+                       ("activities", ("2006-03", "2006-04", "2006-10", "2006-11")),
+                       ("website", ("2006-03", "2006-04"))):
+        out = tmp_path / f"{kind}.svg"
+        run_ok(records, "chart", kind, "--year", "2006", "-o", str(out))
+        svg = out.read_text(encoding="utf-8")
+        for key in bars:
+            assert f'id="bar-{kind}-current-{key}"' in svg, (kind, key)
+    page = run_ok(records, "report", "--year", "2006", "--format", "html").stdout
+    for kind in ("services", "costs", "activities", "website"):
+        assert f'data-kind="{kind}"' in page

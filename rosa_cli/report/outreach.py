@@ -18,7 +18,7 @@ from rosa_cli.report.sections import ABSENT, COUNT, DAYS_HALF, NOK, Row, Section
 TEXTS = {
     "nb": {
         "services": "Tilbud og tjenester", "costs": "Utgifter", "activities": "Informasjon og nettverksarbeid",
-        "website": "Nettsiden",
+        "website": "Nettsiden", "activities_by_month": "Aktiviteter per måned",
         "services.women": "Kvinner som fikk tilbud", "women": "kvinner", "times": "ganger",
         "completed": "fullført", "not_completed": "ikke fullført", "paid_by": "betalt av",
         "cost_total": "Utgifter i alt", "cost": "utgifter",
@@ -30,7 +30,7 @@ TEXTS = {
     },
     "en": {
         "services": "Services to the women", "costs": "Costs", "activities": "Information and network activities",
-        "website": "The website",
+        "website": "The website", "activities_by_month": "Activities by month",
         "services.women": "Women given a service", "women": "women", "times": "times",
         "completed": "completed", "not_completed": "not completed", "paid_by": "paid by",
         "cost_total": "Costs in total", "cost": "costs",
@@ -109,6 +109,20 @@ def add_outreach_sections(sections: List[Section], result: Mapping[str, Any], se
             row(sec, f"activities.by_kind.{key}.days", f"{name}: {_t('days', lang)}", DAYS_HALF)
         if entry.get("participants"):
             row(sec, f"activities.by_kind.{key}.participants", f"{name}: {_t('participants', lang)}")
+
+    sec = Section("activities_by_month", _t("activities_by_month", lang))
+    sections.append(sec)
+    months = list(_get(result, "activities.by_month") or {})
+    earlier = list(_get(previous, "activities.by_month") or {}) if previous is not None else []
+    period = result.get("period") or {}
+    one_year = str(period.get("from", ""))[:4] == str(period.get("to", ""))[:4]
+    for index, month in enumerate(months):  # a month beside the same month of the previous period
+        item = Row("activities.by_month", month, month_label(month, lang, with_year=not one_year),
+                   _get(result, f"activities.by_month.{month}"))
+        if previous is not None:
+            item.previous = _get(previous, f"activities.by_month.{earlier[index]}") if index < len(earlier) else None
+            item.empty_previous = index >= len(earlier)
+        sec.rows.append(item)
 
     sec = Section("website", _t("website", lang))
     sections.append(sec)
