@@ -8,7 +8,7 @@ import click
 
 from rosa_cli.cli.common import core_errors, get_folder, records_option, report_outcome
 
-KINDS = {"women": "woman", "stays": "stay", "calls": "call"}
+KINDS = {"women": "woman", "stays": "stay", "calls": "call", "services": "service", "activities": "activity", "website": "website"}
 
 
 @click.command("import")
@@ -17,7 +17,7 @@ KINDS = {"women": "woman", "stays": "stay", "calls": "call"}
 @records_option
 @core_errors()
 def import_cmd(kind: str, file: Path) -> None:
-    """Import women, stays or calls from a CSV file whose columns are field names.
+    """Import women, stays, calls, services, activities or website months from a CSV file whose columns are field names.
 
     Every row is checked first; one bad row rejects the file (every bad row is
     listed by line) and nothing is written. A good file becomes one commit. The new
@@ -36,7 +36,7 @@ def import_cmd(kind: str, file: Path) -> None:
 @records_option
 @core_errors()
 def export_cmd(kind: str, fmt: str) -> None:
-    """Write women, stays or calls to stdout as CSV (the import columns) or JSON."""
+    """Write women, stays, calls, services, activities or website months to stdout as CSV (the import columns) or JSON."""
     from rosa_cli.core.transfer import export_records
 
     text, skipped = export_records(get_folder(), KINDS[kind], fmt)

@@ -90,12 +90,16 @@ def to_yaml_value(value: Any) -> Any:
     return value
 
 
+# flags whose false is a fact worth keeping ("not completed"), not just the default
+SAID_FALSE = ("completed", "organised_by_us")
+
+
 def record_data(kind: str, values: Dict[str, Any]) -> Dict[str, Any]:
     """Typed field values to the mapping written to a file (schema order, defaults left out)."""
     data: Dict[str, Any] = {}
     for spec in FIELDS[kind]:
         value = values.get(spec.name)
-        if value is None or value == [] or (spec.type == "bool" and value is False):
+        if value is None or value == [] or (spec.type == "bool" and value is False and spec.name not in SAID_FALSE):
             continue
         if spec.type == "count" and value == 0:
             continue
@@ -877,19 +881,10 @@ def add_service(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
     if issues:
         raise Refused(issues)
     data = record_data("service", values)
-    if values.get("completed") is False:
-        data = dict(_ordered_with("service", data, "completed", False))
     _check_new("service", {"id": "T-0000-CHECK", **data}, folder, "services/(new)")
     record_id, path = _write_new(folder, "service", values["on"].year, data, None)
     summary = f"Recorded {record_id}: {values['kind']} for {values['woman']} on {values['on']}"
     return Outcome([record_id], _commit(folder, [path], f"service add {record_id}"), [path], summary=summary)
-
-
-def _ordered_with(kind: str, data: Dict[str, Any], name: str, value: Any) -> Dict[str, Any]:
-    """``data`` with ``name: value`` added in schema order (``record_data`` leaves out false flags)."""
-    from rosa_cli.core.schema import ordered
-
-    return ordered(kind, {**data, name: value})
 
 
 @locked
@@ -901,8 +896,6 @@ def add_activity(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
     if issues:
         raise Refused(issues)
     data = record_data("activity", values)
-    if values.get("organised_by_us") is False:
-        data = _ordered_with("activity", data, "organised_by_us", False)
     _check_new("activity", {"id": "A-0000-CHECK", **data}, folder, "activities/(new)")
     record_id, path = _write_new(folder, "activity", values["on"].year, data, None)
     summary = f"Recorded {record_id}: {values['kind']} on {values['on']}"

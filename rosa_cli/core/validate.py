@@ -221,7 +221,7 @@ def convert(spec: Field, value: Any, ctx: Context, entry: bool = False) -> Any:
             raise FieldError(f"{value} is not a number of days (whole or half, above 0)")
         return int(number) if number.is_integer() else number
     if kind == "audience":
-        items = value if isinstance(value, list) else [p for p in _text(value).split(",")]
+        items = value if isinstance(value, list) else _text(value).replace(";", ",").split(",")
         keys = []
         choices = ctx.settings.keys(spec.vocab or "")
         for item in items:

@@ -196,7 +196,7 @@ _ROSA_SUBJECT = re.compile(
     r"^(?:(?:woman|stay|call|service|activity) [a-z][a-z-]* [WSCTA]-\d{4}-[0-9A-Z]+(?: .*)?"
     r"|shelter (?:add|edit|retire) [a-z0-9][a-z0-9-]*(?: .*)?"
     r"|website set(?: .*)?"
-    r"|import (?:women|stays|calls|services|activities) \(\d+ records?\)"
+    r"|import (?:women|stays|calls|services|activities|website) \(\d+ records?\)"
     r"|void [WSCTA]-\d{4}-[0-9A-Z]+(?: .*)?)$"
 )
 
