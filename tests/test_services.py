@@ -375,3 +375,16 @@ def test_import_services_refuses_bad_rows_by_line(records: Path, tmp_path):
         assert f"services.csv:{line}:" in result.stderr
     assert "services.csv:2:" not in result.stderr
     assert snapshot(records) == before
+
+
+def test_void_a_service_and_a_woman_named_by_a_service_is_refused(records: Path):
+    woman = add_woman(records)
+    tid = service(records, woman, "--kind", "doctor", "--on", "2006-03-01")
+    refused = invoke(records, "void", woman, "--reason", "entered twice", "--yes")
+    assert refused.exit_code == 2 and tid in refused.stderr
+    run_ok(records, "void", tid, "--reason", "entered twice", "--yes")
+    assert not (records / "services" / "2006" / f"{tid}.yaml").exists()
+    assert git_state(records)[0][0].startswith(f"void {tid}")
+    aid = activity(records, "--kind", "lecture", "--on", "2006-03-02")
+    run_ok(records, "void", aid, "--reason", "wrong date", "--yes")
+    assert not (records / "activities" / "2006" / f"{aid}.yaml").exists()
