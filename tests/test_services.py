@@ -388,3 +388,18 @@ def test_void_a_service_and_a_woman_named_by_a_service_is_refused(records: Path)
     aid = activity(records, "--kind", "lecture", "--on", "2006-03-02")
     run_ok(records, "void", aid, "--reason", "wrong date", "--yes")
     assert not (records / "activities" / "2006" / f"{aid}.yaml").exists()
+
+
+def test_scrub_removes_a_phone_number_from_a_service_provider(records: Path):
+    from helpers import commit_all, git
+
+    woman = add_woman(records)
+    tid = service(records, woman, "--kind", "doctor", "--on", "2006-03-01")
+    path = records / "services" / "2006" / f"{tid}.yaml"
+    phone = " ".join(f"{d}{d - 1}" for d in (9, 7, 5, 3))  # made up, built at run time
+    path.write_text(path.read_text(encoding="utf-8") + f"provider: legekontor {phone}\n", encoding="utf-8")
+    commit_all(records, f"hand edit {tid}")
+    result = invoke(records, "scrub", phone, "--yes")
+    assert result.exit_code == 0, result.output
+    assert phone not in path.read_text(encoding="utf-8")
+    assert phone not in git(records, "log", "-p", "--all")
