@@ -403,3 +403,14 @@ def test_scrub_removes_a_phone_number_from_a_service_provider(records: Path):
     assert result.exit_code == 0, result.output
     assert phone not in path.read_text(encoding="utf-8")
     assert phone not in git(records, "log", "-p", "--all")
+
+
+def test_activity_add_prompts_on_a_terminal(records: Path):
+    # kind by start of key ("lec"), on a date, days skipped, participants "many" then 25, audience, rest skipped
+    answers = "\n".join(["lec", "2006-05-04", "", "many", "25", "police, ngo", "", ""]) + "\n"
+    result = invoke(records, "activity", "add", "--prompt", input=answers)
+    assert result.exit_code == 0, result.output
+    aid = result.stdout.strip().splitlines()[-1]
+    text = (records / "activities" / "2006" / f"{aid}.yaml").read_text(encoding="utf-8")
+    assert "kind: lecture" in text and "participants: 25" in text and "- police\n- ngo" in text
+    assert "'many' is not a whole number" in result.stderr
