@@ -712,7 +712,7 @@ def dump(path: Path, data) -> None:
 
 def write_folder(root: Path, women: List[Woman], stays: List[Stay], calls: List[Call]) -> int:
     root.mkdir(parents=True, exist_ok=True)
-    for sub in ("women", "stays", "calls"):
+    for sub in ("women", "stays", "calls", "services", "activities", "website"):
         shutil.rmtree(root / sub, ignore_errors=True)
     settings = default_settings(organisation="ROSA (fiktivt eksempel)", started="2005-01-01")
     settings["started"] = DAY0  # written as an unquoted ISO date, like every record date
@@ -749,7 +749,160 @@ def generate(root: Path) -> int:
     calls.sort(key=lambda c: c.at)
     for c in calls:
         c.id = ids.new("C", c.at.year)
-    return write_folder(root, women, stays, calls)
+    count = write_folder(root, women, stays, calls)
+    return count + write_section9(root, *make_section9(plans, women, stays))
+
+
+# ------------------------------------------------- services, activities, website
+#
+# SPEC section 9. A second seeded RNG, used only after everything above is drawn, so
+# the women, stays and calls (and their ids) are exactly what they were before.
+
+SECTION9_SEED = SEED + 9
+# 2006: the women on a Norwegian course, by who paid (14 women: 8 / 2 / 4)
+COURSE_PAYERS = {"project": 8, "municipality": 2, "ngo": 4}
+# plausible, fictional unit costs in NOK (ranges)
+COSTS = {"interpreter": (600, 1800), "doctor": (300, 900), "dental": (800, 4500),
+         "psychologist": (700, 1200), "medicine": (100, 700), "fitness": (300, 600),
+         "norwegian-course": (3000, 9000), "vocational-training": (8000, 15000),
+         "legal-aid": (0, 0), "hobby-course": (400, 1200)}
+PROVIDERS = {"interpreter": "tolketjenesten", "doctor": "legevakten", "dental": "tannklinikken",
+             "psychologist": "poliklinikken", "medicine": "apoteket", "fitness": "treningssenteret",
+             "norwegian-course": "voksenopplæringen", "vocational-training": "kommunen",
+             "legal-aid": "frivillig organisasjon", "hobby-course": "frivillig organisasjon"}
+WEBSITE_2006 = {  # SPEC section 9: visits, pages, hits, sites for 2006-03 .. 2006-12
+    "visits": [1626, 1416, 1501, 1092, 1211, 919, 1244, 1913, 1424, 1135],
+    "pages": [3494, 3749, 4301, 2129, 2362, 1802, 2596, 4055, 2912, 1948],
+    "hits": [12068, 10423, 14677, 7411, 6967, 6555, 9100, 14733, 10420, 5986],
+    "sites": [719, 561, 876, 546, 466, 443, 530, 876, 611, 433],
+}
+
+
+def _windows(stays: List[Stay], year: int) -> Dict[str, tuple]:
+    """Each woman's first and last day at a shelter within ``year``."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    found: Dict[str, tuple] = {}
+    for st in stays:
+        end = min(st.end or last, last)
+        start = max(st.start, first)
+        if start > end:
+            continue
+        lo, hi = found.get(st.woman, (start, end))
+        found[st.woman] = (min(lo, start), max(hi, end))
+    return found
+
+
+def _service(rng, woman, kind, on, to=None, paid_by="project", completed=None) -> dict:
+    rec = {"woman": woman, "kind": kind, "on": on}
+    if to and to != on:
+        rec["to"] = to
+    low, high = COSTS.get(kind, (0, 0))
+    if paid_by != "free" and high:
+        rec["cost"] = rng.randrange(low, high + 1, 50)
+    rec["paid_by"] = paid_by
+    rec["provider"] = PROVIDERS.get(kind, "kommunen")
+    if completed is not None:
+        rec["completed"] = completed
+    return rec
+
+
+def make_section9(plans: List[Plan], women: List[Woman], stays: List[Stay]) -> tuple:
+    rng = random.Random(SECTION9_SEED)
+    ids = IdMaker(rng)
+    services: List[dict] = []
+    for year in (2005, 2006):
+        windows = _windows(stays, year)
+        speakers = [p.woman.id for p in plans if p.cohort == year and p.interpreter]
+        for wid in speakers:  # interpreters: every admitted woman who needs one
+            lo, hi = windows[wid]
+            for _ in range(rng.randint(1, 4)):
+                on = random_date(rng, lo, hi)
+                services.append(_service(rng, wid, "interpreter", on, paid_by=rng.choice(["project", "project", "state"])))
+        long_enough = sorted(w for w, (lo, hi) in windows.items() if (hi - lo).days >= 45)
+        course_women = rng.sample(long_enough, 14 if year == 2006 else 6)
+        payers = pool(COURSE_PAYERS) if year == 2006 else ["project"] * 4 + ["municipality"] * 2
+        for wid, payer in zip(course_women, shuffled(rng, payers)):
+            lo, hi = windows[wid]
+            on = lo + timedelta(days=rng.randint(7, 21))
+            on = min(on, hi)
+            to = min(on + timedelta(days=rng.randint(60, 150)), date(year, 12, 31))
+            services.append(_service(rng, wid, "norwegian-course", on, to, payer))
+        if year == 2006:  # vocational training: two women, one completed
+            for wid, done in zip(rng.sample(course_women, 2), (True, False)):
+                lo, hi = windows[wid]
+                on = min(lo + timedelta(days=rng.randint(30, 60)), hi)
+                to = min(on + timedelta(days=rng.randint(40, 90)), date(year, 12, 31))
+                services.append(_service(rng, wid, "vocational-training", on, to, "municipality", done))
+        everyone = sorted(windows)
+        for kind, n, payers_of in (("doctor", 30 if year == 2006 else 18, ["project", "state"]),
+                                   ("dental", 9 if year == 2006 else 5, ["project"]),
+                                   ("psychologist", 6 if year == 2006 else 3, ["project", "state"]),
+                                   ("medicine", 12 if year == 2006 else 7, ["project"]),
+                                   ("fitness", 5 if year == 2006 else 0, ["ngo", "free"]),
+                                   ("legal-aid", 4 if year == 2006 else 2, ["free"])):
+            for _ in range(n):
+                wid = rng.choice(everyone)
+                lo, hi = windows[wid]
+                services.append(_service(rng, wid, kind, random_date(rng, lo, hi), paid_by=rng.choice(payers_of)))
+    services.sort(key=lambda r: (r["on"], r["woman"], r["kind"]))
+    for rec in services:
+        rec["id"] = ids.new("T", rec["on"].year)
+
+    activities: List[dict] = []
+
+    def activity(on, kind, **fields):
+        activities.append({"kind": kind, "on": on, **fields})
+
+    activity(date(2006, 10, 19), "seminar", days=1, participants=72,
+             audience=["shelter", "police", "public-agency", "ngo"], organised_by_us=True,
+             title="Fagseminar om menneskehandel")
+    activity(date(2006, 4, 6), "conference", days=1, audience=["shelter"], organised_by_us=True,
+             shelters=2, title="Konferanse for krisesentrene")
+    activity(date(2006, 11, 23), "conference", days=0.5, audience=["shelter"], organised_by_us=True,
+             shelters=2, title="Halvdagskonferanse for krisesentrene")
+    for on in (date(2006, 3, 15), date(2006, 9, 13)):
+        activity(on, "network-meeting", days=0.5, audience=["police", "immigration", "ngo", "shelter"])
+    activity(date(2006, 6, 8), "course", days=2, participants=18, audience=["international", "shelter"],
+             organised_by_us=True, title="Kurs for krisesentre i utlandet")
+    audiences = ["police", "public-agency", "health", "education", "union", "ngo", "public", "immigration"]
+    for i in range(33):
+        on = random_date(rng, date(2006, 1, 9), date(2006, 12, 15))
+        if i < 5:  # five at the immigration authorities' regional seminars
+            activity(on, "lecture", participants=rng.randint(25, 80), audience=["immigration", "public-agency"],
+                     title="Foredrag på regionalt seminar for utlendingsforvaltningen")
+        else:
+            activity(on, "lecture", participants=rng.randint(10, 60), audience=[rng.choice(audiences)])
+    for _ in range(8):
+        activity(random_date(rng, date(2006, 1, 9), date(2006, 12, 15)), "meeting",
+                 audience=[rng.choice(audiences)])
+    activity(date(2006, 2, 20), "media", audience=["public"], title="Intervju i riksavis")
+    # 2005: fewer, for --compare
+    activity(date(2005, 11, 10), "seminar", days=1, participants=55, audience=["shelter", "police"],
+             organised_by_us=True)
+    for _ in range(19):
+        activity(random_date(rng, date(2005, 1, 10), date(2005, 12, 15)), "lecture",
+                 participants=rng.randint(10, 60), audience=[rng.choice(audiences)])
+    activities.sort(key=lambda r: (r["on"], r["kind"]))
+    for rec in activities:
+        rec["id"] = ids.new("A", rec["on"].year)
+
+    website = {}
+    for i in range(10):
+        month = f"2006-{i + 3:02d}"
+        website[month] = {"month": month, **{k: v[i] for k, v in WEBSITE_2006.items()}}
+    return services, activities, website
+
+
+def write_section9(root: Path, services: List[dict], activities: List[dict], website: Dict[str, dict]) -> int:
+    order_t = ("id", "woman", "kind", "on", "to", "cost", "paid_by", "provider", "completed", "note")
+    order_a = ("id", "kind", "on", "days", "participants", "audience", "organised_by_us", "shelters", "title")
+    for rec in services:
+        dump(root / "services" / str(rec["on"].year) / f"{rec['id']}.yaml", {k: rec[k] for k in order_t if k in rec})
+    for rec in activities:
+        dump(root / "activities" / str(rec["on"].year) / f"{rec['id']}.yaml", {k: rec[k] for k in order_a if k in rec})
+    for month, rec in website.items():
+        dump(root / "website" / f"{month}.yaml", rec)
+    return len(services) + len(activities) + len(website)
 
 
 # ---------------------------------------------------------------- verification
@@ -948,6 +1101,78 @@ def consistency_problems(root: Path) -> List[str]:
     return problems
 
 
+def section9_figures(root: Path) -> dict:
+    """SPEC section 9's 2006 figures, from the files (services in 2006 by on/to overlap)."""
+    def read(path):
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    first, last = date(2006, 1, 1), date(2006, 12, 31)
+    services = [read(p) for p in sorted((root / "services").glob("*/*.yaml"))]
+    services = [t for t in services if t["on"] <= last and (t.get("to") or t["on"]) >= first]
+    acts = [read(p) for p in sorted((root / "activities").glob("*/*.yaml"))]
+    acts = [a for a in acts if first <= a["on"] <= last]
+    web = {p.stem: read(p) for p in sorted((root / "website").glob("2006-*.yaml"))}
+
+    def women(kind, payer=None):
+        return len({t["woman"] for t in services if t["kind"] == kind and (payer is None or t.get("paid_by") == payer)})
+
+    def of(kind):
+        return [a for a in acts if a["kind"] == kind]
+
+    return {
+        "norwegian-course women; project/municipality/ngo": (
+            women("norwegian-course"), women("norwegian-course", "project"),
+            women("norwegian-course", "municipality"), women("norwegian-course", "ngo")),
+        "vocational-training women/completed/not": (
+            women("vocational-training"),
+            sum(1 for t in services if t["kind"] == "vocational-training" and t.get("completed") is True),
+            sum(1 for t in services if t["kind"] == "vocational-training" and t.get("completed") is False)),
+        "interpreter women": women("interpreter"),
+        "seminar count/participants": (len(of("seminar")), sum(a.get("participants", 0) for a in of("seminar"))),
+        "conference count/days": (len(of("conference")), sum(a.get("days", 0) for a in of("conference"))),
+        "network-meeting count": len(of("network-meeting")),
+        "lecture count": len(of("lecture")),
+        "course count/days": (len(of("course")), sum(a.get("days", 0) for a in of("course"))),
+        "website visits": [web[m]["visits"] for m in sorted(web)],
+        "website pages": [web[m]["pages"] for m in sorted(web)],
+        "website hits": [web[m]["hits"] for m in sorted(web)],
+        "website sites": [web[m]["sites"] for m in sorted(web)],
+    }
+
+
+EXPECTED_SECTION9 = {
+    "norwegian-course women; project/municipality/ngo": (14, 8, 2, 4),
+    "vocational-training women/completed/not": (2, 1, 1),
+    "interpreter women": 13,
+    "seminar count/participants": (1, 72),
+    "conference count/days": (2, 1.5),
+    "network-meeting count": 2,
+    "lecture count": lambda n: n >= 31,
+    "course count/days": (1, 2),
+    "website visits": WEBSITE_2006["visits"],
+    "website pages": WEBSITE_2006["pages"],
+    "website hits": WEBSITE_2006["hits"],
+    "website sites": WEBSITE_2006["sites"],
+}
+
+
+def section9_problems(root: Path) -> List[str]:
+    """Services name existing women, seen no earlier than first contact; dates in range."""
+    def read(path):
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    women = {p.stem: read(p) for p in (root / "women").glob("*.yaml")}
+    problems = []
+    for path in sorted((root / "services").glob("*/*.yaml")):
+        t = read(path)
+        w = women.get(t["woman"])
+        if w is None or w["first_contact"] > t["on"]:
+            problems.append(f"{t['id']}: bad woman reference")
+        if (t.get("to") or t["on"]) < t["on"] or (t.get("to") or t["on"]) > DEC31 or t.get("cost", 0) < 0:
+            problems.append(f"{t['id']}: bad dates or cost")
+    return problems
+
+
 def verify(root: Path) -> bool:
     ok = True
     for (frm, to), expected in EXPECTED.items():
@@ -972,7 +1197,13 @@ def verify(root: Path) -> bool:
     for name, passed in extra.items():
         print(f"  {name}: {'ok' if passed else 'FAILED'}")
         ok &= passed
-    problems = consistency_problems(root)
+    got9 = section9_figures(root)
+    print("\n== section 9, 2006")
+    for key, want in EXPECTED_SECTION9.items():
+        passed = want(got9[key]) if callable(want) else got9[key] == want
+        print(f"  {key}: {got9[key]}{'  ok' if passed else '  FAILED'}")
+        ok &= passed
+    problems = consistency_problems(root) + section9_problems(root)
     for p in problems:
         print(f"  consistency: {p}")
     print(f"  consistency: {'ok' if not problems else f'{len(problems)} problem(s)'}")

@@ -139,7 +139,8 @@ def test_group_keys():
 # --- shape ---------------------------------------------------------------------------
 
 def test_shape_and_every_key_present(r2006):
-    assert list(r2006) == ["period", "calls", "office_visits", "offers", "admissions", "stays", "residence_at_end"]
+    assert list(r2006) == ["period", "calls", "office_visits", "offers", "admissions", "stays", "residence_at_end",
+                          "services", "activities", "website"]
     assert r2006["period"] == {"from": "2006-01-01", "to": "2006-12-31"}
     s = settings()
     assert list(r2006["calls"]["by_subject"]) == s.keys("subject")

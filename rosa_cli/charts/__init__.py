@@ -21,6 +21,10 @@ referrers                   admissions.by_referrer      referrer
 residence                   admissions.by_residence     residence
 durations                   stays.by_duration_group     stays
 shelters                    stays.by_shelter            shelters
+services                    services.by_kind.*.women    services
+costs                       services.by_kind.*.cost     costs
+activities                  activities.by_month         activities_by_month
+website                     website.by_month.*.visits   website
 ==========================  ==========================  =========================
 """
 
@@ -59,6 +63,9 @@ class Kind:
     category_axis: str  # CHART_TEXTS key
     value_axis: str  # CHART_TEXTS key
     horizontal: bool  # long labels: horizontal bars, categories top to bottom
+    # set for a figure inside each entry of a map (services.by_kind.<kind>.women): the
+    # chart's categories are the map's keys, its values that figure of each entry
+    field: str = ""
 
 
 KINDS: Dict[str, Kind] = {k.name: k for k in (
@@ -72,6 +79,11 @@ KINDS: Dict[str, Kind] = {k.name: k for k in (
     Kind("residence", "residence", "admissions.by_residence", "axis.residence", "axis.women", True),
     Kind("durations", "stays", "stays.by_duration_group", "axis.duration", "axis.women", False),
     Kind("shelters", "shelters", "stays.by_shelter", "axis.shelter", "axis.bed_nights", True),
+    # SPEC section 9
+    Kind("services", "services", "services.by_kind", "axis.service", "axis.women", True, "women"),
+    Kind("costs", "costs", "services.by_kind", "axis.service", "axis.nok", True, "cost"),
+    Kind("activities", "activities_by_month", "activities.by_month", "axis.month", "axis.activities", False),
+    Kind("website", "website", "website.by_month", "axis.month", "axis.visits", False, "visits"),
 )}
 
 SECTION_KINDS: Dict[str, str] = {kind.section: kind.name for kind in KINDS.values()}
@@ -90,6 +102,10 @@ CHART_TEXTS: Dict[str, Dict[str, str]] = {
         "axis.calls": "Antall henvendelser",
         "axis.women": "Antall kvinner",
         "axis.bed_nights": "Overnattingsdøgn",
+        "axis.service": "Tilbud",
+        "axis.nok": "Kroner",
+        "axis.activities": "Antall aktiviteter",
+        "axis.visits": "Besøk",
         "chart_of": "Diagram: {title}",
         "nothing": "Ingen tall i perioden",
         "compare": "{current} sammenlignet med {previous}",
@@ -107,6 +123,10 @@ CHART_TEXTS: Dict[str, Dict[str, str]] = {
         "axis.calls": "Number of calls",
         "axis.women": "Number of women",
         "axis.bed_nights": "Bed-nights",
+        "axis.service": "Service",
+        "axis.nok": "NOK",
+        "axis.activities": "Number of activities",
+        "axis.visits": "Visits",
         "chart_of": "Chart: {title}",
         "nothing": "No figures in the period",
         "compare": "{current} compared with {previous}",
@@ -168,7 +188,13 @@ def chart_data(
     if sections is None:
         sections = build_sections(result, settings, lang, shelters)
     section = next(s for s in sections if s.id == spec.section)
-    rows = [row for row in section.rows if row.section == spec.path]
+    if spec.field:
+        from dataclasses import replace
+
+        rows = [replace(row, key=row.section[len(spec.path) + 1:], label=row.label.split(": ")[0])
+                for row in section.rows if row.key == spec.field and row.section.startswith(spec.path + ".")]
+    else:
+        rows = [row for row in section.rows if row.section == spec.path]
     data = ChartData(
         kind=kind,
         title=section.title,
@@ -182,7 +208,8 @@ def chart_data(
         public=text("public_short", lang) if isinstance(result.get("public"), Mapping) else "",
     )
     previous = result.get("previous")
-    if isinstance(previous, dict) and rows and any(row.previous is not ABSENT for row in rows):
+    if (isinstance(previous, dict) and rows and any(row.previous is not ABSENT for row in rows)
+            and not all(row.empty_previous for row in rows)):  # a previous period with no such months
         label = period_label(previous["period"], lang) if "period" in previous else text("change", lang)
         data.series.append(Series("previous", label, [_number(row.previous) for row in rows]))
     data.series.append(Series("current", data.period, [_number(row.value) for row in rows]))

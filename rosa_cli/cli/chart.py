@@ -16,7 +16,7 @@ from rosa_cli.cli.report import gather, period_options, resolve_period
 
 # kept in step with rosa_cli.charts.KINDS (not imported here, so --help stays quick)
 KIND_NAMES = ("calls", "months", "callers", "nationalities", "admitted-nationalities", "ages",
-              "referrers", "residence", "durations", "shelters")
+              "referrers", "residence", "durations", "shelters", "services", "costs", "activities", "website")
 
 
 @click.command()
@@ -45,6 +45,10 @@ def chart(kind, year, from_, to_, output, compare, public, lang, force) -> None:
       residence               residence status at intake
       durations               length-of-stay groups
       shelters                bed-nights per shelter
+      services                women given each kind of service
+      costs                   costs per kind of service
+      activities              outreach activities per month
+      website                 website visits per month
 
     Example: rosa chart calls --year 2006 --compare -o calls-2006.png
     """

@@ -16,7 +16,7 @@ import click
 
 from rosa_cli.cli.common import EXIT_INVALID, EXIT_USAGE, Failure, core_errors, get_folder, records_option
 
-KINDS = {"W": "woman", "S": "stay", "C": "call"}
+KINDS = {"W": "woman", "S": "stay", "C": "call", "T": "service", "A": "activity"}
 SETTINGS_NAMES = ("rosa.yaml", "shelters.yaml")
 
 
@@ -74,7 +74,7 @@ def _checked_id(record_id: str) -> str:
     from rosa_cli.core.ids import id_problem
 
     kind = KINDS.get(record_id[:1])
-    problem = id_problem(kind, record_id) if kind else f"id {record_id!r} must start with W-, S- or C-"
+    problem = id_problem(kind, record_id) if kind else f"id {record_id!r} must start with W-, S-, C-, T- or A-"
     if problem:
         raise Failure(f"ID: {problem}", EXIT_USAGE)
     return record_id

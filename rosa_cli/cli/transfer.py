@@ -9,7 +9,7 @@ import click
 
 from rosa_cli.cli.common import Failure, core_errors, get_folder, records_option, report_outcome
 
-KINDS = {"women": "woman", "stays": "stay", "calls": "call"}
+KINDS = {"women": "woman", "stays": "stay", "calls": "call", "services": "service", "activities": "activity", "website": "website"}
 
 
 @click.command("import")
@@ -18,7 +18,7 @@ KINDS = {"women": "woman", "stays": "stay", "calls": "call"}
 @records_option
 @core_errors()
 def import_cmd(kind: str, file: Path) -> None:
-    """Import women, stays or calls from a CSV file whose columns are field names.
+    """Import women, stays, calls, services, activities or website months from a CSV file whose columns are field names.
 
     Every row is checked first; one bad row rejects the file (every bad row is
     listed by line) and nothing is written. A good file becomes one commit. The new
@@ -47,7 +47,8 @@ OUTPUT_FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
 @records_option
 @core_errors()
 def export_cmd(kind: str, fmt, output, year, from_, to_, k, htcds_only, mapping) -> None:
-    """Write women, stays or calls (the import columns), or HTCDS case rows, to stdout or -o FILE.
+    """Write women, stays, calls, services, activities or website months (the import
+    columns), or HTCDS case rows, to stdout or -o FILE.
 
     htcds: one row per woman with a first contact or a stay in the period, in the
     Human Trafficking Case Data Standard's columns and picklist values, with fresh

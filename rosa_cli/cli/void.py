@@ -24,7 +24,7 @@ def _short(commit) -> str:
 @records_option
 @core_errors()
 def void(record_id: str, reason: str | None, assume_yes: bool) -> None:
-    """Withdraw a record (W-, S- or C- id) entered by mistake: its file is removed in a
+    """Withdraw a record (W-, S-, C-, T- or A- id) entered by mistake: its file is removed in a
     commit of its own, `void ID`, with the reason in the commit message.
 
     A woman whom a stay or call still names is not voided; those are listed. History
@@ -34,7 +34,7 @@ def void(record_id: str, reason: str | None, assume_yes: bool) -> None:
     from rosa_cli.core.withdraw import check_reason, plan_void, void_record
 
     folder = get_folder(changing=True)
-    record_id = resolve_arg(folder, record_id, ("woman", "stay", "call"), "ID")
+    record_id = resolve_arg(folder, record_id, ("woman", "stay", "call", "service", "activity"), "ID")
     check_reason(folder, reason)
     plan = plan_void(folder, record_id)
     if not assume_yes:

@@ -18,7 +18,7 @@ class CheckResult:
     @property
     def record_count(self) -> int:
         r = self.records
-        return len(r.women) + len(r.stays) + len(r.calls) + r.skipped
+        return len(r.women) + len(r.stays) + len(r.calls) + len(r.services) + len(r.activities) + len(r.website) + r.skipped
 
 
 def uncommitted_problems(folder: RecordsFolder) -> List[Problem]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from rosa_cli.core.model import WARNING, Problem, Records, Settings, Shelter
-from rosa_cli.core.schema import PLURAL
+from rosa_cli.core.schema import KINDS, PLURAL, YEARLY
 from rosa_cli.core.validate import Context, build_record, build_settings, build_shelters, cross_check
 from rosa_cli.core.yamlio import read_mapping
 
@@ -89,7 +89,7 @@ class RecordsFolder:
         return self.root / PLURAL[kind]
 
     def new_record_dir(self, kind: str, year: int) -> Path:
-        return self.kind_dir(kind) / str(year) if kind == "call" else self.kind_dir(kind)
+        return self.kind_dir(kind) / str(year) if kind in YEARLY else self.kind_dir(kind)
 
     def record_path(self, kind: str, record_id: str, argument: Optional[str] = None) -> Optional[Path]:
         """Where an existing record lives, or None: the one way from an id to a file.
@@ -103,12 +103,15 @@ class RecordsFolder:
         from rosa_cli.core import ids
         from rosa_cli.core.errors import FieldIssue, Refused
 
-        problem = ids.id_problem(kind, record_id)
+        if kind == "website":
+            problem = None if _WEBSITE_NAME.match(f"{record_id}.yaml") else f"{str(record_id)[:40]!r} is not a month like 2006-03"
+        else:
+            problem = ids.id_problem(kind, record_id)
         if problem:
             raise Refused([FieldIssue(argument or kind, problem)])
         name = f"{record_id}.yaml"
-        if kind == "call":
-            path = self.kind_dir("call") / str(ids.year_of(record_id)) / name
+        if kind in YEARLY:
+            path = self.kind_dir(kind) / str(ids.year_of(record_id)) / name
         else:
             path = self.kind_dir(kind) / name
         if not path.is_file():
@@ -123,14 +126,16 @@ class RecordsFolder:
     def private_folders(self) -> List[Path]:
         """The folders that must be owner-only: the root, each kind and year folder, .git and the cache."""
         folders = [self.root]
-        for kind in ("woman", "stay", "call"):
+        for kind in KINDS:
             base = self.kind_dir(kind)
-            folders.append(base)
-        try:
-            with os.scandir(self.kind_dir("call")) as it:
-                folders.extend(Path(e.path) for e in it if e.is_dir(follow_symlinks=False))
-        except OSError:
-            pass
+            if kind in ("woman", "stay", "call") or base.is_dir():
+                folders.append(base)
+        for kind in YEARLY:
+            try:
+                with os.scandir(self.kind_dir(kind)) as it:
+                    folders.extend(Path(e.path) for e in it if e.is_dir(follow_symlinks=False))
+            except OSError:
+                pass
         folders += [self.root / ".git", self.root / CACHE_DIR]
         return folders
 
@@ -249,7 +254,7 @@ class RecordsFolder:
         base = self.kind_dir(kind)
         if not base.is_dir():
             return iter(())
-        if kind == "call":
+        if kind in YEARLY:
             return (p for year in sorted(base.iterdir()) if year.is_dir() for p in sorted(year.iterdir()))
         return iter(sorted(base.iterdir()))
 
@@ -269,10 +274,12 @@ class RecordsFolder:
             return None, problems
         stem = shown.rsplit("/", 1)[-1][: -len(".yaml")]
         record, more = build_record(kind, data, shown, context, expected_id=stem)
-        if kind == "call" and record is not None:
+        if kind in YEARLY and record is not None:
             filed_under = shown.split("/")[-2]
-            if filed_under != str(record.at.year):
-                more.append(Problem(shown, record.line_of("at"), f"call from {record.at.year} is filed under calls/{filed_under}/", WARNING))
+            field_name = "at" if kind == "call" else "on"
+            year = getattr(record, field_name).year
+            if filed_under != str(year):
+                more.append(Problem(shown, record.line_of(field_name), f"{kind} from {year} is filed under {PLURAL[kind]}/{filed_under}/", WARNING))
         return record, problems + more
 
     def _unsafe_file(self, path: Path, shown: str) -> Optional[Problem]:
@@ -356,41 +363,51 @@ def loose_permissions(folder: "RecordsFolder", loose_files: Dict[str, Tuple[int,
     return problems
 
 
+_KIND_OF_PREFIX = {"W": "woman", "S": "stay", "C": "call", "T": "service", "A": "activity"}
 NOT_A_RECORD = "not a record; move it out of the records folder"
 _CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
-_PREFIX = {"woman": "W", "stay": "S", "call": "C"}
-_HOME = {"woman": "women/", "stay": "stays/", "call": "calls/YYYY/"}
+_PREFIX = {"woman": "W", "stay": "S", "call": "C", "service": "T", "activity": "A"}
+_HOME = {"woman": "women/", "stay": "stays/", "call": "calls/YYYY/", "service": "services/YYYY/", "activity": "activities/YYYY/"}
+_WEBSITE_NAME = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])\.yaml$")
 _RECORDISH = re.compile(r"^([WSCTA])-(.*)\.(yaml|yml|YAML|YML)$")
 
 
 @lru_cache(maxsize=64)
 def _record_name(kind: str, year: str = "[0-9]{4}") -> "re.Pattern[str]":
     """The file names a folder of ``kind`` may hold: ``<id>.yaml`` in the id grammar."""
+    if kind == "website":
+        return _WEBSITE_NAME
     return re.compile(rf"^{_PREFIX[kind]}-{year}-(?!{_CROCKFORD}{{0,2}}[0-9]{{6}}){_CROCKFORD}{{4,8}}\.yaml$")
 
 
 @lru_cache(maxsize=64)
 def _usual_name(kind: str, year: str = "[0-9]{4}") -> "re.Pattern[str]":
     """The names rosa itself makes (five random characters), matched without look-ahead."""
+    if kind == "website":
+        return _WEBSITE_NAME
     return re.compile(rf"^{_PREFIX[kind]}-{year}-{_CROCKFORD}{{4,5}}\.yaml$")
 
 
 def _misplaced(kind: str, relpath: str, name: str) -> str:
     """Why a file in a records folder is not read as a record there (every one is reported)."""
     match = _RECORDISH.match(name)
+    if kind == "website":
+        return "not a website month; website/ holds only YYYY-MM.yaml files" if not match else (
+            f"a {_KIND_OF_PREFIX.get(match.group(1), 'record')} file in website/, where it is not read; it belongs in {_HOME.get(_KIND_OF_PREFIX.get(match.group(1), ''), 'no folder rosa reads')}")
     if not match:
         return NOT_A_RECORD
     prefix, extension = match.group(1), match.group(3)
     if extension != "yaml":
         return f"record files end in .yaml, not .{extension}; rename it (or move it out of the records folder)"
     if prefix != _PREFIX[kind]:
-        other = {v: k for k, v in _PREFIX.items()}.get(prefix)
+        other = _KIND_OF_PREFIX.get(prefix)
         where = _HOME[other] if other else "no folder rosa reads"
         return f"a {other or 'record'} file in {relpath}/, where it is not read; it belongs in {where}"
-    if kind == "call":
+    if kind in YEARLY:
         year = name[2:6]
-        if year.isdigit() and name[6:7] == "-" and relpath != f"calls/{year}":
-            return f"a call of {year} filed in {relpath}/, where it is not read; move it to calls/{year}/"
+        base = PLURAL[kind]
+        if year.isdigit() and name[6:7] == "-" and relpath != f"{base}/{year}":
+            return f"a {kind} of {year} filed in {relpath}/, where it is not read; move it to {base}/{year}/"
     return f"file name is not a record id ({_PREFIX[kind]}-YEAR- and a random part of A-Z and 0-9 without I, L, O, U); it is not read"
 
 
@@ -406,7 +423,8 @@ def _kind_folders(folder: RecordsFolder, kind: str, refused: List[Problem]) -> L
 
     base = folder.kind_dir(kind)
     candidates = [base]
-    if kind == "call":
+    top = PLURAL[kind]
+    if kind in YEARLY:
         try:
             with os.scandir(base) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -420,11 +438,11 @@ def _kind_folders(folder: RecordsFolder, kind: str, refused: List[Problem]) -> L
             elif name == ".gitkeep" or is_live_temp(name):
                 continue
             elif entry.is_dir():
-                refused.append(Problem(f"calls/{name}", None, "is not a year folder: the records in it are not read; move it out of the records folder"))
-            elif _RECORDISH.match(name) and name.startswith("C-") and name.endswith(".yaml"):
-                refused.append(Problem(f"calls/{name}", None, f"a call directly in calls/, where it is not read; calls are filed by year: move it to calls/{name[2:6]}/"))
+                refused.append(Problem(f"{top}/{name}", None, "is not a year folder: the records in it are not read; move it out of the records folder"))
+            elif _RECORDISH.match(name) and name.startswith(_PREFIX[kind] + "-") and name.endswith(".yaml"):
+                refused.append(Problem(f"{top}/{name}", None, f"a {kind} directly in {top}/, where it is not read; they are filed by year: move it to {top}/{name[2:6]}/"))
             else:
-                refused.append(Problem(f"calls/{name}", None, _misplaced(kind, "calls", name) if _RECORDISH.match(name) else NOT_A_RECORD))
+                refused.append(Problem(f"{top}/{name}", None, _misplaced(kind, top, name) if _RECORDISH.match(name) else NOT_A_RECORD))
     root = folder.root.resolve()
     safe = []
     for path in candidates:
@@ -460,7 +478,7 @@ def _scan_folder(kind: str, directory: Path, relpath: str, problems: List[Proble
             entries = sorted(it, key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    year = relpath.rsplit("/", 1)[-1] if kind == "call" else "[0-9]{4}"
+    year = relpath.rsplit("/", 1)[-1] if kind in YEARLY else "[0-9]{4}"
     record_name = _record_name(kind, year).match
     usual = _usual_name(kind, year).match
     # the common case in one pass: regular files named <id>.yaml with a 4-5 character
@@ -530,7 +548,7 @@ def _parse_chunk(arg) -> Dict[str, tuple]:
     return {shown: raw_result(*folder.load_file(kind, path, shown, context), pool) for kind, path, shown in chunk}
 
 
-def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = ("woman", "stay", "call")) -> Records:
+def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = KINDS) -> Records:
     """Load every record of ``kinds`` with all problems, including cross-record ones.
 
     Files unchanged since the last run come from the cache (:mod:`rosa_cli.core.cache`);
@@ -556,7 +574,8 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
     settings, problems = folder.settings_and_problems()
     shelters, shelter_problems = folder.shelters_and_problems()
     records = Records(settings=settings, shelters=shelters, problems=list(problems) + list(shelter_problems))
-    targets = {"woman": records.women, "stay": records.stays, "call": records.calls}
+    targets = {"woman": records.women, "stay": records.stays, "call": records.calls,
+               "service": records.services, "activity": records.activities, "website": records.website}
     cache = open_cache(folder.root, folder.today)
     context = folder.context()
     folder.loose_files.clear()
@@ -625,5 +644,5 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
             target[record_id] = record
     cache.forget_folders_except(present_folders, tuple(PLURAL[k] for k in kinds))
     cache.save()
-    records.problems.extend(cross_check(records, complete=set(kinds) == {"woman", "stay", "call"}, woman_files=woman_files, today=folder.today))
+    records.problems.extend(cross_check(records, complete={"woman", "stay", "call"} <= set(kinds), woman_files=woman_files, today=folder.today))
     return records

@@ -28,11 +28,12 @@ from typing import Callable, List, Optional, Sequence
 
 LOCK_RETRY_SECONDS = 20.0
 ROOT_RECORD_FILES = ("rosa.yaml", "shelters.yaml", ".gitignore", "history-rewrites.yaml")
-RECORD_DIRS = ("women/", "stays/", "calls/")
+RECORD_DIRS = ("women/", "stays/", "calls/", "services/", "activities/", "website/")
 _ID = r"[WSCTA]-\d{4}-[0-9A-Z]+"  # loose on purpose: ids.py says what a good id is
 _RECORD_FILE = re.compile(
     rf"^(?:rosa\.yaml|shelters\.yaml|\.gitignore|history-rewrites\.yaml"
-    rf"|women/{_ID}\.yaml|stays/{_ID}\.yaml|calls/\d{{4}}/{_ID}\.yaml)$"
+    rf"|women/{_ID}\.yaml|stays/{_ID}\.yaml|calls/\d{{4}}/{_ID}\.yaml"
+    rf"|services/\d{{4}}/{_ID}\.yaml|activities/\d{{4}}/{_ID}\.yaml|website/\d{{4}}-\d{{2}}\.yaml)$"
 )
 
 

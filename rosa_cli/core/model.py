@@ -68,7 +68,8 @@ class _Record:
         return line_in(self, name)
 
 
-_KIND_OF_CLASS = {"Woman": "woman", "Stay": "stay", "Call": "call"}
+_KIND_OF_CLASS = {"Woman": "woman", "Stay": "stay", "Call": "call",
+                  "Service": "service", "Activity": "activity", "WebsiteMonth": "website"}
 _FIELD_INDEX = {cls: {f.name: i for i, f in enumerate(FIELDS[kind])} for cls, kind in _KIND_OF_CLASS.items()}
 
 
@@ -161,6 +162,71 @@ class Call(_Record):
     lines: Tuple[int, ...] = field(default=(), repr=False, compare=False)
 
 
+@dataclass(slots=True)
+class Service(_Record):
+    """Something given to a woman that the project counts and often pays for (SPEC 9)."""
+
+    id: str
+    woman: str
+    kind: str
+    on: date
+    to: Optional[date] = None
+    cost: Optional[int] = None
+    paid_by: Optional[str] = None
+    provider: Optional[str] = None
+    completed: Optional[bool] = None
+    note: Optional[str] = None
+    path: str = ""
+    lines: Tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def last_day(self) -> date:
+        return self.to or self.on
+
+
+@dataclass(slots=True)
+class Activity(_Record):
+    """An outreach or network activity: a lecture, seminar, meeting (SPEC 9)."""
+
+    id: str
+    kind: str
+    on: date
+    days: Optional[float] = None
+    participants: Optional[int] = None
+    audience: List[str] = field(default_factory=list)
+    organised_by_us: Optional[bool] = None
+    shelters: Optional[int] = None
+    title: Optional[str] = None
+    path: str = ""
+    lines: Tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def ours(self) -> bool:
+        """Organised by the project: as recorded, else the default for its kind."""
+        from rosa_cli.core.vocab import ORGANISED_BY_DEFAULT
+
+        if self.organised_by_us is not None:
+            return self.organised_by_us
+        return self.kind in ORGANISED_BY_DEFAULT
+
+
+@dataclass(slots=True)
+class WebsiteMonth(_Record):
+    """A month of website statistics; ``month`` (YYYY-MM) names its file and serves as its id."""
+
+    month: str
+    visits: Optional[int] = None
+    pages: Optional[int] = None
+    hits: Optional[int] = None
+    sites: Optional[int] = None
+    path: str = ""
+    lines: Tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def id(self) -> str:
+        return self.month
+
+
 @dataclass
 class Shelter:
     """A crisis shelter from ``shelters.yaml``.
@@ -214,6 +280,9 @@ class Records:
     women: Dict[str, Woman] = field(default_factory=dict)
     stays: Dict[str, Stay] = field(default_factory=dict)
     calls: Dict[str, Call] = field(default_factory=dict)
+    services: Dict[str, Service] = field(default_factory=dict)
+    activities: Dict[str, Activity] = field(default_factory=dict)
+    website: Dict[str, WebsiteMonth] = field(default_factory=dict)
     problems: List[Problem] = field(default_factory=list)
     skipped: int = 0
 
@@ -239,8 +308,40 @@ def _day(value) -> Optional[date]:
     return date.fromordinal(value) if value is not None else None
 
 
+_GENERIC = {"Service": "service", "Activity": "activity", "WebsiteMonth": "website"}
+
+
+def _generic_row(kind: str, record) -> tuple:
+    """A section-9 record as ``(kind, values…, lines)``: dates as ordinals, lists as tuples."""
+    values = []
+    for spec in FIELDS[kind]:
+        value = getattr(record, spec.name)
+        if isinstance(value, date):
+            value = value.toordinal()
+        elif isinstance(value, list):
+            value = tuple(value)
+        values.append(value)
+    return (kind, *values, record.lines)
+
+
+def _from_generic(row: tuple, path: str):
+    kind = row[0]
+    values = {}
+    for spec, value in zip(FIELDS[kind], row[1:-1]):
+        if spec.type == "date" and value is not None:
+            value = date.fromordinal(value)
+        elif spec.type == "audience":
+            value = list(value or ())
+        values[spec.name] = value
+    cls = {"service": Service, "activity": Activity, "website": WebsiteMonth}[kind]
+    return cls(path=path, lines=row[-1], **values)
+
+
 def to_row(record) -> tuple:
     """A record as a tuple of plain values (see :func:`from_row`)."""
+    generic = _GENERIC.get(type(record).__name__)
+    if generic:
+        return _generic_row(generic, record)
     if isinstance(record, Call):
         at = record.at
         return ("call", record.id, at.isoformat(), record.caller, record.subject,
@@ -259,6 +360,8 @@ def to_row(record) -> tuple:
 def from_row(row: tuple, path: str):
     """The record a :func:`to_row` tuple stands for."""
     kind = row[0]
+    if kind in ("service", "activity", "website"):
+        return _from_generic(row, path)
     if kind == "call":
         _, rid, at, caller, subject, channel, woman, nationality, received_by, note, lines = row
         return Call(rid, datetime.fromisoformat(at), caller, subject, channel, woman, nationality, received_by, note, path, lines)

@@ -44,8 +44,8 @@ _WITH_LETTER = re.compile(r"^([WSCTA])(?:-(?:([0-9]{1,4})(?:-([0-9A-Z]*))?)?)?$"
 _WITH_YEAR = re.compile(r"^([0-9]{4})-([0-9A-Z]*)$")  # 2026-CR
 _RANDOM_ONLY = re.compile(rf"^({_RANDOM}+)$")  # CR
 _MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})
-_SEARCHABLE = ("woman", "stay", "call")  # kinds that have a folder
-PLURAL_NOUN = {"woman": "women", "stay": "stays", "call": "calls"}
+_SEARCHABLE = ("woman", "stay", "call", "service", "activity")  # kinds that have a folder of ids
+PLURAL_NOUN = {"woman": "women", "stay": "stays", "call": "calls", "service": "services", "activity": "activities"}
 
 
 def resolve(folder, text: str, kinds: Sequence[str] = ("woman",), argument: str = "ID") -> Tuple[str, str]:
@@ -190,7 +190,7 @@ def _ids(folder, kind: str, year: Optional[str]) -> Iterable[str]:
     listed, so naming a call stays cheap however many years there are.
     """
     base = folder.kind_dir(kind)
-    if kind == "call":
+    if kind in ("call", "service", "activity"):  # filed by year
         if year is not None:
             folders = [base / year]
         else:

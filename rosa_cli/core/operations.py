@@ -90,16 +90,20 @@ def to_yaml_value(value: Any) -> Any:
     return value
 
 
+# flags whose false is a fact worth keeping ("not completed"), not just the default
+SAID_FALSE = ("completed", "organised_by_us")
+
+
 def record_data(kind: str, values: Dict[str, Any]) -> Dict[str, Any]:
     """Typed field values to the mapping written to a file (schema order, defaults left out)."""
     data: Dict[str, Any] = {}
     for spec in FIELDS[kind]:
         value = values.get(spec.name)
-        if value is None or value == [] or (spec.type == "bool" and value is False):
+        if value is None or value == [] or (spec.type == "bool" and value is False and spec.name not in SAID_FALSE):
             continue
         if spec.type == "count" and value == 0:
             continue
-        data[spec.name] = to_yaml_value(value)
+        data[spec.name] = list(value) if spec.type == "audience" else to_yaml_value(value)
     return data
 
 
@@ -158,7 +162,8 @@ def _commit(folder: RecordsFolder, paths: Sequence[Path], message: str, body: st
         return gitrepo.CommitResult(False, warning=f"the change was written but not committed: {exc}")
 
 
-_KIND_BY_DIR = {"women": "woman", "stays": "stay", "calls": "call"}
+_KIND_BY_DIR = {"women": "woman", "stays": "stay", "calls": "call",
+                "services": "service", "activities": "activity", "website": "website"}
 
 
 def _valid_hand_edits(folder: RecordsFolder, rels: List[str]) -> List[str]:
@@ -213,6 +218,10 @@ def mapping_or_list(path: Path) -> bool:
 def _write_new(folder: RecordsFolder, kind: str, year: int, data: Dict[str, Any], given_id: Optional[str]) -> Tuple[str, Path]:
     """Claim an id and write the whole record in one atomic step (see ``ids.create_new``)."""
     directory = folder.new_record_dir(kind, year)
+    # a kind's first record makes its folder: owner-only at every level, like init's
+    top = folder.kind_dir(kind)
+    top.mkdir(exist_ok=True, mode=0o700)
+    directory.mkdir(exist_ok=True, mode=0o700)
     if given_id:
         try:
             path = ids.create_given(directory, given_id, dump_new({"id": given_id, **data}))
@@ -844,3 +853,84 @@ def add_call(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
     if values.get("woman"):
         summary += f", about {values['woman']}"
     return Outcome([record_id], _commit(folder, [path], f"call add {record_id}"), [path], summary=summary)
+
+
+# --- services, activities, website (SPEC section 9) --------------------------------------------
+
+
+def _required(values: Dict[str, Any], issues: List[FieldIssue], names: Sequence[str]) -> None:
+    for name in names:
+        if name not in values and not any(i.field == name for i in issues):
+            issues.append(FieldIssue(name, "is required"))
+
+
+@locked
+def add_service(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
+    """Record a service given to a woman (an interpreter, a course, a doctor's visit).
+
+    The commit names the command and the id only: kind, cost and provider stay out of
+    history's messages like every other value.
+    """
+    raw = {k: v for k, v in raw.items() if v is not None and v != ""}
+    values, issues = convert_inputs("service", raw, folder)
+    _required(values, issues, ("woman", "kind", "on"))
+    if "woman" in values and folder.record_path("woman", values["woman"]) is None:
+        issues.append(FieldIssue("woman", f"{values['woman']} does not exist"))
+    if values.get("on") and values.get("to") and values["to"] < values["on"]:
+        issues.append(FieldIssue("to", f"{values['to']} is before --on {values['on']}"))
+    if issues:
+        raise Refused(issues)
+    data = record_data("service", values)
+    _check_new("service", {"id": "T-0000-CHECK", **data}, folder, "services/(new)")
+    record_id, path = _write_new(folder, "service", values["on"].year, data, None)
+    summary = f"Recorded {record_id}: {values['kind']} for {values['woman']} on {values['on']}"
+    return Outcome([record_id], _commit(folder, [path], f"service add {record_id}"), [path], summary=summary)
+
+
+@locked
+def add_activity(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
+    """Record an outreach or network activity (a lecture, a seminar, a meeting)."""
+    raw = {k: v for k, v in raw.items() if v is not None and v != ""}
+    values, issues = convert_inputs("activity", raw, folder)
+    _required(values, issues, ("kind", "on"))
+    if issues:
+        raise Refused(issues)
+    data = record_data("activity", values)
+    _check_new("activity", {"id": "A-0000-CHECK", **data}, folder, "activities/(new)")
+    record_id, path = _write_new(folder, "activity", values["on"].year, data, None)
+    summary = f"Recorded {record_id}: {values['kind']} on {values['on']}"
+    return Outcome([record_id], _commit(folder, [path], f"activity add {record_id}"), [path], summary=summary)
+
+
+WEBSITE_FIGURES = ("visits", "pages", "hits", "sites")
+
+
+@locked
+def set_website(folder: RecordsFolder, month: str, figures: Dict[str, Any]) -> Outcome:
+    """Set a month's website figures; figures not given keep their value.
+
+    One file per month, so a second ``website set`` for the month changes it in place.
+    """
+    figures = {k: v for k, v in figures.items() if v is not None and v != ""}
+    values, issues = convert_inputs("website", {"month": month, **figures}, folder)
+    issues = [FieldIssue("MONTH", i.message) if i.field == "month" else i for i in issues]
+    if not figures:
+        issues.append(FieldIssue("", "give at least one of --visits, --pages, --hits, --sites"))
+    if issues:
+        raise Refused(issues)
+    month = values["month"]
+    path = folder.kind_dir("website") / f"{month}.yaml"
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise Refused([FieldIssue("MONTH", f"{folder.shown(path)} is not a regular file; refusing to write it")])
+    if path.exists():
+        text = _update(folder, "website", path, {k: v for k, v in values.items() if k != "month"})
+        verb = "Updated"
+    else:
+        text = dump_new(record_data("website", values))
+        _validated(folder, "website", text, folder.shown(path), expected_id=month)
+        verb = "Set"
+    path.parent.mkdir(exist_ok=True, mode=0o700)
+    atomic_write(path, text)
+    changed = ",".join(k for k in WEBSITE_FIGURES if k in values)
+    summary = f"{verb} website {month}: " + ", ".join(f"{k} {values[k]}" for k in WEBSITE_FIGURES if k in values)
+    return Outcome([month], _commit(folder, [path], f"website set {month} ({changed})"), [path], summary=summary)

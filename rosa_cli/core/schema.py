@@ -9,15 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
-KINDS = ("woman", "stay", "call")
-PLURAL = {"woman": "women", "stay": "stays", "call": "calls"}
+KINDS = ("woman", "stay", "call", "service", "activity", "website")
+PLURAL = {"woman": "women", "stay": "stays", "call": "calls",
+          "service": "services", "activity": "activities", "website": "website"}
+# kinds filed by year (calls/2006/C-….yaml); a website month is website/2006-03.yaml
+YEARLY = ("call", "service", "activity")
 SINGULAR = {plural: kind for kind, plural in PLURAL.items()}
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: str  # id, date, born, bool, country, vocab, text, woman, shelter, count, datetime, language, residence
+    type: str  # id, date, cost, number, int, audience, month, born, bool, country, vocab, text, woman, shelter, count, datetime, language, residence
     vocab: Optional[str] = None
     required: bool = False
     question: str = ""
@@ -66,7 +69,43 @@ CALL_FIELDS: Tuple[Field, ...] = (
     Field("note", "text", question="Note"),
 )
 
-FIELDS: Dict[str, Tuple[Field, ...]] = {"woman": WOMAN_FIELDS, "stay": STAY_FIELDS, "call": CALL_FIELDS}
+# SPEC section 9: what the project paid for, the outreach it did, and its website.
+SERVICE_FIELDS: Tuple[Field, ...] = (
+    Field("id", "id", required=True),
+    Field("woman", "woman", required=True, question="Woman (id)"),
+    Field("kind", "vocab", vocab="service", required=True, question="Service"),
+    Field("on", "date", required=True, question="Date (first day of a course)"),
+    Field("to", "date", question="Last day (courses, series)"),
+    Field("cost", "cost", question="Cost (NOK)"),
+    Field("paid_by", "vocab", vocab="payer", question="Paid by"),
+    Field("provider", "text", question="Provider (an organisation)"),
+    Field("completed", "bool", question="Completed"),
+    Field("note", "text", question="Note"),
+)
+
+ACTIVITY_FIELDS: Tuple[Field, ...] = (
+    Field("id", "id", required=True),
+    Field("kind", "vocab", vocab="activity", required=True, question="Activity"),
+    Field("on", "date", required=True, question="Date"),
+    Field("days", "number", question="Days (0.5 for a half day)"),
+    Field("participants", "int", question="Participants"),
+    Field("audience", "audience", vocab="audience", question="Audience (keys, comma-separated)"),
+    Field("organised_by_us", "bool", question="Organised by us"),
+    Field("shelters", "int", question="Shelters served"),
+    Field("title", "text", question="Title"),
+)
+
+WEBSITE_FIELDS: Tuple[Field, ...] = (
+    Field("month", "month", required=True),
+    Field("visits", "int", question="Visits"),
+    Field("pages", "int", question="Pages"),
+    Field("hits", "int", question="Hits"),
+    Field("sites", "int", question="Sites"),
+)
+
+FIELDS: Dict[str, Tuple[Field, ...]] = {"woman": WOMAN_FIELDS, "stay": STAY_FIELDS, "call": CALL_FIELDS,
+                                        "service": SERVICE_FIELDS, "activity": ACTIVITY_FIELDS,
+                                        "website": WEBSITE_FIELDS}
 RESIDENCE_KEYS = ("from", "status")
 
 

@@ -38,7 +38,8 @@ REPLACEMENT = "[fjernet]"
 MIN_LENGTH = 4
 REWRITES_FILE = "history-rewrites.yaml"
 COMMIT_MESSAGE = "scrub (history rewritten)"
-RECORD_DIRS = {"women": "woman", "stays": "stay", "calls": "call"}
+RECORD_DIRS = {"women": "woman", "stays": "stay", "calls": "call",
+               "services": "service", "activities": "activity", "website": "website"}
 _COMMIT_ID = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 # old commit ids of every rewritten commit, kept (ids only) for ``rosa scrub --push``
 _REWRITTEN_LIST = "rosa-rewritten-commits"

@@ -234,7 +234,7 @@ def _blob_text(folder: RecordsFolder, blob: str) -> Optional[str]:
 
 def _record_id(path: str) -> str:
     stem = Path(path).stem
-    return stem if path.endswith(".yaml") and stem[:2] in ("W-", "S-", "C-") else path
+    return stem if path.endswith(".yaml") and stem[:2] in ("W-", "S-", "C-", "T-", "A-") else path
 
 
 def _merge(folder: RecordsFolder, local: str, theirs: str, name: str, remote_branch: str, result: SyncResult) -> Optional[str]:

@@ -33,12 +33,13 @@ from rosa_cli.core.folder import RecordsFolder, load_records
 from rosa_cli.core.model import Problem, ResidenceEntry, Stay
 from rosa_cli.core.outputsafety import FORMULA_STARTS, spreadsheet_safe
 from rosa_cli.core.operations import Outcome, Refused, _commit, locked, record_data
-from rosa_cli.core.schema import FIELDS, field_names
+from rosa_cli.core.schema import FIELDS, PLURAL, field_names
 from rosa_cli.core.validate import build_record, did_you_mean, stay_conflicts
-from rosa_cli.core.yamlio import LineDict, dump_new
+from rosa_cli.core.yamlio import LineDict, dump_new, link_new
 
 MAX_IMPORT_BYTES = 50_000_000
-DEFAULTS = {"woman": {"first_contact": "today"}, "stay": {"start": "today"}, "call": {"at": None, "channel": "phone"}}
+DEFAULTS = {"woman": {"first_contact": "today"}, "stay": {"start": "today"}, "call": {"at": None, "channel": "phone"},
+            "service": {}, "activity": {}, "website": {}}
 
 
 def _read_csv(path: Path, shown: str) -> Tuple[List[str], List[Tuple[int, Dict[str, str]]]]:
@@ -152,7 +153,19 @@ def import_file(folder: RecordsFolder, kind: str, path: Path) -> Outcome:
         if kind == "woman" and "residence" in raw:
             raw["residence"] = _residence_cell(raw["residence"], raw.get("first_contact"))
         given_id = raw.pop("id", None)
-        probe_id = given_id or {"woman": "W", "stay": "S", "call": "C"}[kind] + "-0000-PR0BE"
+        if kind == "website":  # a month is its own id: website/2006-03.yaml
+            probe_id = ""
+            record, found = build_record(kind, _as_mapping(kind, raw, line), shown, ctx, entry=True)
+            row_errors = [p for p in found if p.is_error]
+            if record is not None and not row_errors:
+                if record.month in taken or (folder.kind_dir("website") / f"{record.month}.yaml").exists():
+                    row_errors.append(Problem(shown, line, f"month {record.month} already has figures (change them with rosa website set)"))
+                taken.add(record.month)
+            problems.extend(row_errors)
+            if not row_errors and record is not None:
+                accepted.append((None, _values_of(kind, record), line))
+            continue
+        probe_id = given_id or ids.PREFIXES[kind] + "-0000-PR0BE"
         record, found = build_record(kind, _as_mapping(kind, {"id": probe_id, **raw}, line), shown, ctx, entry=True)
         row_errors = [p for p in found if p.is_error]
         if given_id and not row_errors:
@@ -185,7 +198,8 @@ def _values_of(kind: str, record) -> Dict[str, Any]:
 
 
 def _year_of(kind: str, values: Dict[str, Any]) -> int:
-    return {"woman": values.get("first_contact"), "stay": values.get("start"), "call": values.get("at")}[kind].year
+    return {"woman": values.get("first_contact"), "stay": values.get("start"), "call": values.get("at"),
+            "service": values.get("on"), "activity": values.get("on")}[kind].year
 
 
 def _write_all(folder: RecordsFolder, kind: str, accepted, shown: str) -> Outcome:
@@ -194,6 +208,16 @@ def _write_all(folder: RecordsFolder, kind: str, accepted, shown: str) -> Outcom
     try:
         for given_id, values, _line in accepted:
             data = record_data(kind, values)
+            if kind == "website":
+                path = folder.kind_dir("website") / f"{values['month']}.yaml"
+                path.parent.mkdir(exist_ok=True, mode=0o700)
+                if not link_new(path, dump_new(data).encode("utf-8")):
+                    raise Refused([Problem(shown, _line, f"month {values['month']} already has figures")])
+                written.append(path)
+                made.append(values["month"])
+                continue
+            if kind in ("service", "activity"):
+                folder.kind_dir(kind).mkdir(exist_ok=True, mode=0o700)
             directory = folder.new_record_dir(kind, _year_of(kind, values))
             # each record appears whole or not at all (ids.create_new): a crash
             # mid-import leaves no empty claimed file
@@ -208,7 +232,7 @@ def _write_all(folder: RecordsFolder, kind: str, accepted, shown: str) -> Outcom
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    plural = {"woman": "women", "stay": "stays", "call": "calls"}[kind]
+    plural = PLURAL[kind]
     message = f"import {plural} ({len(made)} records)"
     body = "Records:\n" + "\n".join(f"  {i}" for i in made)
     return Outcome(made, _commit(folder, written, message, body), written)
@@ -225,6 +249,8 @@ def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
+        if all(isinstance(e, str) for e in value):  # an activity's audience
+            return ", ".join(value)
         return "; ".join(f"{e.start.isoformat()} {e.status}" for e in value if isinstance(e, ResidenceEntry))
     return value
 
@@ -241,10 +267,16 @@ def _csv_cell(value: Any) -> Any:
     return spreadsheet_safe(cell)
 
 
+def _records_of(records, kind: str) -> dict:
+    """The loaded records of one kind, by id."""
+    return {"woman": records.women, "stay": records.stays, "call": records.calls, "service": records.services,
+            "activity": records.activities, "website": records.website}[kind]
+
+
 def export_records(folder: RecordsFolder, kind: str, fmt: str) -> Tuple[str, int]:
     """The folder's records of ``kind`` as CSV or JSON text, and how many invalid ones were left out."""
     records = load_records(folder, kinds=(kind,))
-    items = {"woman": records.women, "stay": records.stays, "call": records.calls}[kind]
+    items = _records_of(records, kind)
     names = field_names(kind)
     ordered = sorted(items.values(), key=lambda r: r.id)
     if fmt == "json":
@@ -284,7 +316,7 @@ def export_table(folder: RecordsFolder, kind: str) -> Tuple[List[str], List[List
     record files left out too.
     """
     records = load_records(folder, kinds=(kind,))
-    items = {"woman": records.women, "stay": records.stays, "call": records.calls}[kind]
+    items = _records_of(records, kind)
     names = field_names(kind)
     rows = []
     for record in sorted(items.values(), key=lambda r: r.id):

@@ -27,10 +27,13 @@ from rosa_cli.core.model import (
     Call,
     Problem,
     Records,
+    Activity,
     ResidenceEntry,
+    Service,
     Settings,
     Shelter,
     Stay,
+    WebsiteMonth,
     Woman,
 )
 from rosa_cli.core.privacy import identifying_details
@@ -39,6 +42,7 @@ from rosa_cli.core.vocab import DAY_SETTINGS, DEFAULT_VOCABULARIES, LANGUAGES
 
 MIN_AGE, MAX_AGE = 10, 100
 MAX_CHILDREN = 20
+MAX_NUMBER = 10**9  # a cost or a count beyond this is a typo, not a figure
 TRUE_WORDS = {"true", "yes", "ja", "y", "j", "1"}
 FALSE_WORDS = {"false", "no", "nei", "n", "0"}
 
@@ -193,6 +197,54 @@ def convert(spec: Field, value: Any, ctx: Context, entry: bool = False) -> Any:
         if problem:
             raise FieldError(problem)
         return text
+    if kind in ("cost", "int"):
+        # NOK amounts and counts of participants or visits: whole numbers, never negative
+        if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+            raise FieldError("must be a whole number")
+        try:
+            number = int(str(value).strip().replace(" ", "")) if not isinstance(value, float) else int(value)
+        except ValueError:
+            raise FieldError(f"{value!r} is not a whole number") from None
+        if number < 0:
+            raise FieldError(f"{number} is negative")
+        if number > MAX_NUMBER:
+            raise FieldError(f"{number} is implausibly large")
+        return number
+    if kind == "number":
+        if isinstance(value, bool) or isinstance(value, (list, dict)):
+            raise FieldError("must be a number of days like 1 or 0.5")
+        try:
+            number = float(str(value).strip().replace(",", "."))
+        except ValueError:
+            raise FieldError(f"{value!r} is not a number of days like 1 or 0.5") from None
+        if not 0 < number <= 366 or number * 2 != int(number * 2):
+            raise FieldError(f"{value} is not a number of days (whole or half, above 0)")
+        return int(number) if number.is_integer() else number
+    if kind == "audience":
+        items = value if isinstance(value, list) else _text(value).replace(";", ",").split(",")
+        keys = []
+        choices = ctx.settings.keys(spec.vocab or "")
+        for item in items:
+            key = _text(item).strip()
+            if not key:
+                continue
+            if key not in choices:
+                raise FieldError(f"{key!r} is not one of: {', '.join(choices)}{did_you_mean(key, choices)}")
+            if key not in keys:
+                keys.append(key)
+        if not keys:
+            raise FieldError("is empty (leave the field out instead)")
+        return keys
+    if kind == "month":
+        import re
+
+        text = _text(value).strip()
+        match = re.match(r"^([0-9]{4})-(0[1-9]|1[0-2])$", text)
+        if not match:
+            raise FieldError(f"{text!r} is not a month like 2006-03")
+        if (int(match.group(1)), int(match.group(2))) > (ctx.today.year, ctx.today.month):
+            raise FieldError(f"{text} is in the future")
+        return text
     if kind == "residence":
         raise FieldError("residence must be a list of {from: date, status: key}")
     raise AssertionError(f"unknown field type {kind}")
@@ -288,6 +340,8 @@ def build_record(
             values[name] = convert(spec, value, ctx, entry=strict)
         except FieldError as exc:
             problems.append(Problem(shown, _line(data, name), f"{name} {exc}"))
+    if kind == "website" and expected_id is not None and values.get("month") not in (None, expected_id):
+        problems.append(Problem(shown, _line(data, "month"), f"month {values['month']} does not match the file name {expected_id}.yaml"))
     record_id = values.get("id")
     if record_id is not None:
         problem = ids.id_problem(kind, record_id)
@@ -300,7 +354,8 @@ def build_record(
         return None, problems
     key_lines = getattr(data, "key_lines", None) or {}
     lines = tuple(key_lines.get(spec.name, 0) for spec in FIELDS[kind])
-    record = {"woman": Woman, "stay": Stay, "call": Call}[kind](path=shown, lines=lines, **values)
+    record = {"woman": Woman, "stay": Stay, "call": Call, "service": Service, "activity": Activity,
+              "website": WebsiteMonth}[kind](path=shown, lines=lines, **values)
     return record, problems
 
 
@@ -319,6 +374,10 @@ def _record_rules(kind: str, values: Dict[str, Any], data: Any, shown: str, ctx:
             problems.append(Problem(shown, _line(data, "end"), "end_reason is required once end is set"))
         if "end_reason" in values and not end and "end" not in data:
             problems.append(Problem(shown, _line(data, "end_reason"), "end_reason is set but end is not"))
+    if kind == "service":
+        on, to = values.get("on"), values.get("to")
+        if on and to and to < on:
+            problems.append(Problem(shown, _line(data, "to"), f"to {to} is before on {on}"))
     if kind == "woman":
         if values.get("declined_on") and "declined_reason" not in values and "declined_reason" not in data:
             problems.append(Problem(shown, _line(data, "declined_on"), "declined_reason is required once declined_on is set"))
@@ -378,6 +437,9 @@ def cross_check(records: Records, complete: bool = True, woman_files: Iterable[s
         for call in records.calls.values():
             if call.woman and call.woman not in exists:
                 problems.append(Problem(call.path, call.line_of("woman"), f"woman {call.woman} does not exist (no women/{call.woman}.yaml)"))
+        for service in records.services.values():
+            if service.woman not in exists:
+                problems.append(Problem(service.path, service.line_of("woman"), f"woman {service.woman} does not exist (no women/{service.woman}.yaml)"))
     by_woman: Dict[str, List[Stay]] = {}
     for stay in records.stays.values():
         by_woman.setdefault(stay.woman, []).append(stay)

@@ -76,7 +76,58 @@ DEFAULT_VOCABULARIES: Dict[str, Vocabulary] = {
         "labour": {"nb": "Tvangsarbeid", "en": "Forced labour"},
         "other": {"nb": "Annet", "en": "Other"},
     },
+    # SPEC section 9: services given to women, who paid, outreach activities, audiences
+    "service": {
+        "interpreter": {"nb": "Tolk", "en": "Interpreter"},
+        "doctor": {"nb": "Lege", "en": "Doctor"},
+        "medicine": {"nb": "Medisiner", "en": "Medicine"},
+        "dental": {"nb": "Tannlege", "en": "Dentist"},
+        "psychologist": {"nb": "Psykolog", "en": "Psychologist"},
+        "norwegian-course": {"nb": "Norskkurs", "en": "Norwegian course"},
+        "fitness": {"nb": "Trening", "en": "Fitness"},
+        "hobby-course": {"nb": "Hobbykurs", "en": "Hobby course"},
+        "vocational-training": {"nb": "Yrkesopplæring", "en": "Vocational training"},
+        "legal-aid": {"nb": "Rettshjelp", "en": "Legal aid"},
+        "travel": {"nb": "Reise", "en": "Travel"},
+        "other": {"nb": "Annet", "en": "Other"},
+    },
+    "payer": {
+        "project": {"nb": "Prosjektet", "en": "The project"},
+        "municipality": {"nb": "Kommunen", "en": "Municipality"},
+        "state": {"nb": "Staten", "en": "The state"},
+        "shelter": {"nb": "Krisesenteret", "en": "The shelter"},
+        "ngo": {"nb": "Frivillig organisasjon", "en": "NGO"},
+        "free": {"nb": "Gratis", "en": "Free of charge"},
+        "other": {"nb": "Annet", "en": "Other"},
+        "unknown": {"nb": "Ukjent", "en": "Unknown"},
+    },
+    "activity": {
+        "seminar": {"nb": "Seminar", "en": "Seminar"},
+        "conference": {"nb": "Konferanse", "en": "Conference"},
+        "network-meeting": {"nb": "Nettverksmøte", "en": "Network meeting"},
+        "lecture": {"nb": "Foredrag", "en": "Lecture"},
+        "course": {"nb": "Kurs", "en": "Course"},
+        "meeting": {"nb": "Møte", "en": "Meeting"},
+        "visit": {"nb": "Besøk", "en": "Visit"},
+        "media": {"nb": "Media", "en": "Media"},
+        "other": {"nb": "Annet", "en": "Other"},
+    },
+    "audience": {
+        "shelter": {"nb": "Krisesentre", "en": "Crisis shelters"},
+        "police": {"nb": "Politi", "en": "Police"},
+        "public-agency": {"nb": "Offentlige instanser", "en": "Public agencies"},
+        "immigration": {"nb": "Utlendingsmyndigheter", "en": "Immigration authorities"},
+        "ngo": {"nb": "Frivillige organisasjoner", "en": "NGOs"},
+        "health": {"nb": "Helsevesen", "en": "Health services"},
+        "education": {"nb": "Utdanning", "en": "Education"},
+        "union": {"nb": "Fagforeninger", "en": "Trade unions"},
+        "international": {"nb": "Internasjonalt", "en": "International"},
+        "public": {"nb": "Allmennheten", "en": "The public"},
+        "other": {"nb": "Annet", "en": "Other"},
+    },
 }
+# activities the project organises itself unless a record says otherwise
+ORGANISED_BY_DEFAULT = ("seminar", "conference", "network-meeting", "course")
 
 VOCABULARY_NAMES = tuple(DEFAULT_VOCABULARIES)
 

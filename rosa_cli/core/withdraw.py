@@ -55,9 +55,12 @@ def normalise_id(value: str) -> str:
     return str(value).strip().upper()
 
 
+VOIDABLE = ("woman", "stay", "call", "service", "activity")
+
+
 def kind_of(record_id: str, argument: str = "ID") -> str:
     """The record kind an id names (W woman, S stay, C call); :class:`Refused` otherwise."""
-    ids.require_id(("woman", "stay", "call"), record_id, argument)
+    ids.require_id(VOIDABLE, record_id, argument)
     return ids.KINDS_BY_PREFIX[record_id[0]]
 
 
@@ -84,6 +87,11 @@ def plan_void(folder: RecordsFolder, record_id: str, argument: str = "ID") -> Vo
         plan.woman = record.woman
         about = f", woman {record.woman}" if record.woman else ""
         plan.summary = f"call {record_id} ({record.at:%Y-%m-%d %H:%M}, {record.channel}, {record.subject}{about})"
+    elif kind == "service" and record is not None:
+        plan.woman = record.woman
+        plan.summary = f"service {record_id} ({record.kind} for woman {record.woman} on {record.on})"
+    elif kind == "activity" and record is not None:
+        plan.summary = f"activity {record_id} ({record.kind} on {record.on})"
     return plan
 
 
@@ -99,7 +107,7 @@ def _refuse_if_named(folder: RecordsFolder, woman_id: str, argument: str) -> Non
     holds her id, which may be one) still names her; list them all."""
     from rosa_cli.core.folder import load_records
 
-    records = load_records(folder, kinds=("stay", "call"))
+    records = load_records(folder, kinds=("stay", "call", "service"))
     named = sorted(s.id for s in records.stays.values() if s.woman == woman_id)
     named += sorted(c.id for c in records.calls.values() if c.woman == woman_id)
     for service in getattr(records, "services", {}).values():  # once services exist
@@ -196,7 +204,7 @@ _ROSA_SUBJECT = re.compile(
     r"^(?:(?:woman|stay|call|service|activity) [a-z][a-z-]* [WSCTA]-\d{4}-[0-9A-Z]+(?: .*)?"
     r"|shelter (?:add|edit|retire) [a-z0-9][a-z0-9-]*(?: .*)?"
     r"|website set(?: .*)?"
-    r"|import (?:women|stays|calls|services|activities) \(\d+ records?\)"
+    r"|import (?:women|stays|calls|services|activities|website) \(\d+ records?\)"
     r"|void [WSCTA]-\d{4}-[0-9A-Z]+(?: .*)?)$"
 )
 
@@ -305,7 +313,9 @@ def _refuse_invalid_records(folder: RecordsFolder, changes: List[Tuple[str, Opti
     now = load_records(folder)
     after = copy.copy(now)
     after.women, after.stays, after.calls = dict(now.women), dict(now.stays), dict(now.calls)
-    targets = {"women": after.women, "stays": after.stays, "calls": after.calls}
+    after.services, after.activities, after.website = dict(now.services), dict(now.activities), dict(now.website)
+    targets = {"women": after.women, "stays": after.stays, "calls": after.calls,
+               "services": after.services, "activities": after.activities, "website": after.website}
     ctx = folder.context()
     found = []
     for rel, data in changes:
@@ -322,7 +332,7 @@ def _refuse_invalid_records(folder: RecordsFolder, changes: List[Tuple[str, Opti
         mapping, problems = mapping_from_text(text, rel)
         record = None
         if mapping is not None:
-            kind = ids.KINDS_BY_PREFIX.get(stem[:1], "")
+            kind = "website" if rel.startswith("website/") else ids.KINDS_BY_PREFIX.get(stem[:1], "")
             record, more = build_record(kind, mapping, rel, ctx, expected_id=stem)
             problems = problems + more
         was = {(str(p.path), p.message) for p in now.errors}

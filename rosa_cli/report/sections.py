@@ -24,6 +24,17 @@ EMPTY = "–"
 ABSENT = object()  # no previous period in the result
 
 COUNT, DAYS, MEAN, YEARS, TEXT = "count", "days", "mean", "years", "text"
+NOK, DAYS_HALF = "nok", "days_half"  # an amount in kroner; days that may be a half (1.5)
+
+
+def format_nok(value: Any) -> str:
+    """``12500`` → ``12 500 kr``: kroner the Norwegian way, a space between thousands."""
+    return f"{int(value):,} kr".replace(",", " ")
+
+
+def format_days(value: Any) -> str:
+    """``1.5`` → ``1.5``, ``2.0`` → ``2``."""
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 MONTHS = {
     "nb": ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
@@ -199,6 +210,10 @@ def round_half_up(value: float) -> int:
 def format_value(value: Any, kind: str = COUNT, empty: bool = False) -> str:
     if value is None:
         return EMPTY if empty else SUPPRESSED
+    if kind == NOK:
+        return format_nok(value)
+    if kind == DAYS_HALF:
+        return format_days(value)
     if kind == MEAN and isinstance(value, float):
         return str(round_half_up(value))
     return str(value)
@@ -215,6 +230,10 @@ def format_change(row: Row) -> str:
         diff = round_half_up(row.value) - round_half_up(row.previous)
     else:
         diff = row.value - row.previous
+    if isinstance(diff, float):  # half days (1.5)
+        diff = int(diff) if diff.is_integer() else diff
+        if isinstance(diff, float):
+            return f"{diff:+g}"
     return f"{diff:+d}" if diff else "0"
 
 
@@ -383,6 +402,10 @@ def build_sections(
     sec = section("office")
     for key in ("total", "women", "women_once", "women_repeated"):
         scalar(sec, f"office_visits.{key}", f"office.{key}")
+
+    from rosa_cli.report.outreach import add_outreach_sections  # SPEC section 9
+
+    add_outreach_sections(sections, result, settings, lang)
     return sections
 
 

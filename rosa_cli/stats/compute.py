@@ -58,6 +58,7 @@ from datetime import date, datetime, timedelta
 from typing import Dict, Iterable, List, Optional, Sequence
 
 from rosa_cli.core.model import Records, Settings
+from rosa_cli.stats.outreach import outreach_figures
 from rosa_cli.stats.period import Period
 
 FIRST_TIME_SUBJECT = "trafficking-first"
@@ -307,6 +308,7 @@ def compute_report(records: Records, period: Period, today: date) -> dict:
             "women_with_children": len(with_children),
         },
         "residence_at_end": residence_at_end,
+        **outreach_figures(records, period),
     }
 
 

@@ -59,7 +59,10 @@ METHOD = "complementary cell suppression with extremes withheld, published on a 
 
 # Keys whose numbers are not counts of women, calls or nights, and keys that are not figures.
 _NOT_COUNTS = frozenset({"period", "records", "previous", "public", "duration", "age_min", "age_max",
-                         "nationality_count"})
+                         "nationality_count",
+                         # SPEC section 9: activities and the website are not about women;
+                         # service costs are amounts, withheld by their own rule (_withhold_costs)
+                         "activities", "website", "cost", "cost_total"})
 
 SHELTER_NIGHTS: Path = ("stays", "by_shelter")
 
@@ -412,3 +415,35 @@ def _suppress_period(out: dict, original: dict, threshold: int, shelter_women: O
     office = out.get("office_visits")
     if isinstance(office, dict) and (office.get("women_once", 0) is None or office.get("women_repeated", 0) is None):
         office["total"] = None
+    _withhold_costs(out, original, threshold)
+
+
+def _withhold_costs(out: dict, original: dict, threshold: int) -> None:
+    """SPEC section 9: the cost of a service kind or payer given to fewer than
+    ``threshold`` women is withheld — it is one or two women's own bill.
+
+    Costs are tied by sums (kinds and payers each add up to ``cost_total``), so when a
+    group hides any cost it hides at least two non-zero ones (the smallest others) and
+    ``cost_total`` is hidden too: no single hidden cost is then a difference of shown ones.
+    """
+    services = original.get("services")
+    if not isinstance(services, dict):
+        return
+    hidden_any = False
+    for group in ("by_kind", "by_payer"):
+        cells = services.get(group)
+        if not isinstance(cells, dict):
+            continue
+        hidden = [key for key, cell in cells.items()
+                  if isinstance(cell, dict) and cell.get("cost") and 0 < (cell.get("women") or 0) < threshold]
+        if not hidden:
+            continue
+        others = sorted((cell["cost"], key) for key, cell in cells.items()
+                        if isinstance(cell, dict) and cell.get("cost") and key not in hidden)
+        if len(hidden) == 1 and others:
+            hidden.append(others[0][1])
+        for key in hidden:
+            out["services"][group][key]["cost"] = None
+        hidden_any = True
+    if hidden_any:
+        out["services"]["cost_total"] = None
