@@ -28,7 +28,10 @@ def _choice_line(keys: Sequence[str], labels: Optional[Sequence[str]] = None) ->
 
 
 def choice_labels(spec: Field, ctx: Context, keys: Sequence[str]) -> Optional[List[str]]:
-    """The Norwegian labels to show for ``keys`` when the folder's language is nb."""
+    """The Norwegian labels to show for ``keys`` when the folder's language is nb
+    (a shelter: its key with its name, since the key is what is typed)."""
+    if spec.type == "shelter":
+        return [f"{key} ({getattr(ctx.shelters[key], 'name', '') or key})" for key in keys]
     if spec.type != "vocab" or ctx.settings.language != "nb":
         return None
     return [ctx.settings.label(spec.vocab, key, "nb") for key in keys]
@@ -136,14 +139,16 @@ def ask_missing(
     ctx: Context,
     checks: Optional[Dict[str, Callable]] = None,
     resolvers: Optional[Dict[str, Callable[[str], str]]] = None,
+    specs: Optional[Dict[str, Field]] = None,
 ) -> Dict[str, Any]:
     """Fill ``raw`` by asking, in ``plan`` order, for each field the flags left out.
 
     ``plan`` rows are ``(field name, default or None, required)``; ``checks`` maps a
     field to an extra check of the answer against the folder; ``resolvers`` maps a
-    field to a function from the typed text to the value kept (see :func:`ask`).
+    field to a function from the typed text to the value kept (see :func:`ask`);
+    ``specs`` adds or replaces fields asked differently from the record's own.
     """
-    specs = field_map(kind)
+    specs = dict(field_map(kind), **(specs or {}))
     filled = dict(raw)
     for name, default, required in plan:
         if filled.get(name) not in (None, ""):
@@ -152,3 +157,34 @@ def ask_missing(
         if answer is not None:
             filled[name] = answer
     return filled
+
+
+def ask_or_fail(folder, kind: str, name: str, given: Optional[str], flag: str, prompt: Optional[bool]) -> str:
+    """The value of a required option: ``given``, or asked for on a terminal (numbered
+    choices, labels in the folder's language), or a usage error that lists the choices
+    — never click's bare "Missing option"."""
+    import sys
+
+    from rosa_cli.cli.common import EXIT_USAGE, Failure, is_terminal
+
+    if given not in (None, ""):
+        return given
+    ctx = folder.context()
+    spec = field_map(kind)[name]
+    if prompt is None:
+        prompt = is_terminal()
+    if not prompt:
+        if spec.type == "shelter":
+            keys = list(ctx.shelters)
+            shown = ", ".join(keys) or "none yet; add one with rosa shelter add"
+        else:
+            keys = ctx.settings.keys(spec.vocab)
+            labels = choice_labels(spec, ctx, keys)
+            shown = ", ".join(f"{k} ({l})" for k, l in zip(keys, labels)) if labels else ", ".join(keys)
+        raise Failure(f"{flag} is needed: one of {shown}")
+    try:
+        answer = ask(spec, ctx, None, True)
+    except (click.Abort, EOFError, KeyboardInterrupt):
+        click.echo("\nCancelled; nothing was written.", err=True)
+        sys.exit(EXIT_USAGE)
+    return answer
