@@ -64,6 +64,13 @@ def woman_add(residence, given_id, prompt, **raw) -> None:
         except (click.Abort, EOFError, KeyboardInterrupt):
             click.echo("\nCancelled; nothing was written.", err=True)
             sys.exit(EXIT_USAGE)
+    if residence:
+        from rosa_cli.core.validate import FieldError, vocab_answer
+
+        try:  # the flag takes the label too (refleksjonsperiode), like every vocabulary answer
+            residence = vocab_answer(folder.settings, "residence", residence)
+        except FieldError as exc:
+            raise Failure(f"--residence: {exc}") from None
     report_outcome(add_woman(folder, raw, residence=residence, given_id=given_id))
 
 
