@@ -155,7 +155,8 @@ def test_record_files_still_hold_full_dates(records):
     result = invoke(records, "check")
     assert result.exit_code != 0
     out = result.stdout + result.stderr
-    assert "at" in out and "'Politi' is not one of" in out
+    assert "at 'i går 14:30' is not a date and time" in out
+    assert "'Politi' is not one of" in out and "did you mean police?" in out
 
 
 # --- part 2: answers in either language -----------------------------------------------------
@@ -185,6 +186,13 @@ def test_vocabulary_flags_take_key_or_label_in_either_language(records, flag, ty
     args[flag] = typed
     data = log_call(records, *[x for pair in args.items() for x in pair])
     assert data[flag[2:]] == key  # the key is stored, never the label
+
+
+def test_call_list_filters_take_labels_too(records):
+    first = log_call(records, "--at", "2006-03-14 10:00", "--caller", "politi", "--subject", "first")["id"]
+    log_call(records, "--at", "2006-03-14 11:00", "--caller", "ngo", "--subject", "other")
+    listed = run_ok(records, "call", "list", "--caller", "Politi", "--subject", "menneskehandel 1").stdout
+    assert first in listed and listed.count("C-") == 1
 
 
 def test_an_ambiguous_start_lists_the_choices_with_labels(records):

@@ -143,11 +143,17 @@ def _date_range(today, start, end, only_today: bool, week: bool):
 
 
 def _vocab_choice(settings, vocabulary: str, flag: str, value: str) -> str:
-    """The vocabulary key ``value`` names, in any letter case; else a usage error listing them."""
+    """The vocabulary key ``value`` names — the key or a label in either language, any
+    letter case, or a unique start (core/validate.vocab_answer); else a usage error listing them."""
+    from rosa_cli.core.validate import FieldError, vocab_answer
+
     keys = settings.keys(vocabulary)
-    for key in keys:
-        if key.casefold() == value.strip().casefold():
-            return key
+    try:
+        found = vocab_answer(settings, vocabulary, value.strip())
+    except FieldError as exc:
+        raise Failure(f"{flag}: {exc}") from None
+    if found in keys:
+        return found
     raise Failure(f"{flag}: {value!r} is not one of: {', '.join(keys)}")
 
 

@@ -210,7 +210,14 @@ def convert(spec: Field, value: Any, ctx: Context, entry: bool = False, typed: O
         if typed and key not in choices:
             key = vocab_answer(ctx.settings, spec.vocab or "", key)
         if key not in choices:
-            raise FieldError(f"{key!r} is not one of: {', '.join(choices)}{did_you_mean(key, choices)}")
+            hint = did_you_mean(key, choices)
+            if not typed:  # a label in a file: name the key to write instead
+                try:
+                    found = vocab_answer(ctx.settings, spec.vocab or "", key)
+                except FieldError:
+                    found = key
+                hint = f"; did you mean {found}?" if found in choices else hint
+            raise FieldError(f"{key!r} is not one of: {', '.join(choices)}{hint}")
         return key
     if kind == "country":
         code, message = countries.normalise_nationality(_text(value), loose=typed)
