@@ -337,8 +337,9 @@ def test_prompt_accepts_an_existing_woman(records):
 
 
 def test_woman_add_prompt(records):
-    # First contact [today], Nationality [unknown], Born, Referred by, Interpreter
-    answers = ["14.3.06", "NGA", "NG", "1984", "1", "en"]
+    # First contact [today], Nationality [unknown], Born, Referred by, Referring agency,
+    # Residence status, Interpreter, Exploitation
+    answers = ["14.3.06", "NGA", "NG", "1984", "1", "", "", "en", ""]
     result = invoke(records, "woman", "add", "--prompt", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.stderr
     woman_id = result.stdout.strip()
