@@ -224,11 +224,11 @@ def test_an_ambiguous_country_lists_the_choices(records):
 
 def test_woman_add_flags_take_labels(records):
     result = run_ok(records, "woman", "add", "--nationality", "norge", "--referred-by", "Politi", "--residence", "refleksjonsperiode",
-                    "--exploitation", "prostitusjon", "--first-contact", "i går")
+                    "--exploitation", "prostitusjon", "--interpreter", "engelsk", "--first-contact", "i går")
     woman_id = result.stdout.strip()
     data = yaml.safe_load((records / "women" / f"{woman_id}.yaml").read_text())
     assert data["nationality"] == "NO" and data["referred_by"] == "police" and data["exploitation"] == "prostitution"
-    assert data["residence"][0]["status"] == "reflection-period"
+    assert data["residence"][0]["status"] == "reflection-period" and data["interpreter"] == "en"
     assert data["first_contact"] == date.today() - timedelta(days=1)
 
 
@@ -287,7 +287,7 @@ def test_prompt_choices_show_keys_in_an_english_folder(english):
 
 def test_woman_add_prompts_for_every_field_the_report_uses(records):
     # First contact, Nationality, Born, Referred by, Referring agency, Residence, Interpreter, Exploitation
-    answers = ["i går", "elfenbenskysten", "1990", "politi", "Oslo politidistrikt", "refleksjon", "en", "tvangsarbeid"]
+    answers = ["i går", "elfenbenskysten", "1990", "politi", "Oslo politidistrikt", "refleksjon", "rumensk", "tvangsarbeid"]
     result = invoke(records, "woman", "add", "--prompt", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.stderr
     for question in ("Referred by", "Referring agency", "Residence status at first contact", "Interpreter", "Exploitation"):
@@ -295,7 +295,7 @@ def test_woman_add_prompts_for_every_field_the_report_uses(records):
     assert "1=Ulovlig opphold" in result.stderr and "1=Prostitusjon" in result.stderr
     data = yaml.safe_load((records / "women" / f"{result.stdout.strip()}.yaml").read_text())
     assert data["nationality"] == "CI" and data["born"] == 1990 and data["referred_by"] == "police"
-    assert data["referrer"] == "Oslo politidistrikt" and data["interpreter"] == "en" and data["exploitation"] == "labour"
+    assert data["referrer"] == "Oslo politidistrikt" and data["interpreter"] == "ro" and data["exploitation"] == "labour"
     assert data["residence"] == [{"from": date.today() - timedelta(days=1), "status": "reflection-period"}]
 
 

@@ -168,13 +168,57 @@ def _languages() -> Dict[str, str]:
     return codes
 
 
-def normalise_language(text: str) -> Tuple[Optional[str], Optional[str]]:
-    """Accept an ISO 639 code or an English language name; return its shortest code."""
+@lru_cache(maxsize=1)
+def _language_names() -> Dict[str, set]:
+    """Folded language names a coordinator may type: CLDR's Norwegian and English
+    names (``engelsk``, ``rumensk``), for the codes records may hold."""
+    from babel import Locale
+
+    known = _languages()
+    names: Dict[str, set] = {}
+    for language in ("nb", "en"):
+        for code, name in Locale.parse(language).languages.items():
+            if code in known:
+                names.setdefault(code, set()).add(_folded(name))
+    return names
+
+
+def match_language(text: str) -> Tuple[Optional[str], list]:
+    """A typed interpreter language: the code in any case, or the name in Norwegian or
+    English, or a unique start of one (three letters or more); ``(None, [codes…])`` else."""
+    cleaned = str(text).strip()
+    if cleaned.lower() in _languages():
+        return cleaned.lower(), []
+    wanted = _folded(cleaned)
+    names = _language_names()
+    exact = sorted(code for code, words in names.items() if wanted in words)
+    if len(exact) == 1:
+        return exact[0], []
+    if exact or len(wanted) < 3:
+        return None, exact
+    starts = sorted(code for code, words in names.items() if any(w.startswith(wanted) for w in words))
+    return (starts[0], []) if len(starts) == 1 else (None, starts)
+
+
+def normalise_language(text: str, loose: bool = False) -> Tuple[Optional[str], Optional[str]]:
+    """Accept an ISO 639 code or an English language name; return its shortest code.
+
+    ``loose`` (what a person typed) also takes the name in Norwegian (``engelsk``) and
+    a unique start of a name; several matches are listed.
+    """
     import pycountry
 
     cleaned = str(text).strip()
     if cleaned in _languages():
         return cleaned, None
+    if loose:
+        code, several = match_language(cleaned)
+        if code is not None:
+            return code, None
+        if several:
+            shown = ", ".join(f"{c} ({language_name(c)})" for c in several[:12])
+            more = f" and {len(several) - 12} more" if len(several) > 12 else ""
+            return None, f"{cleaned!r} fits several languages: {shown}{more}; type more of the name, or the code"
     try:
         found = pycountry.languages.lookup(cleaned)
         hint = getattr(found, "alpha_2", None) or found.alpha_3

@@ -225,7 +225,7 @@ def convert(spec: Field, value: Any, ctx: Context, entry: bool = False, typed: O
             raise FieldError(message)
         return code
     if kind == "language":
-        code, message = countries.normalise_language(_text(value))
+        code, message = countries.normalise_language(_text(value), loose=typed)
         if code is None:
             raise FieldError(message)
         return code
