@@ -33,6 +33,8 @@ def git_identity(monkeypatch, tmp_path_factory):
     monkeypatch.delenv("ROSA_RECORDS", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
+    for name in ("ROSA_USER", "ROSA_CONFIG", "XDG_CONFIG_HOME"):  # the user's own defaults
+        monkeypatch.delenv(name, raising=False)
     return home
 
 

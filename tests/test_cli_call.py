@@ -137,7 +137,7 @@ def test_prompt_defaults_with_enter_choices_by_number_and_key(records):
     assert result.exit_code == 0, result.stderr
     call_id = result.stdout.strip()
     assert result.stdout == call_id + "\n"  # the questions went to stderr
-    assert "Caller" in result.stderr and "1=shelter" in result.stderr
+    assert "Caller" in result.stderr and "1=Krisesenter" in result.stderr  # nb labels shown, keys stored
     _, data = load_only_call(records)
     assert data["id"] == call_id
     assert data["channel"] == "phone"
@@ -164,11 +164,12 @@ def test_prompt_asks_only_for_what_flags_left_out(records):
 
 
 def test_prompt_bad_answer_is_asked_again(records):
-    # a bad time, a bad caller, a missing subject, a bad nationality: each asked again
-    answers = ["2006-03-14", "14.3.2006 10:30", "fax", "2", "xyz", "9", "", "police", "4", "", "NGA", "NG", "", ""]
+    # a bad moment, a day without its time (the time is asked for), a bad caller,
+    # a missing subject, a bad nationality: each asked again
+    answers = ["14.3.2006 25:10", "2006-03-14", "10.30", "fax", "2", "xyz", "9", "", "police", "4", "", "NGA", "NG", "", ""]
     result = invoke(records, "call", "add", "--prompt", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.stderr
-    assert "not a date and time" in result.stderr
+    assert "not a time" in result.stderr and "Time of day on 14.03.2006" in result.stderr
     assert "'fax' is not one of" in result.stderr
     assert "'xyz' is not one of" in result.stderr
     assert "an answer is needed" in result.stderr
@@ -336,8 +337,9 @@ def test_prompt_accepts_an_existing_woman(records):
 
 
 def test_woman_add_prompt(records):
-    # First contact [today], Nationality [unknown], Born, Referred by, Interpreter
-    answers = ["14.3.06", "NGA", "NG", "1984", "1", "en"]
+    # First contact [today], Nationality [unknown], Born, Referred by, Referring agency,
+    # Residence status, Interpreter, Exploitation
+    answers = ["14.3.06", "NGA", "NG", "1984", "1", "", "", "en", ""]
     result = invoke(records, "woman", "add", "--prompt", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.stderr
     woman_id = result.stdout.strip()

@@ -34,7 +34,7 @@ def call_file(records, call_id: str):
 def test_call_edit_commits_once_naming_fields_not_values(records, tmp_path):
     call_id = add_call(records, "--at", "2006-03-14 14:10", "--received-by", "ab")
     log_before, _ = git_state(records)
-    editor = Editor(tmp_path / "ed", [[("subject: trafficking-first", "subject: trafficking-followup"), ("received_by: ab", "received_by: cd\nnote: second call this week")]])
+    editor = Editor(tmp_path / "ed", [[("subject: trafficking-first", "subject: trafficking-followup"), ("received_by: AB", "received_by: cd\nnote: second call this week")]])
     result = edit(records, "call", call_id, editor)
     assert result.exit_code == 0, result.stderr
     no_traceback(result)
@@ -338,7 +338,7 @@ def test_call_show_every_field_with_labels(records):
     assert lines["subject"].startswith("trafficking-first (")
     assert lines["woman"] == woman_id
     assert lines["nationality"].startswith("NG (")
-    assert lines["received_by"] == "ab" and lines["note"] == "first contact by phone"
+    assert lines["received_by"] == "AB" and lines["note"] == "first contact by phone"
     missing = invoke(records, "call", "show", "C-2006-ZZZZZ")
     assert missing.exit_code == 2 and missing.stderr.startswith("error: ID: C-2006-ZZZZZ does not exist")
     bad = invoke(records, "call", "show", "calls/2006/x")

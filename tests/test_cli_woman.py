@@ -147,7 +147,7 @@ FUTURE = (date.today() + timedelta(days=40)).isoformat()
         (["--nationality", "NG", "--first-contact", FUTURE], "in the future"),
         (["--nationality", "NG", "--referred-by", "polise"], "did you mean police?"),
         (["--nationality", "NG", "--residence", "tourist"], "--residence"),
-        (["--nationality", "NG", "--interpreter", "klingon"], "--interpreter"),
+        (["--nationality", "NG", "--interpreter", "qqqq"], "--interpreter"),
         (["--nationality", "NG", "--exploitation", "x"], "--exploitation"),
         (["--nationality", "NG", "--id", "S-2006-AAAAA"], "--id"),
         (["--nationality", "NG", "--id", "W-2006/../x"], "--id"),

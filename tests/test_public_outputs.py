@@ -60,7 +60,8 @@ def test_the_sample_figures_stay_exact_without_public():
 
 def test_public_csv_starts_with_method_organisation_and_date():
     result = report(SAMPLE, "--year", "2006", "--public", "--format", "csv", "--lang", "en")
-    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert result.stdout.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(result.stdout[1:])))
     assert rows[0] == ["section", "key", "label", "value", "previous"]
     top = {row[1]: row[3] for row in rows[1:5] if row[0] == "public"}
     assert top["method"] == METHOD

@@ -116,7 +116,9 @@ def test_suppressed_counts_print_as_colon():
     assert "| Kvinnen selv | : |" in md and "| Politi | : |" in md
     assert "| Sverige | : |" in md
     assert "«:» = skjult av personvernhensyn" in md
-    rows = list(csv.DictReader(io.StringIO(render_csv(pub, settings(), "nb"))))
+    text = render_csv(pub, settings(), "nb")
+    assert text.startswith("\ufeff")  # Excel reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
     self_row = next(r for r in rows if r["section"] == "admissions.by_referrer" and r["key"] == "self")
     assert self_row["value"] == ":"
 
@@ -130,18 +132,19 @@ def test_statistic_over_nobody_prints_dash():
 
 def test_csv_one_row_per_figure():
     r = result(compare=True)
-    rows = list(csv.DictReader(io.StringIO(render_csv(r, settings(), "nb"))))
+    rows = list(csv.DictReader(io.StringIO(render_csv(r, settings(), "nb").lstrip("\ufeff")), delimiter=";"))
     assert set(rows[0]) == {"section", "key", "label", "value", "previous"}
     by = {(row["section"], row["key"]): row for row in rows}
     assert by[("calls", "total")]["value"] == "1037" and by[("calls", "total")]["previous"] == "1000"
     assert by[("calls.by_subject", "trafficking-first")]["label"] == "Menneskehandel 1. gang"
-    assert by[("stays.duration", "mean")]["value"] == "112.76"
+    assert by[("stays.duration", "mean")]["value"] == "112,76"  # nb: decimal comma
     assert by[("calls.first_time.by_nationality", "NG")]["label"] == "Nigeria"
     assert by[("records", "commit")]["value"] == "1f2e3d4c5b6a"
     assert by[("period", "from")]["value"] == "2006-01-01" and by[("period", "from")]["previous"] == "2005-01-01"
     assert len(by) == len(rows)  # no figure twice
-    no_compare = list(csv.DictReader(io.StringIO(render_csv(result(), settings(), "en"))))
+    no_compare = list(csv.DictReader(io.StringIO(render_csv(result(), settings(), "en").lstrip("\ufeff"))))
     assert all(row["previous"] == "" for row in no_compare)
+    assert {row["key"]: row["value"] for row in no_compare if row["section"] == "stays.duration"}["mean"] == "112.76"
 
 
 def test_rich_table():

@@ -117,7 +117,7 @@ def test_public_hides_small_counts():
 
 @pytest.mark.parametrize("suffix,check", [
     (".json", lambda text: json.loads(text)["calls"]["total"] == 1037),
-    (".csv", lambda text: any(row[:2] == ["calls", "total"] and row[3] == "1037" for row in csv.reader(io.StringIO(text)))),
+    (".csv", lambda text: text.startswith("\ufeff") and any(row[:2] == ["calls", "total"] and row[3] == "1037" for row in csv.reader(io.StringIO(text[1:]), delimiter=";"))),
     (".md", lambda text: text.startswith("# ") and "| 1037 |" in text),
     (".txt", lambda text: "1037" in text),
 ])

@@ -27,13 +27,13 @@ def call() -> None:
 
 
 @call.command("add")
-@click.option("--at", help="When: 2006-03-14 14:10, 14.03.2006 14:10 or now (default now).")
-@click.option("--channel", help="phone (default), office, email, other.")
-@click.option("--caller", help="Who called: shelter, public-agency, police, immigration, ngo, woman, private-person, other.")
-@click.option("--subject", help="trafficking-first, trafficking-followup, project-info, other.")
+@click.option("--at", help="When: 'i går 14:30', 'kl 14.30' (today), '14.3 10:00', '14.03.2026 kl 10:00', nå, or ISO 2026-03-14 14:30 (default now).")
+@click.option("--channel", help="phone (default), office, email, other — the key or its label (telefon, kontor …).")
+@click.option("--caller", help="Who called: shelter, public-agency, police, immigration, ngo, woman, private-person, other — or the label (politi …), any case, or its start.")
+@click.option("--subject", help="trafficking-first, trafficking-followup, project-info, other — or the label (første …).")
 @click.option("--woman", help="The woman it concerns (W-… id), if she has a record.")
-@click.option("--nationality", help="Nationality of the woman it concerns (NG, AL, unknown …).")
-@click.option("--received-by", help="Staff initials, or the after-hours shelter.")
+@click.option("--nationality", help="Nationality of the woman it concerns: code in any case (ng), or the name (Nigeria, norge), or unknown.")
+@click.option("--received-by", help="Staff initials, or the after-hours shelter; stored upper-case (default: receiver in ~/.config/rosa/config.toml, or $ROSA_USER).")
 @click.option("--note", help="Free text: no names, phone numbers or addresses.")
 @click.option("--prompt/--no-prompt", "prompt", default=None, help="Ask for missing fields (default: when on a terminal).")
 @records_option
@@ -49,15 +49,25 @@ def call_add(prompt, **raw) -> None:
         raw["woman"] = resolve_id(folder, raw["woman"], ("woman",), "woman", notice=lambda m: click.echo(m, err=True))
     if prompt is None:
         prompt = is_terminal()
+    from rosa_cli.core.userconfig import default_receiver, receiver_key
+
+    receiver, problem = default_receiver()
+    if problem:
+        click.echo(f"warning: {problem}", err=True)
     if prompt:
         from rosa_cli.cli.prompts import ask_missing
 
+        plan = tuple((name, receiver if name == "received_by" else default, required) for name, default, required in CALL_PLAN)
         try:
             resolvers = {"woman": lambda text: resolve_id(folder, text, ("woman",), "Woman", notice=lambda m: click.echo(f"  {m}", err=True))}
-            raw = ask_missing("call", raw, CALL_PLAN, folder.context(), resolvers=resolvers)
+            raw = ask_missing("call", raw, plan, folder.context(), resolvers=resolvers)
         except (click.Abort, EOFError, KeyboardInterrupt):
             click.echo("\nCancelled; nothing was written.", err=True)
             sys.exit(EXIT_USAGE)
+    elif not raw.get("received_by") and receiver:
+        raw["received_by"] = receiver
+    if raw.get("received_by"):
+        raw["received_by"] = receiver_key(raw["received_by"])  # kl and KL are one person
     report_outcome(add_call(folder, raw))
 
 
@@ -133,11 +143,17 @@ def _date_range(today, start, end, only_today: bool, week: bool):
 
 
 def _vocab_choice(settings, vocabulary: str, flag: str, value: str) -> str:
-    """The vocabulary key ``value`` names, in any letter case; else a usage error listing them."""
+    """The vocabulary key ``value`` names — the key or a label in either language, any
+    letter case, or a unique start (core/validate.vocab_answer); else a usage error listing them."""
+    from rosa_cli.core.validate import FieldError, vocab_answer
+
     keys = settings.keys(vocabulary)
-    for key in keys:
-        if key.casefold() == value.strip().casefold():
-            return key
+    try:
+        found = vocab_answer(settings, vocabulary, value.strip())
+    except FieldError as exc:
+        raise Failure(f"{flag}: {exc}") from None
+    if found in keys:
+        return found
     raise Failure(f"{flag}: {value!r} is not one of: {', '.join(keys)}")
 
 

@@ -20,12 +20,25 @@ from rosa_cli.core.validate import Context, FieldError, convert
 SKIP_HINT = "Enter to skip"
 
 
-def _choice_line(keys: Sequence[str]) -> str:
-    return "  ".join(f"{n}={k}" for n, k in enumerate(keys, 1))
+def _choice_line(keys: Sequence[str], labels: Optional[Sequence[str]] = None) -> str:
+    """``1=Krisesenter  2=Offentlig etat …`` — the folder's labels when it speaks
+    Norwegian (the keys stay what is stored and are still accepted), else the keys."""
+    shown = labels if labels is not None else keys
+    return "  ".join(f"{n}={k}" for n, k in enumerate(shown, 1))
+
+
+def choice_labels(spec: Field, ctx: Context, keys: Sequence[str]) -> Optional[List[str]]:
+    """The Norwegian labels to show for ``keys`` when the folder's language is nb
+    (a shelter: its key with its name, since the key is what is typed)."""
+    if spec.type == "shelter":
+        return [f"{key} ({getattr(ctx.shelters[key], 'name', '') or key})" for key in keys]
+    if spec.type != "vocab" or ctx.settings.language != "nb":
+        return None
+    return [ctx.settings.label(spec.vocab, key, "nb") for key in keys]
 
 
 def _resolve_choice(answer: str, keys: Sequence[str]) -> str:
-    """A number, a key, or an unambiguous start of a key."""
+    """A number, a key, or an unambiguous start of a key (labels are read by convert)."""
     text = answer.strip()
     if text.isdigit() and 1 <= int(text) <= len(keys):
         return keys[int(text) - 1]
@@ -33,6 +46,32 @@ def _resolve_choice(answer: str, keys: Sequence[str]) -> str:
         return text
     starts = [k for k in keys if k.startswith(text.lower())] if text else []
     return starts[0] if len(starts) == 1 else text
+
+
+def _with_time(answer: str, ctx: Context) -> Optional[str]:
+    """A moment answer that named only a day (``i går``, ``29.11.2026``): ask the time
+    of day and give back ``YYYY-MM-DD HH:MM``; the answer unchanged when it needs no
+    time or is wrong in another way (convert then says why)."""
+    from datetime import datetime
+
+    from rosa_cli.core.dates import DateError, NeedsTime, parse_datetime, parse_time_of_day
+
+    now = datetime.combine(ctx.today, datetime.now().time()).replace(second=0, microsecond=0)
+    try:
+        parse_datetime(answer, now)
+        return answer
+    except NeedsTime as exc:
+        day = exc.day
+    except DateError:
+        return answer
+    while True:
+        text = str(click.prompt(f"  Time of day on {day:%d.%m.%Y} (kl, like 14:30)", err=True)).strip()
+        try:
+            hour, minute = parse_time_of_day(text)
+        except DateError as exc:
+            click.echo(f"  {exc}", err=True)
+            continue
+        return f"{day.isoformat()} {hour:02d}:{minute:02d}"
 
 
 def ask(
@@ -56,7 +95,7 @@ def ask(
     if spec.type == "shelter":
         keys = list(ctx.shelters)
     if keys:
-        click.echo(f"  {_choice_line(keys)}", err=True)
+        click.echo(f"  {_choice_line(keys, choice_labels(spec, ctx, keys))}", err=True)
     question = spec.question or spec.name
     if not required and default is None:
         question += f" ({SKIP_HINT})"
@@ -70,6 +109,8 @@ def ask(
             return None
         if keys:
             answer = _resolve_choice(answer, keys)
+        if spec.type == "datetime":
+            answer = _with_time(answer, ctx)
         if resolve is not None:
             from rosa_cli.core.errors import Refused
 
@@ -88,7 +129,7 @@ def ask(
         if reason:
             click.echo(f"  {reason}", err=True)
             continue
-        return answer
+        return value if spec.type in ("vocab", "country") else answer
 
 
 def ask_missing(
@@ -98,14 +139,16 @@ def ask_missing(
     ctx: Context,
     checks: Optional[Dict[str, Callable]] = None,
     resolvers: Optional[Dict[str, Callable[[str], str]]] = None,
+    specs: Optional[Dict[str, Field]] = None,
 ) -> Dict[str, Any]:
     """Fill ``raw`` by asking, in ``plan`` order, for each field the flags left out.
 
     ``plan`` rows are ``(field name, default or None, required)``; ``checks`` maps a
     field to an extra check of the answer against the folder; ``resolvers`` maps a
-    field to a function from the typed text to the value kept (see :func:`ask`).
+    field to a function from the typed text to the value kept (see :func:`ask`);
+    ``specs`` adds or replaces fields asked differently from the record's own.
     """
-    specs = field_map(kind)
+    specs = dict(field_map(kind), **(specs or {}))
     filled = dict(raw)
     for name, default, required in plan:
         if filled.get(name) not in (None, ""):
@@ -114,3 +157,34 @@ def ask_missing(
         if answer is not None:
             filled[name] = answer
     return filled
+
+
+def ask_or_fail(folder, kind: str, name: str, given: Optional[str], flag: str, prompt: Optional[bool]) -> str:
+    """The value of a required option: ``given``, or asked for on a terminal (numbered
+    choices, labels in the folder's language), or a usage error that lists the choices
+    — never click's bare "Missing option"."""
+    import sys
+
+    from rosa_cli.cli.common import EXIT_USAGE, Failure, is_terminal
+
+    if given not in (None, ""):
+        return given
+    ctx = folder.context()
+    spec = field_map(kind)[name]
+    if prompt is None:
+        prompt = is_terminal()
+    if not prompt:
+        if spec.type == "shelter":
+            keys = list(ctx.shelters)
+            shown = ", ".join(keys) or "none yet; add one with rosa shelter add"
+        else:
+            keys = ctx.settings.keys(spec.vocab)
+            labels = choice_labels(spec, ctx, keys)
+            shown = ", ".join(f"{k} ({l})" for k, l in zip(keys, labels)) if labels else ", ".join(keys)
+        raise Failure(f"{flag} is needed: one of {shown}")
+    try:
+        answer = ask(spec, ctx, None, True)
+    except (click.Abort, EOFError, KeyboardInterrupt):
+        click.echo("\nCancelled; nothing was written.", err=True)
+        sys.exit(EXIT_USAGE)
+    return answer

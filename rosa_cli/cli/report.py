@@ -127,9 +127,10 @@ def build_result(folder, records, period, compare: bool, public: bool, provenanc
 @click.option("--public", is_flag=True, help="For publishing: one ended calendar year, small counts (below suppress_below) and any count they could be worked back from hidden.")
 @click.option("--lang", type=click.Choice(["nb", "en"]), help="Label language (default: language in rosa.yaml).")
 @click.option("--force", is_flag=True, help="Report on the valid records even when some are invalid.")
+@click.option("--excel/--no-excel", "excel", default=None, help="CSV for a Norwegian Excel: ';' between cells, decimal comma (default: when the report's language is nb).")
 @records_option
 @core_errors()
-def report(year, from_, to_, fmt, output, compare, public, lang, force) -> None:
+def report(year, from_, to_, fmt, output, compare, public, lang, force, excel) -> None:
     """The year's statistics: calls, nationalities, admissions, ages, referrers, bed-nights.
 
     Periods include both ends: --year 2006 is 2006-01-01 to 2006-12-31. Every report
@@ -163,7 +164,7 @@ def report(year, from_, to_, fmt, output, compare, public, lang, force) -> None:
         atomic_write_bytes(output, report_workbook(result, settings, lang, prov, records.shelters), mode=0o600)
         click.echo(f"Wrote {output}", err=True)
         return
-    text = _render(fmt, result, settings, lang, prov, records.shelters, output)
+    text = _render(fmt, result, settings, lang, prov, records.shelters, output, excel)
     if text is None:
         return
     if output:
@@ -175,13 +176,13 @@ def report(year, from_, to_, fmt, output, compare, public, lang, force) -> None:
         sys.stdout.write(text)
 
 
-def _render(fmt, result, settings, lang, prov, shelters, output):
+def _render(fmt, result, settings, lang, prov, shelters, output, excel=None):
     from rosa_cli import report as renderers
 
     if fmt == "json":
         return renderers.render_json(result)
     if fmt == "csv":
-        return renderers.render_csv(result, settings, lang, shelters=shelters)
+        return renderers.render_csv(result, settings, lang, shelters=shelters, excel=excel)
     if fmt == "markdown":
         return renderers.render_markdown(result, settings, lang, prov, shelters=shelters)
     if fmt == "html":

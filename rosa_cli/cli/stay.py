@@ -7,6 +7,9 @@ import click
 from rosa_cli.cli.common import core_errors, get_folder, records_option, report_outcome, resolve_arg
 
 
+PROMPT_OPTION = click.option("--prompt/--no-prompt", "prompt", default=None, help="Ask for what is missing (default: when on a terminal).")
+
+
 @click.group()
 @records_option
 def stay() -> None:
@@ -15,19 +18,22 @@ def stay() -> None:
 
 @stay.command("open")
 @click.argument("woman_id", metavar="WOMAN")
-@click.option("--shelter", required=True, help="Shelter key (see rosa shelter list).")
-@click.option("--on", help="Arrival date (default today).")
+@click.option("--shelter", help="Shelter key (see rosa shelter list); asked for with numbered choices on a terminal.")
+@click.option("--on", help="Arrival date: i dag, i går, mandag, 14.3, 14.03.2026 or 2026-03-14 (default today).")
 @click.option("--children", help="Children staying with her (default 0).")
 @click.option("--note", help="Free text: no names, phone numbers or addresses.")
+@PROMPT_OPTION
 @records_option
 @core_errors({"woman": "WOMAN", "start": "--on"})
-def stay_open(woman_id, shelter, on, children, note) -> None:
+def stay_open(woman_id, shelter, on, children, note, prompt) -> None:
     """Place WOMAN at a shelter; prints the new stay's id."""
+    from rosa_cli.cli.prompts import ask_or_fail
     from rosa_cli.core.ids import require_shelter_key
     from rosa_cli.core.naming import resolve_id
 
     folder = get_folder(changing=True)
     woman_id = resolve_id(folder, woman_id, ("woman",), "WOMAN", notice=lambda m: click.echo(m, err=True))
+    shelter = ask_or_fail(folder, "stay", "shelter", shelter, "--shelter", prompt)
     require_shelter_key(shelter, "shelter")
     from rosa_cli.core.operations import open_stay
 
@@ -36,16 +42,19 @@ def stay_open(woman_id, shelter, on, children, note) -> None:
 
 @stay.command("close")
 @click.argument("target", metavar="STAY|WOMAN")
-@click.option("--on", help="Departure date (default today).")
-@click.option("--reason", required=True, help="moved, own-housing, returned-home, asylum-reception, left, other.")
+@click.option("--on", help="Departure date: i dag, i går, 14.3, 2026-03-14 (default today).")
+@click.option("--reason", help="moved, own-housing, returned-home, asylum-reception, left, other — or the label (egen bolig …); asked for on a terminal.")
+@PROMPT_OPTION
 @records_option
 @core_errors()
-def stay_close(target, on, reason) -> None:
+def stay_close(target, on, reason, prompt) -> None:
     """End a stay (give the stay's id, or the woman's id for her open stay)."""
+    from rosa_cli.cli.prompts import ask_or_fail
     from rosa_cli.core.naming import resolve_id
 
     folder = get_folder(changing=True)
     target = resolve_id(folder, target, ("stay", "woman"), "STAY|WOMAN", notice=lambda m: click.echo(m, err=True))
+    reason = ask_or_fail(folder, "stay", "end_reason", reason, "--reason", prompt)
     from rosa_cli.core.operations import close_stay
 
     report_outcome(close_stay(folder, target, on, reason), quiet_ids=True)
@@ -53,17 +62,20 @@ def stay_close(target, on, reason) -> None:
 
 @stay.command("move")
 @click.argument("woman_id", metavar="WOMAN")
-@click.option("--to", required=True, help="The shelter she moves to.")
-@click.option("--on", help="Date of the move (default today).")
+@click.option("--to", help="The shelter she moves to; asked for with numbered choices on a terminal.")
+@click.option("--on", help="Date of the move: i dag, i går, 14.3, 2026-03-14 (default today).")
+@PROMPT_OPTION
 @records_option
 @core_errors()
-def stay_move(woman_id, to, on) -> None:
+def stay_move(woman_id, to, on, prompt) -> None:
     """Move WOMAN to another shelter: her stay closes as moved, a new one opens the same day."""
+    from rosa_cli.cli.prompts import ask_or_fail
     from rosa_cli.core.ids import require_shelter_key
     from rosa_cli.core.naming import resolve_id
 
     folder = get_folder(changing=True)
     woman_id = resolve_id(folder, woman_id, ("woman",), "WOMAN", notice=lambda m: click.echo(m, err=True))
+    to = ask_or_fail(folder, "stay", "shelter", to, "--to", prompt)
     require_shelter_key(to, "to")
     from rosa_cli.core.operations import move_stay
 

@@ -44,9 +44,10 @@ OUTPUT_FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
 @click.option("--k", "k", type=click.IntRange(min=1), help="htcds: k-anonymise (CTDC uses 11): every combination of citizenship, age, gender, exploitation and year occurs at least k times.")
 @click.option("--htcds-only", is_flag=True, help="htcds: leave out the rosa_ columns (facts HTCDS has no field for).")
 @click.option("--mapping", is_flag=True, help="htcds: print how rosa's keys map to HTCDS values, and stop.")
+@click.option("--excel/--no-excel", "excel", default=None, help="CSV for a Norwegian Excel: ';' between cells (default: when rosa.yaml's language is nb).")
 @records_option
 @core_errors()
-def export_cmd(kind: str, fmt, output, year, from_, to_, k, htcds_only, mapping) -> None:
+def export_cmd(kind: str, fmt, output, year, from_, to_, k, htcds_only, mapping, excel) -> None:
     """Write women, stays, calls, services, activities or website months (the import
     columns), or HTCDS case rows, to stdout or -o FILE.
 
@@ -87,7 +88,7 @@ def export_cmd(kind: str, fmt, output, year, from_, to_, k, htcds_only, mapping)
     else:
         from rosa_cli.core.transfer import export_records
 
-        text, skipped = export_records(get_folder(), KINDS[kind], fmt)
+        text, skipped = export_records(get_folder(), KINDS[kind], fmt, excel=excel)
         data = text.encode("utf-8")
     _deliver(data, output)
     if skipped:

@@ -8,12 +8,17 @@ import click
 
 from rosa_cli.cli.common import EXIT_USAGE, Failure, core_errors, get_folder, is_terminal, records_option, report_outcome
 
+# Every field the report counts, in the order a coordinator learns them; each
+# but the first two can be skipped with Enter ("Ukjent" in the report then).
 WOMAN_PLAN = (
     ("first_contact", "today", True),
     ("nationality", "unknown", True),
     ("born", None, False),
     ("referred_by", None, False),
+    ("referrer", None, False),
+    ("residence", None, False),
     ("interpreter", None, False),
+    ("exploitation", None, False),
 )
 
 
@@ -24,7 +29,7 @@ def woman() -> None:
 
 
 @woman.command("add")
-@click.option("--nationality", help="ISO country code (NG, AL …), unknown or stateless. Required.")
+@click.option("--nationality", help="Country code in any case (ng, AL …), or its name in Norwegian or English (norge, Nigeria), unknown or stateless. Required.")
 @click.option("--born", help="Birth year (preferred) or date.")
 @click.option("--born-estimated", is_flag=True, default=None, help="The age is an estimate (no papers).")
 @click.option("--first-contact", help="First contact with the project (default today).")
@@ -48,11 +53,24 @@ def woman_add(residence, given_id, prompt, **raw) -> None:
     if prompt:
         from rosa_cli.cli.prompts import ask_missing
 
+        from rosa_cli.core.schema import Field
+
+        # residence is a dated list in the record; at intake it is one status, from first contact
+        status = Field("residence", "vocab", vocab="residence", question="Residence status at first contact")
         try:
-            raw = ask_missing("woman", raw, WOMAN_PLAN, folder.context())
+            raw["residence"] = residence
+            raw = ask_missing("woman", raw, WOMAN_PLAN, folder.context(), specs={"residence": status})
+            residence = raw.pop("residence", None)
         except (click.Abort, EOFError, KeyboardInterrupt):
             click.echo("\nCancelled; nothing was written.", err=True)
             sys.exit(EXIT_USAGE)
+    if residence:
+        from rosa_cli.core.validate import FieldError, vocab_answer
+
+        try:  # the flag takes the label too (refleksjonsperiode), like every vocabulary answer
+            residence = vocab_answer(folder.settings, "residence", residence)
+        except FieldError as exc:
+            raise Failure(f"--residence: {exc}") from None
     report_outcome(add_woman(folder, raw, residence=residence, given_id=given_id))
 
 
@@ -288,17 +306,20 @@ def woman_status(woman_id: str, status: str, start: str) -> None:
 
 @woman.command("decline")
 @click.argument("woman_id", metavar="ID")
-@click.option("--reason", required=True, help="fear-for-family, economy-debt, distrust, not-ready, other, unknown.")
-@click.option("--on", help="Date she declined (default today).")
+@click.option("--reason", help="fear-for-family, economy-debt, distrust, not-ready, other, unknown — or the label (asked for on a terminal).")
+@click.option("--on", help="Date she declined: i dag, i går, 14.3, 2026-03-14 (default today).")
 @click.option("--replace", is_flag=True, help="She declined before: record this decline instead of the earlier one.")
+@click.option("--prompt/--no-prompt", "prompt", default=None, help="Ask for a missing reason (default: when on a terminal).")
 @records_option
 @core_errors({"woman": "ID"})
-def woman_decline(woman_id: str, reason: str, on: str | None, replace: bool) -> None:
+def woman_decline(woman_id: str, reason: str | None, on: str | None, replace: bool, prompt) -> None:
     """Record that she declined the offer of a safe place (a second time: --replace)."""
+    from rosa_cli.cli.prompts import ask_or_fail
     from rosa_cli.core.operations import woman_decline as decline
 
     folder = get_folder(changing=True)
     woman_id = _resolve_woman(folder, woman_id)
+    reason = ask_or_fail(folder, "woman", "declined_reason", reason, "--reason", prompt)
     report_outcome(decline(folder, woman_id, reason, on, replace=replace), quiet_ids=True)
 
 

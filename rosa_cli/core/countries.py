@@ -52,11 +52,84 @@ def suggest_nationality(text: str) -> Optional[str]:
     return names[close[0]] if close else None
 
 
-def normalise_nationality(text: str) -> Tuple[Optional[str], Optional[str]]:
-    """``(code, None)`` for a valid entry, else ``(None, error message)`` with a hint."""
+def _folded(text: str) -> str:
+    """Compare names without case, accents or spacing: ``Côte d’Ivoire`` = ``cote d'ivoire``."""
+    import unicodedata
+
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> Dict[str, set]:
+    """Every name a coordinator may type for a country, folded: CLDR's Norwegian and
+    English names and pycountry's name, common and official names, plus the special
+    values in both languages."""
+    import pycountry
+
+    names: Dict[str, set] = {}
+    for code in _alpha2_codes():
+        names.setdefault(code, set())
+    for language in ("nb", "en"):
+        for code, name in _territory_names(language).items():
+            if code in names:
+                names[code].add(_folded(name))
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names[country.alpha_2].add(_folded(value))
+    for key, labels in SPECIAL_NATIONALITIES.items():
+        names[key] = {key} | {_folded(label) for label in labels.values()}
+    return names
+
+
+def match_country(text: str) -> Tuple[Optional[str], list]:
+    """What a typed country answer names: ``(code, [])`` for one match, else
+    ``(None, [codes…])`` — several when the answer fits more than one country.
+
+    The ISO alpha-2 code in any case (``ng``), a name in Norwegian or English
+    (``norge``, ``Storbritannia``, ``Elfenbenskysten``, ``Côte d'Ivoire``), or a
+    unique start of a name at least three letters long (``elfenb``).
+    """
+    cleaned = str(text).strip()
+    if not cleaned:
+        return None, []
+    if cleaned.upper() in _alpha2_codes():
+        return cleaned.upper(), []
+    wanted = _folded(cleaned)
+    names = _country_names()
+    exact = sorted(code for code, words in names.items() if wanted in words)
+    if len(exact) == 1:
+        return exact[0], []
+    if exact:
+        return None, exact
+    if len(wanted) < 3:
+        return None, []
+    starts = sorted(code for code, words in names.items() if any(w.startswith(wanted) for w in words))
+    if len(starts) == 1:
+        return starts[0], []
+    return None, starts
+
+
+def normalise_nationality(text: str, loose: bool = False) -> Tuple[Optional[str], Optional[str]]:
+    """``(code, None)`` for a valid entry, else ``(None, error message)`` with a hint.
+
+    ``loose`` (what a person typed) also takes a country's name or a unique start of
+    one (:func:`match_country`); a record file must hold the code itself.
+    """
     cleaned = str(text).strip()
     if cleaned in SPECIAL_NATIONALITIES or cleaned in _alpha2_codes():
         return cleaned, None
+    if loose:
+        code, several = match_country(cleaned)
+        if code is not None:
+            return code, None
+        if several:
+            shown = ", ".join(f"{c} ({country_name(c)})" for c in several[:12])
+            more = f" and {len(several) - 12} more" if len(several) > 12 else ""
+            return None, f"{cleaned!r} fits several countries: {shown}{more}; type more of the name, or the code"
     hint = suggest_nationality(cleaned)
     message = f"{cleaned!r} is not a country code (ISO 3166-1 alpha-2 like NG, or unknown, or stateless)"
     if hint:
@@ -95,13 +168,57 @@ def _languages() -> Dict[str, str]:
     return codes
 
 
-def normalise_language(text: str) -> Tuple[Optional[str], Optional[str]]:
-    """Accept an ISO 639 code or an English language name; return its shortest code."""
+@lru_cache(maxsize=1)
+def _language_names() -> Dict[str, set]:
+    """Folded language names a coordinator may type: CLDR's Norwegian and English
+    names (``engelsk``, ``rumensk``), for the codes records may hold."""
+    from babel import Locale
+
+    known = _languages()
+    names: Dict[str, set] = {}
+    for language in ("nb", "en"):
+        for code, name in Locale.parse(language).languages.items():
+            if code in known:
+                names.setdefault(code, set()).add(_folded(name))
+    return names
+
+
+def match_language(text: str) -> Tuple[Optional[str], list]:
+    """A typed interpreter language: the code in any case, or the name in Norwegian or
+    English, or a unique start of one (three letters or more); ``(None, [codes…])`` else."""
+    cleaned = str(text).strip()
+    if cleaned.lower() in _languages():
+        return cleaned.lower(), []
+    wanted = _folded(cleaned)
+    names = _language_names()
+    exact = sorted(code for code, words in names.items() if wanted in words)
+    if len(exact) == 1:
+        return exact[0], []
+    if exact or len(wanted) < 3:
+        return None, exact
+    starts = sorted(code for code, words in names.items() if any(w.startswith(wanted) for w in words))
+    return (starts[0], []) if len(starts) == 1 else (None, starts)
+
+
+def normalise_language(text: str, loose: bool = False) -> Tuple[Optional[str], Optional[str]]:
+    """Accept an ISO 639 code or an English language name; return its shortest code.
+
+    ``loose`` (what a person typed) also takes the name in Norwegian (``engelsk``) and
+    a unique start of a name; several matches are listed.
+    """
     import pycountry
 
     cleaned = str(text).strip()
     if cleaned in _languages():
         return cleaned, None
+    if loose:
+        code, several = match_language(cleaned)
+        if code is not None:
+            return code, None
+        if several:
+            shown = ", ".join(f"{c} ({language_name(c)})" for c in several[:12])
+            more = f" and {len(several) - 12} more" if len(several) > 12 else ""
+            return None, f"{cleaned!r} fits several languages: {shown}{more}; type more of the name, or the code"
     try:
         found = pycountry.languages.lookup(cleaned)
         hint = getattr(found, "alpha_2", None) or found.alpha_3

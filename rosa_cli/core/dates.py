@@ -1,28 +1,60 @@
-"""Reading the dates people type: ISO, Norwegian day-first forms, ``today``.
+"""Reading the dates and times people type: ISO, and the Norwegian way.
 
 Records always store ISO (``2006-03-14``, ``2006-03-14 14:10``). On input the tool
-also accepts what a Norwegian coordinator writes by hand — ``14.03.2006``,
-``14.3.06`` — and the words ``today``/``i dag``, ``yesterday``/``i går`` and, for
-times, ``now``/``nå``. The accepted shapes are matched strictly so that a typo is
-an error rather than a surprising date.
+also accepts what a Norwegian coordinator says and writes by hand, because making
+her translate ``i går halv tre`` into ISO at the phone is where mistakes are made:
+
+* day words: ``i dag``/``today``, ``i går``/``yesterday``, ``i forgårs``/``the day
+  before yesterday``; for a moment also ``nå``/``now``;
+* weekday names, Norwegian or English (``mandag``, ``monday``): the most recent such
+  day **on or before today** — ``mandag`` typed on a Monday is today, because a
+  coordinator logging this morning's call says "mandag" as readily as "i dag";
+* day-first dates ``14.03.2026``, ``14.3.26`` and ``14.3`` (no year: this year, or
+  last year if that day has not come yet — a record is never about the future);
+* times ``14:30``, ``14.30``, ``kl 14.30``, ``kl. 14``; a time alone means today.
+
+A lone ``H.MM`` (``14.30``) is read as a time, never as a date: months have no 30th.
+Shapes are matched strictly so that a typo is an error rather than a surprising date,
+and every error hint shows the Norwegian forms first.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from typing import Optional
+from typing import Optional, Tuple
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?$")
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2}))?$")
+_HOUR = re.compile(r"^(\d{1,2})$")
+_CLOCK_WORDS = {"kl", "kl.", "klokka", "klokken", "at"}
+
 TODAY_WORDS = {"today", "i dag", "idag"}
-YESTERDAY_WORDS = {"yesterday", "i går", "igår"}
-NOW_WORDS = {"now", "nå"}
+YESTERDAY_WORDS = {"yesterday", "i går", "igår", "i gar", "igar"}
+DAY_BEFORE_WORDS = {"i forgårs", "iforgårs", "i forgars", "forgårs", "the day before yesterday", "day before yesterday"}
+NOW_WORDS = {"now", "nå", "naa"}
+WEEKDAYS = {
+    "mandag": 0, "tirsdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lørdag": 5, "søndag": 6,
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+}
+
+DATE_HINT = "i dag, i går, mandag, 14.03.2026, 14.3 — or today, yesterday, 2026-03-14"
+MOMENT_HINT = "i går 14:30, kl 14.30, 14.3 10:00, 14.03.2026 kl 10:00, nå — or yesterday 14:30, now, 2026-03-14 14:30"
 
 
 class DateError(ValueError):
     """A date or time that could not be read; the message says what was expected."""
+
+
+class NeedsTime(DateError):
+    """A date was given where a moment is needed; ``day`` is that date, so a prompt
+    can ask for the time of day instead of throwing the answer away."""
+
+    def __init__(self, message: str, day: date):
+        super().__init__(message)
+        self.day = day
 
 
 def _full_year(text: str, today: date) -> int:
@@ -34,6 +66,10 @@ def _full_year(text: str, today: date) -> int:
     return year if year <= today.year else year - 100
 
 
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
 def parse_date(value: object, today: Optional[date] = None) -> date:
     """A date from a YAML value or typed text; raises :class:`DateError` with a hint."""
     if isinstance(value, datetime):
@@ -42,53 +78,108 @@ def parse_date(value: object, today: Optional[date] = None) -> date:
         return value
     today = today or date.today()
     text = str(value).strip()
-    lowered = text.lower()
+    lowered = _words(text)
     if lowered in TODAY_WORDS:
         return today
     if lowered in YESTERDAY_WORDS:
         return today - timedelta(days=1)
+    if lowered in DAY_BEFORE_WORDS:
+        return today - timedelta(days=2)
+    if lowered in WEEKDAYS:
+        return today - timedelta(days=(today.weekday() - WEEKDAYS[lowered]) % 7)
     match = _ISO_DATE.match(text)
     if match:
         year, month, day = (int(g) for g in match.groups())
     else:
         match = _DAY_FIRST.match(text)
-        if not match:
-            raise DateError(f"{text!r} is not a date (use 2006-03-14, 14.03.2006 or today)")
-        day, month = int(match.group(1)), int(match.group(2))
-        year = _full_year(match.group(3), today)
+        short = None if match else _DAY_MONTH.match(text)
+        if match:
+            day, month = int(match.group(1)), int(match.group(2))
+            year = _full_year(match.group(3), today)
+        elif short:
+            day, month = int(short.group(1)), int(short.group(2))
+            year = today.year
+            try:
+                if date(year, month, day) > today:
+                    year -= 1
+            except ValueError:
+                pass
+        else:
+            raise DateError(f"{text!r} is not a date (use {DATE_HINT})")
     try:
         return date(year, month, day)
     except ValueError as exc:
         raise DateError(f"{text!r} is not a date ({exc})") from None
 
 
-def parse_datetime(value: object, now: Optional[datetime] = None) -> datetime:
-    """A local date and time: ``2006-03-14 14:10``, ``14.03.2006 14:10``, ``now``.
+def _split_moment(text: str) -> Tuple[str, Optional[Tuple[int, int, int]]]:
+    """The date words and the time of day in ``text`` (``None`` when it has no time)."""
+    tokens = text.split()
+    clock = False
+    kept = []
+    for token in tokens:
+        if token.lower() in _CLOCK_WORDS:
+            clock = True
+        else:
+            kept.append(token)
+    if not kept:
+        return "", None
+    last = kept[-1]
+    match = _TIME.match(last)
+    if match and int(match.group(2)) < 60:
+        return " ".join(kept[:-1]), (int(match.group(1)), int(match.group(2)), int(match.group(3) or 0))
+    if clock and _HOUR.match(last):
+        return " ".join(kept[:-1]), (int(last), 0, 0)
+    return " ".join(kept), None
+
+
+def parse_datetime(value: object, now: Optional[datetime] = None, relative: bool = True) -> datetime:
+    """A local date and time: ``i går 14:30``, ``14.03.2026 kl 10:00``, ``14:30``, ``nå``, ISO.
 
     A date alone is not enough for a call: the hour matters for the after-hours
-    statistics, so a missing time is an error rather than a silent midnight.
+    statistics, so a missing time raises :class:`NeedsTime` rather than a silent midnight.
+    ``relative=False`` (a record file) takes only a full date with a time: a file that
+    said ``i går 14:30`` would mean another day each time it is read.
     """
     if isinstance(value, datetime):
         return value.replace(tzinfo=None, microsecond=0)
     if isinstance(value, date):
-        raise DateError(f"'{value.isoformat()}' has no time (use {value.isoformat()} 14:10)")
+        raise NeedsTime(f"'{value.isoformat()}' has no time of day (add it: {value.isoformat()} 14:30)", value)
     now = now or datetime.now().replace(second=0, microsecond=0)
     text = str(value).strip()
-    if text.lower() in NOW_WORDS:
+    if _words(text) in NOW_WORDS and relative:
         return now
-    parts = text.replace("T", " ").split()
-    if len(parts) != 2:
-        raise DateError(f"{text!r} is not a date and time (use 2006-03-14 14:10 or now)")
-    day = parse_date(parts[0], now.date())
-    match = _TIME.match(parts[1])
-    if not match:
-        raise DateError(f"{text!r} has no valid time (use HH:MM, like 14:10)")
-    hour, minute = int(match.group(1)), int(match.group(2))
-    second = int(match.group(3) or 0)
+    if "T" in text and _ISO_DATE.match(text.split("T", 1)[0]):
+        text = text.replace("T", " ", 1)
+    day_text, clock = _split_moment(text)
+    if not relative and not (_ISO_DATE.match(day_text) or _DAY_FIRST.match(day_text)):
+        raise DateError(f"{text!r} is not a date and time (use 2026-03-14 14:30)")
+    if clock is None:
+        try:
+            day = parse_date(day_text, now.date())
+        except DateError:
+            raise DateError(f"{text!r} is not a date and time (use {MOMENT_HINT})") from None
+        raise NeedsTime(f"{text!r} is a day, not a date and time: add the time of day, like «{text} 14:30»", day)
+    if day_text:
+        try:
+            day = parse_date(day_text, now.date())
+        except DateError:
+            raise DateError(f"{text!r} is not a date and time (use {MOMENT_HINT})") from None
+    else:
+        day = now.date()
+    hour, minute, second = clock
     try:
         return datetime(day.year, day.month, day.day, hour, minute, second)
     except ValueError as exc:
-        raise DateError(f"{text!r} is not a time ({exc})") from None
+        raise DateError(f"{text!r} is not a time ({exc}; use HH:MM like 14:30)") from None
+
+
+def parse_time_of_day(value: object) -> Tuple[int, int]:
+    """Only a time of day (``14:30``, ``14.30``, ``kl 14``): what a prompt asks for after a bare date."""
+    _day_text, clock = _split_moment(str(value).strip())
+    if clock is None or _day_text or not (0 <= clock[0] < 24):
+        raise DateError(f"{str(value).strip()!r} is not a time of day (use 14:30, 14.30 or kl 14)")
+    return clock[0], clock[1]
 
 
 def format_datetime(value: datetime) -> str:

@@ -273,8 +273,16 @@ def _records_of(records, kind: str) -> dict:
             "activity": records.activities, "website": records.website}[kind]
 
 
-def export_records(folder: RecordsFolder, kind: str, fmt: str) -> Tuple[str, int]:
-    """The folder's records of ``kind`` as CSV or JSON text, and how many invalid ones were left out."""
+CSV_BOM = "\ufeff"
+
+
+def export_records(folder: RecordsFolder, kind: str, fmt: str, excel: Optional[bool] = None) -> Tuple[str, int]:
+    """The folder's records of ``kind`` as CSV or JSON text, and how many invalid ones were left out.
+
+    CSV starts with a UTF-8 byte-order mark so Excel reads æøå right; ``excel``
+    (default: when rosa.yaml's language is nb) separates cells with ``;``, which a
+    Norwegian Excel opens as columns. Import reads either, with or without the mark.
+    """
     records = load_records(folder, kinds=(kind,))
     items = _records_of(records, kind)
     names = field_names(kind)
@@ -292,8 +300,11 @@ def export_records(folder: RecordsFolder, kind: str, fmt: str) -> Tuple[str, int
                 row[name] = value
             out.append(row)
         return json.dumps(out, ensure_ascii=False, indent=2) + "\n", records.skipped
+    if excel is None:
+        excel = folder.settings.language == "nb"
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    buffer.write(CSV_BOM)
+    writer = csv.writer(buffer, lineterminator="\n", delimiter=";" if excel else ",")
     writer.writerow(names)
     for record in ordered:
         row = []

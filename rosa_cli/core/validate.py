@@ -108,12 +108,50 @@ def check_free_text(text: str, ctx: Context, entry: bool) -> None:
 KEEP_OUT = "keep identifying details out of the records"
 
 
-def convert(spec: Field, value: Any, ctx: Context, entry: bool = False) -> Any:
+def vocab_answer(settings: Settings, vocabulary: str, text: str) -> str:
+    """The key a typed answer names: the key, the Norwegian or the English label, in
+    any letter case, or a unique start of any of them (``politi``, ``Egen bol``).
+
+    No match gives ``text`` back, for the caller's "is not one of" error; starts
+    that fit several keys are refused with those keys and their labels, so the
+    coordinator sees what to type more of.
+    """
+    wanted = " ".join(text.casefold().split())
+    if not wanted:
+        return text
+    entries = settings.vocabularies.get(vocabulary, {})
+    names: Dict[str, List[str]] = {}
+    for key, labels in entries.items():
+        names[key] = [key.casefold()] + [" ".join(str(l).casefold().split()) for l in (labels or {}).values()]
+    exact = [key for key, words in names.items() if wanted in words]
+    if len(exact) == 1:
+        return exact[0]
+    starts = [key for key, words in names.items() if any(w.startswith(wanted) for w in words)]
+    if not starts and len(wanted) >= 3:  # a word inside a label: "oppfølging", "first"
+        import re
+
+        starts = [key for key, words in names.items() if any(p.startswith(wanted) for w in words for p in re.split(r"[\s,\-/]+", w))]
+    if len(starts) == 1:
+        return starts[0]
+    if len(starts) > 1:
+        shown = ", ".join(f"{k} ({settings.label(vocabulary, k)})" for k in starts)
+        raise FieldError(f"{text!r} is not one of: {', '.join(entries)}; it could be {shown}")
+    return text
+
+
+def convert(spec: Field, value: Any, ctx: Context, entry: bool = False, typed: Optional[bool] = None) -> Any:
     """Read one value of field ``spec``; raises :class:`FieldError` when it does not fit.
 
     ``entry`` is true for a value coming in (a flag, a prompt, an import cell, an edit):
     free text that holds identifying details is then refused, not just warned about.
+    ``typed`` (default: ``entry``) is true for what a person typed at a flag or prompt,
+    read the way she says it: a vocabulary's Norwegian or English label or a unique
+    start of one (``politi``), a country's name (``norge``), ``i går 14:30``. It is
+    false for record text (files, edits, imports), which must hold the key, the code
+    and a full date as stored — a file is never rewritten behind her back, and
+    ``i går`` in a file would mean another day tomorrow.
     """
+    typed = entry if typed is None else typed
     kind = spec.type
     if kind in ("text",):
         text = _text(value).strip()
@@ -128,12 +166,16 @@ def convert(spec: Field, value: Any, ctx: Context, entry: bool = False) -> Any:
     if kind == "datetime":
         if isinstance(value, bool) or isinstance(value, (list, dict)):
             raise FieldError("must be a date and time like 2006-03-14 14:10")
+        now = datetime.now().replace(second=0, microsecond=0)
+        if now.date() != ctx.today:  # a fixed "today" (tests, replays): the day's last minute
+            now = datetime.combine(ctx.today, now.time())
         try:
-            moment = parse_datetime(value)
+            moment = parse_datetime(value, now, relative=typed)
         except DateError as exc:
             raise FieldError(str(exc)) from None
-        if moment.date() > ctx.today:
-            raise FieldError(f"{moment:%Y-%m-%d %H:%M} is in the future")
+        # By the minute, not the day: a call at 09:15 typed at 01:43 is a typo.
+        if moment > now.replace(second=59):
+            raise FieldError(f"{moment:%Y-%m-%d %H:%M} is in the future (it is now {now:%Y-%m-%d %H:%M})")
         return moment
     if kind == "born":
         if isinstance(value, bool):
@@ -169,16 +211,25 @@ def convert(spec: Field, value: Any, ctx: Context, entry: bool = False) -> Any:
     if kind == "vocab":
         key = _text(value).strip()
         choices = ctx.settings.keys(spec.vocab or "")
+        if typed and key not in choices:
+            key = vocab_answer(ctx.settings, spec.vocab or "", key)
         if key not in choices:
-            raise FieldError(f"{key!r} is not one of: {', '.join(choices)}{did_you_mean(key, choices)}")
+            hint = did_you_mean(key, choices)
+            if not typed:  # a label in a file: name the key to write instead
+                try:
+                    found = vocab_answer(ctx.settings, spec.vocab or "", key)
+                except FieldError:
+                    found = key
+                hint = f"; did you mean {found}?" if found in choices else hint
+            raise FieldError(f"{key!r} is not one of: {', '.join(choices)}{hint}")
         return key
     if kind == "country":
-        code, message = countries.normalise_nationality(_text(value))
+        code, message = countries.normalise_nationality(_text(value), loose=typed)
         if code is None:
             raise FieldError(message)
         return code
     if kind == "language":
-        code, message = countries.normalise_language(_text(value))
+        code, message = countries.normalise_language(_text(value), loose=typed)
         if code is None:
             raise FieldError(message)
         return code
@@ -337,7 +388,7 @@ def build_record(
             continue
         strict = entry and not (name in unchanged and unchanged[name] == value)
         try:
-            values[name] = convert(spec, value, ctx, entry=strict)
+            values[name] = convert(spec, value, ctx, entry=strict, typed=False)
         except FieldError as exc:
             problems.append(Problem(shown, _line(data, name), f"{name} {exc}"))
     if kind == "website" and expected_id is not None and values.get("month") not in (None, expected_id):

@@ -31,13 +31,17 @@ def render_json(result: Mapping[str, Any]) -> str:
     return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
 
 
-def _csv_value(value: Any, kind: str) -> Any:
+CSV_BOM = "\ufeff"
+
+
+def _csv_value(value: Any, kind: str, comma: bool = False) -> Any:
     if value is ABSENT:
         return ""
     if value is None:
         return SUPPRESSED
-    if kind == MEAN and isinstance(value, float):
-        return f"{value:.2f}"
+    if isinstance(value, float):
+        shown = f"{value:.2f}" if kind == MEAN else repr(value)
+        return shown.replace(".", ",") if comma else shown
     return value
 
 
@@ -46,8 +50,14 @@ def render_csv(
     settings: Settings,
     lang: Optional[str] = None,
     shelters: Optional[Mapping[str, Any]] = None,
+    excel: Optional[bool] = None,
 ) -> str:
     """One row per figure: ``section,key,label,value,previous``.
+
+    The text starts with a UTF-8 byte-order mark, which is how Excel knows the file
+    is UTF-8 (without it æøå come out broken). ``excel`` (default: when the report's
+    language is nb) separates cells with ``;`` and writes decimals with a comma, as a
+    Norwegian Excel expects; otherwise ``,`` and a decimal point.
 
     ``section`` is the JSON path of the figure's parent and ``key`` its key there
     (``calls.by_subject``, ``trafficking-first``), so rows match the JSON. Suppressed
@@ -58,8 +68,11 @@ def render_csv(
     ``shelters.yaml``, and a label like ``=HYPERLINK(…)`` must not run when opened.
     """
     lang = lang or settings.language
+    if excel is None:
+        excel = lang == "nb"
     out = io.StringIO()
-    plain = csv.writer(out, lineterminator="\n")
+    out.write(CSV_BOM)
+    plain = csv.writer(out, lineterminator="\n", delimiter=";" if excel else ",")
 
     class _SafeWriter:
         @staticmethod
@@ -88,7 +101,7 @@ def render_csv(
     for section in build_sections(result, settings, lang, shelters):
         for row in section.rows:
             writer.writerow([row.section, row.key, row.label,
-                             _csv_value(row.value, row.kind), _csv_value(row.previous, row.kind)])
+                             _csv_value(row.value, row.kind, excel), _csv_value(row.previous, row.kind, excel)])
     return out.getvalue()
 
 
