@@ -105,3 +105,18 @@ def test_every_test_the_readme_names_exists():
     source = "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("test_*.py"))
     missing = sorted(name for name in named if f"def {name}(" not in source)
     assert len(named) > 40 and not missing, missing
+
+
+def test_code_cites_the_docs_in_the_repository():
+    """The contract ships with the code: rosa_cli cites docs/*.md files that exist, and
+    never a specification outside the repository."""
+    package = README.parent / "rosa_cli"
+    cited, outside = set(), []
+    for path in package.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        cited |= set(re.findall(r"docs/([a-z0-9-]+\.md)", text))
+        if re.search(r"\bSPEC\b", text):
+            outside.append(path.relative_to(package).as_posix())
+    assert not outside, f"cite docs/ instead of SPEC in: {outside}"
+    missing = sorted(name for name in cited if not (README.parent / "docs" / name).is_file())
+    assert len(cited) >= 8 and not missing, missing

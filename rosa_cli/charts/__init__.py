@@ -1,7 +1,7 @@
 """Charts of the report: which figures each chart shows, and in what words.
 
-This module does not import matplotlib: it turns the one result structure (SPEC
-section 5, as every report format gets it, after ``suppress`` for ``--public``) into
+This module does not import matplotlib: it turns the one result structure (docs/json.md,
+as every report format gets it, after ``suppress`` for ``--public``) into
 :class:`ChartData` — categories, one series per period, axis labels — using the same
 rows :func:`rosa_cli.report.sections.build_sections` gives every other format. The
 drawing is in :mod:`rosa_cli.charts.draw`, imported only by the commands that draw.
@@ -79,7 +79,7 @@ KINDS: Dict[str, Kind] = {k.name: k for k in (
     Kind("residence", "residence", "admissions.by_residence", "axis.residence", "axis.women", True),
     Kind("durations", "stays", "stays.by_duration_group", "axis.duration", "axis.women", False),
     Kind("shelters", "shelters", "stays.by_shelter", "axis.shelter", "axis.bed_nights", True),
-    # SPEC section 9
+    # docs/services-activities-website.md
     Kind("services", "services", "services.by_kind", "axis.service", "axis.women", True, "women"),
     Kind("costs", "costs", "services.by_kind", "axis.service", "axis.nok", True, "cost"),
     Kind("activities", "activities_by_month", "activities.by_month", "axis.month", "axis.activities", False),

@@ -1,6 +1,6 @@
 """What every command shares: finding the records folder, rendering refusals and outcomes.
 
-Conventions (SPEC section 4): a created record's id alone goes to stdout, everything
+Conventions (docs/data-model.md and README's command table): a created record's id alone goes to stdout, everything
 else to stderr; exit 0 on success, 1 when records are invalid or a check fails, 2 on
 bad usage or bad input. No command lets a traceback reach the user for bad input.
 """

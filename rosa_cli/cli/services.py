@@ -1,4 +1,4 @@
-"""``rosa service``, ``rosa activity`` and ``rosa website`` (SPEC section 9).
+"""``rosa service``, ``rosa activity`` and ``rosa website`` (docs/services-activities-website.md).
 
 Services are what a woman was given (an interpreter, a Norwegian course, a doctor's
 visit) and who paid; activities are the project's outreach (lectures, seminars,

@@ -116,7 +116,7 @@ def gather_case(folder: RecordsFolder, woman_id: str) -> Case:
 
 
 def _services_of(folder: RecordsFolder, woman_id: str) -> List[Any]:
-    """Services given to her, once rosa keeps them (SPEC section 9); none before that."""
+    """Services given to her, once rosa keeps them (docs/services-activities-website.md); none before that."""
     from rosa_cli.core.schema import PLURAL
 
     if "service" not in PLURAL:

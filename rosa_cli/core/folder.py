@@ -1,6 +1,6 @@
 """The records folder: finding it, its layout, and loading what is in it.
 
-Layout (SPEC section 2)::
+Layout (docs/data-model.md)::
 
     rosa.yaml  shelters.yaml  women/W-….yaml  stays/S-….yaml  calls/YYYY/C-….yaml
 

@@ -10,7 +10,7 @@ Why so strict: an id becomes a file name. Anything looser let ``../rosa`` or
 birth date sit in a file name and in every commit message. So an id never holds a
 ``/``, a dot, lower-case letters or a run of six or more digits (a birth date or an
 identity number could hide there), whoever gives it: rosa, ``--id``, an import.
-Legacy codes that SPEC once allowed (any ``[A-Za-z0-9-]`` with the prefix) are
+Legacy codes that the first specification allowed (any ``[A-Za-z0-9-]`` with the prefix) are
 refused: give such a record a fresh id and keep the old code in the note if needed.
 
 New records are claimed and written in one atomic step (see
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Optional, Tuple
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-RANDOM_CHARS = 5  # 25 bits: SPEC asks at least 20 for women and stays, 25 for calls
+RANDOM_CHARS = 5  # 25 bits: at least 20 for women and stays, 25 for calls (docs/data-model.md)
 PREFIXES = {"woman": "W", "stay": "S", "call": "C", "service": "T", "activity": "A"}
 KINDS_BY_PREFIX = {prefix: kind for kind, prefix in PREFIXES.items()}
 # the random part: 4 (20 bits) to 8 Crockford characters

@@ -164,7 +164,7 @@ class Call(_Record):
 
 @dataclass(slots=True)
 class Service(_Record):
-    """Something given to a woman that the project counts and often pays for (SPEC 9)."""
+    """Something given to a woman that the project counts and often pays for (docs/services-activities-website.md)."""
 
     id: str
     woman: str
@@ -186,7 +186,7 @@ class Service(_Record):
 
 @dataclass(slots=True)
 class Activity(_Record):
-    """An outreach or network activity: a lecture, seminar, meeting (SPEC 9)."""
+    """An outreach or network activity: a lecture, seminar, meeting (docs/services-activities-website.md)."""
 
     id: str
     kind: str

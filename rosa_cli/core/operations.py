@@ -855,7 +855,7 @@ def add_call(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
     return Outcome([record_id], _commit(folder, [path], f"call add {record_id}"), [path], summary=summary)
 
 
-# --- services, activities, website (SPEC section 9) --------------------------------------------
+# --- services, activities, website (docs/services-activities-website.md) --------------------------------------------
 
 
 def _required(values: Dict[str, Any], issues: List[FieldIssue], names: Sequence[str]) -> None:

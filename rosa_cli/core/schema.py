@@ -69,7 +69,7 @@ CALL_FIELDS: Tuple[Field, ...] = (
     Field("note", "text", question="Note"),
 )
 
-# SPEC section 9: what the project paid for, the outreach it did, and its website.
+# docs/services-activities-website.md: what the project paid for, the outreach it did, and its website.
 SERVICE_FIELDS: Tuple[Field, ...] = (
     Field("id", "id", required=True),
     Field("woman", "woman", required=True, question="Woman (id)"),

@@ -76,7 +76,7 @@ DEFAULT_VOCABULARIES: Dict[str, Vocabulary] = {
         "labour": {"nb": "Tvangsarbeid", "en": "Forced labour"},
         "other": {"nb": "Annet", "en": "Other"},
     },
-    # SPEC section 9: services given to women, who paid, outreach activities, audiences
+    # docs/services-activities-website.md: services given to women, who paid, outreach activities, audiences
     "service": {
         "interpreter": {"nb": "Tolk", "en": "Interpreter"},
         "doctor": {"nb": "Lege", "en": "Doctor"},

@@ -27,7 +27,7 @@ from rosa_cli.report.sections import (
 
 
 def render_json(result: Mapping[str, Any]) -> str:
-    """The result as JSON (SPEC section 5 shape), keys in the order computed, UTF-8 text."""
+    """The result as JSON (the shape of docs/json.md), keys in the order computed, UTF-8 text."""
     return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
 
 

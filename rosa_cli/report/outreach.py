@@ -1,4 +1,4 @@
-"""The report's tables for SPEC section 9: "Tilbud og tjenester", "Utgifter",
+"""The report's tables for docs/services-activities-website.md: "Tilbud og tjenester", "Utgifter",
 "Informasjon og nettverksarbeid" and "Nettsiden".
 
 Kept apart from :mod:`rosa_cli.report.sections` so that module only gains one call; the

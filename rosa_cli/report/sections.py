@@ -1,6 +1,6 @@
 """The report as rows in titled sections: what every renderer prints, in one place.
 
-:func:`build_sections` turns a result dict (SPEC section 5 JSON shape) into a list of
+:func:`build_sections` turns a result dict (the JSON shape of docs/json.md) into a list of
 :class:`Section`, each a titled table of :class:`Row`. A row names its figure by the
 JSON path of its parent (``section``) and its ``key``, so CSV rows can be matched to
 the JSON, and carries the label in the report language. Renderers only format.
@@ -403,7 +403,7 @@ def build_sections(
     for key in ("total", "women", "women_once", "women_repeated"):
         scalar(sec, f"office_visits.{key}", f"office.{key}")
 
-    from rosa_cli.report.outreach import add_outreach_sections  # SPEC section 9
+    from rosa_cli.report.outreach import add_outreach_sections  # docs/services-activities-website.md
 
     add_outreach_sections(sections, result, settings, lang)
     return sections

@@ -2,8 +2,8 @@
 
 * :mod:`rosa_cli.stats.period` — :class:`Period`, a date range with both ends inclusive.
 * :mod:`rosa_cli.stats.compute` — :func:`compute_report`, a pure function from
-  :class:`~rosa_cli.core.model.Records` to the JSON shape of SPEC section 5.
-* :mod:`rosa_cli.stats.suppress` — :func:`suppress`, the ``--public`` rules of SPEC section 7
+  :class:`~rosa_cli.core.model.Records` to the JSON shape of docs/json.md.
+* :mod:`rosa_cli.stats.suppress` — :func:`suppress`, the ``--public`` rules of docs/public-statistics.md
   (complementary cell suppression with extremes withheld, on whole calendar years).
 
 Nothing here does I/O or knows about the command line.

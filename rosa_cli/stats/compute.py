@@ -1,12 +1,12 @@
-"""Compute the figures of ``rosa report`` (SPEC section 5) from loaded records.
+"""Compute the figures of ``rosa report`` (docs/statistics.md) from loaded records.
 
 :func:`compute_report` is a pure function: records, a period and the date the report is
-run go in, the JSON shape of SPEC section 5 comes out (without the ``records``
+run go in, the JSON shape of docs/json.md comes out (without the ``records``
 provenance and ``previous`` keys, which the caller adds). It makes one pass over the
 calls, one over the stays and one over the women, so 100,000 calls take well under a
 second.
 
-Definitions (SPEC section 5, with the choices the spec leaves open):
+Definitions (docs/statistics.md, with the choices the spec leaves open):
 
 * A *contact* is in P when the date of its ``at`` is in P. ``calls`` are contacts whose
   channel is not ``office``; ``office_visits`` are the others.
@@ -122,7 +122,7 @@ def _known(code: Optional[str]) -> bool:
 # --- the report --------------------------------------------------------------------
 
 def compute_report(records: Records, period: Period, today: date) -> dict:
-    """All figures of SPEC section 5 for ``period``, as the report was on ``today``."""
+    """All figures of docs/statistics.md for ``period``, as the report was on ``today``."""
     settings = records.settings
     first, last = period.start, period.end
     women = records.women

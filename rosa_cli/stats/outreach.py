@@ -1,8 +1,8 @@
-"""Figures of SPEC section 9: services given to women and their costs, outreach
+"""Figures of docs/services-activities-website.md: services given to women and their costs, outreach
 activities, and the website — the chapters "Tilbud til kvinnene", "Tolk", "Helse" and
 "Informasjon og nettverksarbeid" of the annual report.
 
-Definitions (SPEC section 9, with the choices it leaves open):
+Definitions (docs/services-activities-website.md, with the choices it leaves open):
 
 * A service is in P when ``on`` ≤ P's end and ``to`` (else ``on``) ≥ P's start, so a
   course running across New Year counts in both years. ``times`` counts service

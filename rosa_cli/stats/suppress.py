@@ -1,4 +1,4 @@
-"""Suppression for ``rosa report --public`` (SPEC section 7).
+"""Suppression for ``rosa report --public`` (docs/public-statistics.md).
 
 The records describe victims of crime, so a published table must not let anyone single
 out a woman. The method is **complementary cell suppression with extremes withheld,
@@ -60,7 +60,7 @@ METHOD = "complementary cell suppression with extremes withheld, published on a 
 # Keys whose numbers are not counts of women, calls or nights, and keys that are not figures.
 _NOT_COUNTS = frozenset({"period", "records", "previous", "public", "duration", "age_min", "age_max",
                          "nationality_count",
-                         # SPEC section 9: activities and the website are not about women;
+                         # docs/services-activities-website.md: activities and the website are not about women;
                          # service costs are amounts, withheld by their own rule (_withhold_costs)
                          "activities", "website", "cost", "cost_total"})
 
@@ -419,7 +419,7 @@ def _suppress_period(out: dict, original: dict, threshold: int, shelter_women: O
 
 
 def _withhold_costs(out: dict, original: dict, threshold: int) -> None:
-    """SPEC section 9: the cost of a service kind or payer given to fewer than
+    """docs/services-activities-website.md: the cost of a service kind or payer given to fewer than
     ``threshold`` women is withheld — it is one or two women's own bill.
 
     Costs are tied by sums (kinds and payers each add up to ``cost_total``), so when a
