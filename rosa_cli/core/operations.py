@@ -107,6 +107,13 @@ def record_data(kind: str, values: Dict[str, Any]) -> Dict[str, Any]:
     return data
 
 
+def _required(values: Dict[str, Any], issues: List[FieldIssue], names: Sequence[str]) -> None:
+    """An "is required" issue for each of ``names`` that has no value and no issue yet."""
+    for name in names:
+        if name not in values and not any(i.field == name for i in issues):
+            issues.append(FieldIssue(name, "is required"))
+
+
 def convert_inputs(kind: str, raw: Dict[str, Any], folder: RecordsFolder) -> Tuple[Dict[str, Any], List[FieldIssue]]:
     """Read typed values from raw inputs (flags, prompts); one issue per bad value."""
     specs = field_map(kind)
@@ -840,8 +847,7 @@ def add_call(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
     raw.setdefault("at", "now")
     raw.setdefault("channel", "phone")
     values, issues = convert_inputs("call", raw, folder)
-    missing = [name for name in ("caller", "subject") if name not in values and not any(i.field == name for i in issues)]
-    issues += [FieldIssue(name, "is required") for name in missing]
+    _required(values, issues, ("caller", "subject"))
     if "woman" in values and folder.record_path("woman", values["woman"]) is None:
         issues.append(FieldIssue("woman", f"{values['woman']} does not exist"))
     if issues:
@@ -856,12 +862,6 @@ def add_call(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
 
 
 # --- services, activities, website (docs/services-activities-website.md) --------------------------------------------
-
-
-def _required(values: Dict[str, Any], issues: List[FieldIssue], names: Sequence[str]) -> None:
-    for name in names:
-        if name not in values and not any(i.field == name for i in issues):
-            issues.append(FieldIssue(name, "is required"))
 
 
 @locked
