@@ -204,11 +204,19 @@ def test_hostile_random_dates_give_a_date_or_date_error(text):
 @settings(max_examples=100 * SCALE, deadline=None)
 @given(value=st.one_of(st.integers(), st.floats(), st.none(), st.booleans(), st.lists(st.integers(), max_size=3)))
 def test_hostile_non_text_date_values_give_a_date_or_date_error(value):
-    for parse in (parse_date, parse_datetime):
+    """A number, a list or nothing where a date belongs (a hand-edited file): either the
+    value's text reads as a date (``1.5`` is the first of May, as typed) or a one-line
+    DateError that quotes the value, so the coordinator sees what was wrong."""
+    for parse, kind in ((parse_date, date), (parse_datetime, datetime)):
         try:
-            parse(value)
-        except DateError:
-            pass
+            got = parse(value, datetime(2006, 6, 1, 12, 0) if kind is datetime else date(2006, 6, 1))
+        except DateError as exc:
+            message = str(exc)
+            assert message.startswith(f"'{value}' "), message
+            assert "\n" not in message, message
+        else:
+            assert type(got) is kind, (value, got)
+            assert isinstance(value, float), (value, got)  # only "d.m"-looking numbers read as dates
 
 
 flag_value = st.one_of(
@@ -259,18 +267,25 @@ NASTY = {
         b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n",
         r"alias",
     ),
-    "python-tag": (b"id: !!python/object/apply:os.system ['true']\n", r"."),
+    "python-tag": (
+        b"id: !!python/object/apply:os.system ['true']\n",
+        r"^women/W-2006-AAAAA\.yaml:1: YAML syntax error: could not determine a constructor for the tag "
+        r"'tag:yaml\.org,2002:python/object/apply:os\.system'$",
+    ),
     "huge": (b"id: W-2006-AAAAA\nnote: " + b"x" * 1_100_000 + b"\n", r"too large"),
     "conflict-markers": (
         b"id: W-2006-AAAAA\nfirst_contact: 2006-01-10\n<<<<<<< HEAD\nnationality: NG\n=======\nnationality: AL\n>>>>>>> other\n",
         r"conflict",
     ),
-    "deep-list": (DEEP_LIST.encode(), r"."),
-    "deep-map": (DEEP_MAP.encode(), r"."),
-    "deep-flow": (DEEP_FLOW.encode(), r"."),
-    "nul-byte": (b"id: W-2006-AAAAA\x00\n", r"."),
+    "deep-list": (DEEP_LIST.encode(), r"^women/W-2006-AAAAA\.yaml: YAML nested too deeply$"),
+    "deep-map": (DEEP_MAP.encode(), r"^women/W-2006-AAAAA\.yaml:4: note must be text$"),
+    "deep-flow": (DEEP_FLOW.encode(), r"^women/W-2006-AAAAA\.yaml: YAML nested too deeply$"),
+    "nul-byte": (
+        b"id: W-2006-AAAAA\x00\n",
+        r"^women/W-2006-AAAAA\.yaml: YAML error: unacceptable character #x0000: control characters are not allowed$",
+    ),
     "duplicate-key": (b"id: W-2006-AAAAA\nfirst_contact: 2006-01-10\nnationality: NG\nnationality: AL\n", r"twice"),
-    "binary": (bytes(range(256)) * 4, r"."),
+    "binary": (bytes(range(256)) * 4, r"^women/W-2006-AAAAA\.yaml:2: file is not valid UTF-8 text$"),
     # a typo in a hand-typed date: YAML reads it as a timestamp that does not exist
     "impossible-date": (b"id: W-2006-AAAAA\nfirst_contact: 2006-13-45\nnationality: NG\n", r":2: .*(first_contact|date|month)"),
     "year-zero": (b"id: W-2006-AAAAA\nfirst_contact: 2006-01-10\nnationality: NG\nborn: 0000-00-00\n", r":4: .*(born|date|year)"),
