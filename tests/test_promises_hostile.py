@@ -4,7 +4,7 @@ Property-based tests (hypothesis) feed random and malformed YAML, CSV rows, date
 flag values to the loader, ``rosa check``, ``rosa import``, the date parser and
 ``rosa call add``: the result is always a clean error or a valid record. Specific
 nasty files (invalid UTF-8, empty, a list where a mapping belongs, anchors and
-aliases, a huge file, a symlink out of the folder, conflict markers, deep nesting)
+aliases, a huge file, a symlink out of the folder, conflict markers, deep nesting, a FIFO)
 each get a one-line error with the file's path.
 """
 
@@ -363,3 +363,31 @@ def test_hostile_symlink_inside_the_folder_is_not_called_outside(folder):
     result = rosa(folder, "check")
     no_traceback(result)
     assert "outside" not in result.output
+
+
+def test_hostile_fifo_in_women_gives_one_line_error_and_does_not_block(folder):
+    """A named pipe with a record's name would block a reader that opened it: rosa
+    refuses it in one line without opening it. Run as a subprocess with a timeout, so a
+    rosa that did open it fails this test instead of hanging the suite."""
+    from helpers import ROSA_BIN
+
+    fifo = folder / PLACES["woman"]
+    os.mkfifo(fifo, 0o600)
+    checked = subprocess.run([str(ROSA_BIN), "--records", str(folder), "check"], capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert "Traceback" not in checked.stdout + checked.stderr
+    assert error_lines_for_text(checked.stdout, PLACES["woman"]) == [
+        f"{PLACES['woman']}: is not a regular file; refusing to read it"
+    ], checked.stdout
+    assert "W-2006-BASE1" in load_records(RecordsFolder(folder)).women
+    # a changing command still works beside it, and does not commit the pipe
+    added = subprocess.run([str(ROSA_BIN), "--records", str(folder), "call", "add", "--caller", "police",
+                            "--subject", "other", "--at", "2006-03-01 10:00", "--no-prompt"],
+                           capture_output=True, text=True, timeout=60)
+    assert added.returncode == 0, added.stderr
+    tracked = subprocess.run(["git", "ls-files"], cwd=folder, capture_output=True, text=True, check=True).stdout
+    assert PLACES["woman"] not in tracked.splitlines()
+
+
+def error_lines_for_text(stdout: str, rel: str):
+    return [l for l in stdout.splitlines() if l.startswith(rel + ":") and "warning:" not in l]
