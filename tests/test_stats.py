@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -364,7 +363,7 @@ def test_100k_calls_are_fast():
     women = [Woman(f"W{i}", D("2006-01-01") + timedelta(days=i % 365), "NG", born=1980) for i in range(5000)]
     stays = [Stay(f"S{i}", f"W{i}", "oslo", D("2006-01-01") + timedelta(days=i % 365)) for i in range(5000)]
     recs = records(women, stays, calls)
-    t0 = time.perf_counter()
+    # No wall-clock bound here (a loaded machine would make it flake): the speed of
+    # 100,000 calls is measured in benchmarks/; this checks the figures at that size.
     r = compute_report(recs, Period.year(2006), LATER)
-    assert time.perf_counter() - t0 < 2.0
     assert r["calls"]["total"] == sum(1 for c in calls if c.at.year == 2006)
