@@ -109,8 +109,8 @@ def core_errors(flags: Optional[Dict[str, str]] = None) -> Callable:
     def decorate(f: Callable) -> Callable:
         @functools.wraps(f)
         def wrapper(*args, **kwargs):
-            from rosa_cli.core.gitrepo import GitError
             from rosa_cli.core.errors import Refused
+            from rosa_cli.core.gitrepo import GitError
 
             try:
                 return f(*args, **kwargs)

@@ -180,7 +180,7 @@ def ask_or_fail(folder, kind: str, name: str, given: Optional[str], flag: str, p
         else:
             keys = ctx.settings.keys(spec.vocab)
             labels = choice_labels(spec, ctx, keys)
-            shown = ", ".join(f"{k} ({l})" for k, l in zip(keys, labels)) if labels else ", ".join(keys)
+            shown = ", ".join(f"{k} ({lab})" for k, lab in zip(keys, labels)) if labels else ", ".join(keys)
         raise Failure(f"{flag} is needed: one of {shown}")
     try:
         answer = ask(spec, ctx, None, True)

@@ -17,8 +17,8 @@ import stat
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
@@ -327,7 +327,7 @@ def _tighten(directory: Path, recursive: bool = False) -> int:
     return fixed
 
 
-def loose_permissions(folder: "RecordsFolder", loose_files: Dict[str, Tuple[int, str, int]]) -> List[Problem]:
+def loose_permissions(folder: RecordsFolder, loose_files: Dict[str, Tuple[int, str, int]]) -> List[Problem]:
     """Problems for folders and record files readable or writable by group or others.
 
     ``loose_files`` comes from the scan loading already did (folder -> (count, an
@@ -373,7 +373,7 @@ _RECORDISH = re.compile(r"^([WSCTA])-(.*)\.(yaml|yml|YAML|YML)$")
 
 
 @lru_cache(maxsize=64)
-def _record_name(kind: str, year: str = "[0-9]{4}") -> "re.Pattern[str]":
+def _record_name(kind: str, year: str = "[0-9]{4}") -> re.Pattern[str]:
     """The file names a folder of ``kind`` may hold: ``<id>.yaml`` in the id grammar."""
     if kind == "website":
         return _WEBSITE_NAME
@@ -381,7 +381,7 @@ def _record_name(kind: str, year: str = "[0-9]{4}") -> "re.Pattern[str]":
 
 
 @lru_cache(maxsize=64)
-def _usual_name(kind: str, year: str = "[0-9]{4}") -> "re.Pattern[str]":
+def _usual_name(kind: str, year: str = "[0-9]{4}") -> re.Pattern[str]:
     """The names rosa itself makes (five random characters), matched without look-ahead."""
     if kind == "website":
         return _WEBSITE_NAME

@@ -290,7 +290,7 @@ def _set_field(kind: str, doc, name: str, value: Any) -> None:
     names = [f.name for f in FIELDS[kind]]
     rank = names.index(name) if name in names else len(names)
     anchor = None
-    for key in doc.keys():
+    for key in doc:
         if key in names and names.index(key) < rank:
             anchor = key
     if anchor is None:
@@ -418,7 +418,7 @@ def add_shelter(folder: RecordsFolder, key: str, name: str, municipality: Option
     if not doc:
         doc = CommentedMap()
         if text.strip():  # keep the comment header of an empty shelters.yaml
-            doc.yaml_set_start_comment("\n".join(l[2:] if l.startswith("# ") else l[1:] for l in text.splitlines() if l.startswith("#")))
+            doc.yaml_set_start_comment("\n".join(ln[2:] if ln.startswith("# ") else ln[1:] for ln in text.splitlines() if ln.startswith("#")))
     entry = CommentedMap()
     entry["name"] = name.strip()
     if municipality:

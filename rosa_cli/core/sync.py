@@ -245,7 +245,7 @@ def _merge(folder: RecordsFolder, local: str, theirs: str, name: str, remote_bra
     pending = pending_store.load(folder.root)
     found: List[pending_store.RecordConflict] = []
     updates: List[Tuple[str, Optional[str], Optional[str]]] = []  # (path, mode or None = remove, blob)
-    for path, (old_mode, new_mode, old_blob, their_blob) in sorted(their_changes.items()):
+    for path, (_old_mode, new_mode, old_blob, their_blob) in sorted(their_changes.items()):
         if path not in mine_changes:
             updates.append((path, None if their_blob == ZERO else new_mode, their_blob))
             continue

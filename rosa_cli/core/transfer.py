@@ -31,8 +31,8 @@ from rosa_cli.core import ids
 from rosa_cli.core.dates import format_datetime
 from rosa_cli.core.folder import RecordsFolder, load_records
 from rosa_cli.core.model import Problem, ResidenceEntry, Stay
-from rosa_cli.core.outputsafety import FORMULA_STARTS, spreadsheet_safe
 from rosa_cli.core.operations import Outcome, Refused, _commit, locked, record_data
+from rosa_cli.core.outputsafety import FORMULA_STARTS, spreadsheet_safe
 from rosa_cli.core.schema import FIELDS, PLURAL, field_names
 from rosa_cli.core.validate import build_record, did_you_mean, stay_conflicts
 from rosa_cli.core.yamlio import LineDict, dump_new, link_new
@@ -225,7 +225,7 @@ def _write_all(folder: RecordsFolder, kind: str, accepted, shown: str) -> Outcom
                 path = ids.create_given(directory, given_id, dump_new({"id": given_id, **data}))
                 record_id = given_id
             else:
-                record_id, path = ids.create_new(directory, kind, _year_of(kind, values), lambda i: dump_new({"id": i, **data}))
+                record_id, path = ids.create_new(directory, kind, _year_of(kind, values), lambda i: dump_new({"id": i, **data}))  # noqa: B023 - called at once, inside this iteration
             written.append(path)
             made.append(record_id)
     except BaseException:

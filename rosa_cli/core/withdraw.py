@@ -32,8 +32,6 @@ from rosa_cli.core.errors import FieldIssue, Refused
 from rosa_cli.core.folder import RecordsFolder
 from rosa_cli.core.operations import Outcome, _commit, locked
 
-
-
 # --- void --------------------------------------------------------------------------------
 
 

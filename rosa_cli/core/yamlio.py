@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 from rosa_cli.core.model import Problem

@@ -334,7 +334,7 @@ def _protect(out: dict, original: dict, constraints: Sequence[Constraint], sensi
         watched = [v for v in members if v in sensitive and shown[v] is None]
 
         def hidden_with(extra: Sequence[Path]) -> Dict[Path, Optional[int]]:
-            trial = dict(shown)
+            trial = dict(shown)  # noqa: B023 - used only within this iteration
             for path in extra:
                 for member in aliases.get(path, {path}):
                     trial[member] = None
@@ -369,7 +369,7 @@ def _protect(out: dict, original: dict, constraints: Sequence[Constraint], sensi
                         break
             if choice is None:
                 choice = []
-                for figures in [cells + [total] for total, cells in group] + [r + l for l, r, _ in less]:
+                for figures in [cells + [total] for total, cells in group] + [right + left_ for left_, right, _ in less]:
                     if any(shown[v] is None for v in figures):
                         left = [v for v in figures if shown[v] is not None and shown[v] > 0]
                         if left:
