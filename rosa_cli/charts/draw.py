@@ -66,7 +66,11 @@ def figure(data: ChartData, title: bool = True, footnote: bool = True) -> Figure
         height = 3.4 + top + bottom + (0.5 if _rotate(data) else 0.0)
     fig = Figure(figsize=(WIDTH, max(height, 2.2)), layout="constrained")
     if note:  # keep room at the foot for the note; constrained layout fills the rest
-        fig.get_layout_engine().set(rect=(0, 0.35 / max(height, 2.2), 1, 1 - 0.35 / max(height, 2.2)))
+        from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+        engine = fig.get_layout_engine()
+        assert isinstance(engine, ConstrainedLayoutEngine)  # layout="constrained" above
+        engine.set(rect=(0, 0.35 / max(height, 2.2), 1, 1 - 0.35 / max(height, 2.2)))
     ax = fig.add_subplot()
     ax.set_gid(f"axes-{safe_id(data.kind)}")
 

@@ -58,11 +58,12 @@ def get_folder(today: Optional[date] = None, changing: bool = False):
 
     ctx = click.get_current_context()
     explicit = None
-    while ctx is not None:
-        if ctx.obj and ctx.obj.get("records"):
-            explicit = ctx.obj["records"]
+    level: Optional[click.Context] = ctx
+    while level is not None:
+        if level.obj and level.obj.get("records"):
+            explicit = level.obj["records"]
             break
-        ctx = ctx.parent
+        level = level.parent
     try:
         root = find_records_root(explicit)
     except RecordsNotFound as exc:

@@ -34,7 +34,8 @@ def choice_labels(spec: Field, ctx: Context, keys: Sequence[str]) -> Optional[Li
         return [f"{key} ({getattr(ctx.shelters[key], 'name', '') or key})" for key in keys]
     if spec.type != "vocab" or ctx.settings.language != "nb":
         return None
-    return [ctx.settings.label(spec.vocab, key, "nb") for key in keys]
+    vocab = spec.vocab or spec.name  # a vocab field names its vocabulary; the field name is its fallback
+    return [ctx.settings.label(vocab, key, "nb") for key in keys]
 
 
 def _resolve_choice(answer: str, keys: Sequence[str]) -> str:
@@ -91,7 +92,7 @@ def ask(
     refuses (no match, or several, listed), its reason is shown and the question asked
     again, so the coordinator can type more of the id.
     """
-    keys: List[str] = ctx.settings.keys(spec.vocab) if spec.type == "vocab" else []
+    keys: List[str] = ctx.settings.keys(spec.vocab or spec.name) if spec.type == "vocab" else []
     if spec.type == "shelter":
         keys = list(ctx.shelters)
     if keys:
@@ -187,4 +188,4 @@ def ask_or_fail(folder, kind: str, name: str, given: Optional[str], flag: str, p
     except (click.Abort, EOFError, KeyboardInterrupt):
         click.echo("\nCancelled; nothing was written.", err=True)
         sys.exit(EXIT_USAGE)
-    return answer
+    return answer or ""  # required: ask() only returns None when an answer may be left out

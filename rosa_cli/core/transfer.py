@@ -38,7 +38,7 @@ from rosa_cli.core.validate import build_record, did_you_mean, stay_conflicts
 from rosa_cli.core.yamlio import LineDict, dump_new, link_new
 
 MAX_IMPORT_BYTES = 50_000_000
-DEFAULTS = {"woman": {"first_contact": "today"}, "stay": {"start": "today"}, "call": {"at": None, "channel": "phone"},
+DEFAULTS: Dict[str, Dict[str, Any]] = {"woman": {"first_contact": "today"}, "stay": {"start": "today"}, "call": {"at": None, "channel": "phone"},
             "service": {}, "activity": {}, "website": {}}
 
 
@@ -198,8 +198,10 @@ def _values_of(kind: str, record) -> Dict[str, Any]:
 
 
 def _year_of(kind: str, values: Dict[str, Any]) -> int:
-    return {"woman": values.get("first_contact"), "stay": values.get("start"), "call": values.get("at"),
-            "service": values.get("on"), "activity": values.get("on")}[kind].year
+    day = {"woman": values.get("first_contact"), "stay": values.get("start"), "call": values.get("at"),
+           "service": values.get("on"), "activity": values.get("on")}[kind]
+    assert day is not None, "a built record always has its dating field"
+    return day.year
 
 
 def _write_all(folder: RecordsFolder, kind: str, accepted, shown: str) -> Outcome:
@@ -290,7 +292,7 @@ def export_records(folder: RecordsFolder, kind: str, fmt: str, excel: Optional[b
     if fmt == "json":
         out = []
         for record in ordered:
-            row = {}
+            row: Dict[str, Any] = {}
             for name in names:
                 value = getattr(record, name)
                 if name == "residence":
@@ -307,15 +309,15 @@ def export_records(folder: RecordsFolder, kind: str, fmt: str, excel: Optional[b
     writer = csv.writer(buffer, lineterminator="\n", delimiter=";" if excel else ",")
     writer.writerow(names)
     for record in ordered:
-        row = []
+        line_cells: List[str] = []
         for name in names:
             value = getattr(record, name)
             if name == "born_estimated" and value is False:
                 value = None
             if name == "children" and value == 0:
                 value = None
-            row.append("" if value is None else _csv_cell(value))
-        writer.writerow(row)
+            line_cells.append("" if value is None else _csv_cell(value))
+        writer.writerow(line_cells)
     return buffer.getvalue(), records.skipped
 
 

@@ -265,12 +265,12 @@ def convert(spec: Field, value: Any, ctx: Context, entry: bool = False, typed: O
         if isinstance(value, (bool, list, dict)):
             raise FieldError("must be a number of days like 1 or 0.5")
         try:
-            number = float(str(value).strip().replace(",", "."))
+            days = float(str(value).strip().replace(",", "."))
         except ValueError:
             raise FieldError(f"{value!r} is not a number of days like 1 or 0.5") from None
-        if not 0 < number <= 366 or number * 2 != int(number * 2):
+        if not 0 < days <= 366 or days * 2 != int(days * 2):
             raise FieldError(f"{value} is not a number of days (whole or half, above 0)")
-        return int(number) if number.is_integer() else number
+        return int(days) if days.is_integer() else days
     if kind == "audience":
         items = value if isinstance(value, list) else _text(value).replace(";", ",").split(",")
         keys = []

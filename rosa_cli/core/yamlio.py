@@ -128,7 +128,7 @@ def parse_yaml_text(text: str) -> Any:
     """Parse YAML text strictly; raises :class:`YamlProblem` with a 1-based line."""
     marker = CONFLICT_MARKER.search(text)
     if marker:
-        line = text.count("\n", 0, marker.start()) + 1
+        line: Optional[int] = text.count("\n", 0, marker.start()) + 1
         raise YamlProblem(line, "merge conflict marker: finish the merge (keep one side) and remove the markers")
     import yaml
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Union
 
 from rosa_cli.core.countries import country_name
 from rosa_cli.core.model import Settings
@@ -227,7 +227,7 @@ def format_change(row: Row) -> str:
     if not isinstance(row.value, (int, float)) or not isinstance(row.previous, (int, float)):
         return ""
     if row.kind == MEAN:
-        diff = round_half_up(row.value) - round_half_up(row.previous)
+        diff: Union[int, float] = round_half_up(row.value) - round_half_up(row.previous)
     else:
         diff = row.value - row.previous
     if isinstance(diff, float):  # half days (1.5)
