@@ -195,9 +195,6 @@ def render(data: ChartData, fmt: str, title: bool = True) -> bytes:
     return buffer.getvalue()
 
 
-# what matplotlib's SVG says in its own <style>, scoped to the charts of a page
-INLINE_CSS = "figure.chart svg *{stroke-linejoin:round;stroke-linecap:butt}"
-
 _ID = re.compile(r'\bid="([^"]+)"')
 
 
@@ -214,7 +211,8 @@ def inline_svg(data: ChartData, prefix: Optional[str] = None, label: Optional[st
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.S)  # the RDF block: not needed inline
-    # its "*{stroke-linejoin…}" rule would style the whole page: the page scopes it (INLINE_CSS)
+    # its "*{stroke-linejoin…}" rule would style the whole page: the page's CSS scopes it to
+    # its charts (``figure.chart svg *`` in rosa_cli/report/page.py)
     svg = re.sub(r"\s*<style[^>]*>[^<]*</style>", "", svg, count=1)
     prefix = safe_id(prefix or f"chart-{data.kind}")
     ids = {i for i in _ID.findall(svg) if not i.startswith("bar-")}

@@ -23,7 +23,7 @@ SUPPRESSED = ":"
 EMPTY = "–"
 ABSENT = object()  # no previous period in the result
 
-COUNT, DAYS, MEAN, YEARS, TEXT = "count", "days", "mean", "years", "text"
+COUNT, DAYS, MEAN, YEARS = "count", "days", "mean", "years"
 NOK, DAYS_HALF = "nok", "days_half"  # an amount in kroner; days that may be a half (1.5)
 
 
