@@ -21,7 +21,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402 - after matplotlib.use("Agg"), which must come first
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from rosa_cli.charts import CURRENT_COLOUR, PREVIOUS_COLOUR, ChartData, bar_gid, chart_text, safe_id  # noqa: E402

@@ -74,7 +74,7 @@ def _record_loader():
 
     base = yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader
 
-    class RecordLoader(base):  # type: ignore[misc,valid-type]
+    class RecordLoader(base):  # type: ignore[misc,valid-type]  # base is picked at run time (C loader when built)
         def construct_object(self, node, deep=False):
             if node in self.constructed_objects:
                 raise YamlProblem(node.start_mark.line + 1, "YAML aliases (*name) are not allowed in records")
@@ -311,7 +311,7 @@ def dump_new(data: Dict[str, Any]) -> str:
         return text
     import yaml
 
-    class NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    class NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]  # base is picked at run time (C dumper when built)
         """Never write anchors: the same date object used twice is written twice."""
 
         def ignore_aliases(self, data):
