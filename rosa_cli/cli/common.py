@@ -23,7 +23,8 @@ class Failure(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = EXIT_USAGE):
         super().__init__(message)
-        self.exit_code = exit_code
+        # click declares exit_code a class variable but reads it from the instance when it exits
+        self.exit_code = exit_code  # type: ignore[misc]  # a per-instance code is what Failure is for
 
     def show(self, file=None) -> None:
         click.echo(f"error: {self.format_message()}", err=True)

@@ -49,7 +49,7 @@ def _resolve_choice(answer: str, keys: Sequence[str]) -> str:
     return starts[0] if len(starts) == 1 else text
 
 
-def _with_time(answer: str, ctx: Context) -> Optional[str]:
+def _with_time(answer: str, ctx: Context) -> str:
     """A moment answer that named only a day (``i går``, ``29.11.2026``): ask the time
     of day and give back ``YYYY-MM-DD HH:MM``; the answer unchanged when it needs no
     time or is wrong in another way (convert then says why)."""
