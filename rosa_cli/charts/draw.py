@@ -21,7 +21,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402 - after matplotlib.use("Agg"), which must come first
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from rosa_cli.charts import CURRENT_COLOUR, PREVIOUS_COLOUR, ChartData, bar_gid, chart_text, safe_id  # noqa: E402
@@ -66,7 +66,11 @@ def figure(data: ChartData, title: bool = True, footnote: bool = True) -> Figure
         height = 3.4 + top + bottom + (0.5 if _rotate(data) else 0.0)
     fig = Figure(figsize=(WIDTH, max(height, 2.2)), layout="constrained")
     if note:  # keep room at the foot for the note; constrained layout fills the rest
-        fig.get_layout_engine().set(rect=(0, 0.35 / max(height, 2.2), 1, 1 - 0.35 / max(height, 2.2)))
+        from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+        engine = fig.get_layout_engine()
+        assert isinstance(engine, ConstrainedLayoutEngine)  # layout="constrained" above
+        engine.set(rect=(0, 0.35 / max(height, 2.2), 1, 1 - 0.35 / max(height, 2.2)))
     ax = fig.add_subplot()
     ax.set_gid(f"axes-{safe_id(data.kind)}")
 
@@ -191,9 +195,6 @@ def render(data: ChartData, fmt: str, title: bool = True) -> bytes:
     return buffer.getvalue()
 
 
-# what matplotlib's SVG says in its own <style>, scoped to the charts of a page
-INLINE_CSS = "figure.chart svg *{stroke-linejoin:round;stroke-linecap:butt}"
-
 _ID = re.compile(r'\bid="([^"]+)"')
 
 
@@ -210,7 +211,8 @@ def inline_svg(data: ChartData, prefix: Optional[str] = None, label: Optional[st
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.S)  # the RDF block: not needed inline
-    # its "*{stroke-linejoin…}" rule would style the whole page: the page scopes it (INLINE_CSS)
+    # its "*{stroke-linejoin…}" rule would style the whole page: the page's CSS scopes it to
+    # its charts (``figure.chart svg *`` in rosa_cli/report/page.py)
     svg = re.sub(r"\s*<style[^>]*>[^<]*</style>", "", svg, count=1)
     prefix = safe_id(prefix or f"chart-{data.kind}")
     ids = {i for i in _ID.findall(svg) if not i.startswith("bar-")}

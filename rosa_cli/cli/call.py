@@ -6,7 +6,16 @@ import sys
 
 import click
 
-from rosa_cli.cli.common import EXIT_USAGE, Failure, core_errors, get_folder, is_terminal, records_option, report_outcome, resolve_arg
+from rosa_cli.cli.common import (
+    EXIT_USAGE,
+    Failure,
+    core_errors,
+    get_folder,
+    is_terminal,
+    records_option,
+    report_outcome,
+    resolve_arg,
+)
 
 CALL_PLAN = (
     ("at", "now", True),
@@ -40,9 +49,8 @@ def call() -> None:
 @core_errors()
 def call_add(prompt, **raw) -> None:
     """Log a call. On a terminal, asks for what the flags did not give; prints the new id."""
-    from rosa_cli.core.operations import add_call
-
     from rosa_cli.core.naming import resolve_id
+    from rosa_cli.core.operations import add_call
 
     folder = get_folder(changing=True)
     if raw.get("woman"):

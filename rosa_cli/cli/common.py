@@ -23,7 +23,8 @@ class Failure(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = EXIT_USAGE):
         super().__init__(message)
-        self.exit_code = exit_code
+        # click declares exit_code a class variable but reads it from the instance when it exits
+        self.exit_code = exit_code  # type: ignore[misc]  # a per-instance code is what Failure is for
 
     def show(self, file=None) -> None:
         click.echo(f"error: {self.format_message()}", err=True)
@@ -58,11 +59,12 @@ def get_folder(today: Optional[date] = None, changing: bool = False):
 
     ctx = click.get_current_context()
     explicit = None
-    while ctx is not None:
-        if ctx.obj and ctx.obj.get("records"):
-            explicit = ctx.obj["records"]
+    level: Optional[click.Context] = ctx
+    while level is not None:
+        if level.obj and level.obj.get("records"):
+            explicit = level.obj["records"]
             break
-        ctx = ctx.parent
+        level = level.parent
     try:
         root = find_records_root(explicit)
     except RecordsNotFound as exc:
@@ -109,8 +111,8 @@ def core_errors(flags: Optional[Dict[str, str]] = None) -> Callable:
     def decorate(f: Callable) -> Callable:
         @functools.wraps(f)
         def wrapper(*args, **kwargs):
-            from rosa_cli.core.gitrepo import GitError
             from rosa_cli.core.errors import Refused
+            from rosa_cli.core.gitrepo import GitError
 
             try:
                 return f(*args, **kwargs)

@@ -34,7 +34,8 @@ def choice_labels(spec: Field, ctx: Context, keys: Sequence[str]) -> Optional[Li
         return [f"{key} ({getattr(ctx.shelters[key], 'name', '') or key})" for key in keys]
     if spec.type != "vocab" or ctx.settings.language != "nb":
         return None
-    return [ctx.settings.label(spec.vocab, key, "nb") for key in keys]
+    vocab = spec.vocab or spec.name  # a vocab field names its vocabulary; the field name is its fallback
+    return [ctx.settings.label(vocab, key, "nb") for key in keys]
 
 
 def _resolve_choice(answer: str, keys: Sequence[str]) -> str:
@@ -48,7 +49,7 @@ def _resolve_choice(answer: str, keys: Sequence[str]) -> str:
     return starts[0] if len(starts) == 1 else text
 
 
-def _with_time(answer: str, ctx: Context) -> Optional[str]:
+def _with_time(answer: str, ctx: Context) -> str:
     """A moment answer that named only a day (``i går``, ``29.11.2026``): ask the time
     of day and give back ``YYYY-MM-DD HH:MM``; the answer unchanged when it needs no
     time or is wrong in another way (convert then says why)."""
@@ -91,7 +92,7 @@ def ask(
     refuses (no match, or several, listed), its reason is shown and the question asked
     again, so the coordinator can type more of the id.
     """
-    keys: List[str] = ctx.settings.keys(spec.vocab) if spec.type == "vocab" else []
+    keys: List[str] = ctx.settings.keys(spec.vocab or spec.name) if spec.type == "vocab" else []
     if spec.type == "shelter":
         keys = list(ctx.shelters)
     if keys:
@@ -180,11 +181,11 @@ def ask_or_fail(folder, kind: str, name: str, given: Optional[str], flag: str, p
         else:
             keys = ctx.settings.keys(spec.vocab)
             labels = choice_labels(spec, ctx, keys)
-            shown = ", ".join(f"{k} ({l})" for k, l in zip(keys, labels)) if labels else ", ".join(keys)
+            shown = ", ".join(f"{k} ({lab})" for k, lab in zip(keys, labels)) if labels else ", ".join(keys)
         raise Failure(f"{flag} is needed: one of {shown}")
     try:
         answer = ask(spec, ctx, None, True)
     except (click.Abort, EOFError, KeyboardInterrupt):
         click.echo("\nCancelled; nothing was written.", err=True)
         sys.exit(EXIT_USAGE)
-    return answer
+    return answer or ""  # required: ask() only returns None when an answer may be left out

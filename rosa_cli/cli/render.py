@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, List, Sequence
+from typing import Any, Sequence
 
 import click
 
@@ -32,7 +32,7 @@ def field_text(spec, value: Any, settings) -> str:
     return cell(value)
 
 
-def print_table(headers: Sequence[str], rows: List[Sequence[Any]]) -> None:
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     from tabulate import tabulate
 
     if not rows:

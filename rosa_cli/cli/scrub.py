@@ -133,12 +133,12 @@ def scrub(text, yes: bool, push_: bool, remote: str) -> None:
                 )
                 return
             text = _read_text(text)
-            plan = core.refuse_unless_safe(folder, text)
+            scrub_plan = core.refuse_unless_safe(folder, text)
             if not yes and not is_terminal():
                 raise Failure("no terminal to confirm the rewrite; nothing changed. Run again with --yes", EXIT_USAGE)
-            _describe(plan)
+            _describe(scrub_plan)
             _confirm(yes, "Rewrite history now?")
-            result = core.scrub(folder, text, plan)
+            result = core.scrub(folder, text, scrub_plan)
             _after(result, folder)
     except core.ScrubFailed as exc:
         raise Failure(str(exc), EXIT_INVALID) from None

@@ -13,7 +13,16 @@ import sys
 
 import click
 
-from rosa_cli.cli.common import EXIT_USAGE, Failure, core_errors, get_folder, is_terminal, records_option, report_outcome, resolve_arg
+from rosa_cli.cli.common import (
+    EXIT_USAGE,
+    Failure,
+    core_errors,
+    get_folder,
+    is_terminal,
+    records_option,
+    report_outcome,
+    resolve_arg,
+)
 
 SERVICE_PLAN = (
     ("woman", None, True),

@@ -6,7 +6,6 @@ import click
 
 from rosa_cli.cli.common import core_errors, get_folder, records_option, report_outcome, resolve_arg
 
-
 PROMPT_OPTION = click.option("--prompt/--no-prompt", "prompt", default=None, help="Ask for what is missing (default: when on a terminal).")
 
 

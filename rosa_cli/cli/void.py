@@ -10,7 +10,16 @@ import sys
 
 import click
 
-from rosa_cli.cli.common import EXIT_USAGE, Failure, core_errors, get_folder, is_terminal, records_option, report_outcome, resolve_arg
+from rosa_cli.cli.common import (
+    EXIT_USAGE,
+    Failure,
+    core_errors,
+    get_folder,
+    is_terminal,
+    records_option,
+    report_outcome,
+    resolve_arg,
+)
 
 
 def _short(commit) -> str:

@@ -52,7 +52,6 @@ def woman_add(residence, given_id, prompt, **raw) -> None:
         prompt = is_terminal() and not raw.get("nationality")
     if prompt:
         from rosa_cli.cli.prompts import ask_missing
-
         from rosa_cli.core.schema import Field
 
         # residence is a dated list in the record; at intake it is one status, from first contact

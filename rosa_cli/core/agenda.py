@@ -119,8 +119,8 @@ def build_agenda(records: Records, on: date) -> Agenda:
         ends = entry.start + timedelta(days=settings.reflection_days)
         days_left = (ends - on).days
         if 0 <= days_left <= REFLECTION_NOTICE_DAYS:
-            stay = current.get(woman.id)
-            agenda.reflection_ending.append(ReflectionEnding(woman.id, entry.start, ends, days_left, stay.shelter if stay else None))
+            open_stay = current.get(woman.id)
+            agenda.reflection_ending.append(ReflectionEnding(woman.id, entry.start, ends, days_left, open_stay.shelter if open_stay else None))
     agenda.reflection_ending.sort(key=lambda r: (r.ends, r.woman))
 
     contacts = last_contacts(records, on)

@@ -181,7 +181,7 @@ def find_women(
         if code is None:  # a search may be typed in lower case (al for AL)
             code = normalise_nationality(nationality.strip().upper())[0]
         if code is None:
-            issues.append(FieldIssue("nationality", message))
+            issues.append(FieldIssue("nationality", message or f"{nationality[:40]!r} is not a nationality"))
         nationality = code
     year = None
     if born is not None:
@@ -193,7 +193,7 @@ def find_women(
     if shelter and shelter not in folder.shelters:
         known = ", ".join(folder.shelters) or "none yet"
         issues.append(FieldIssue("shelter", f"{shelter[:40]!r} is not a shelter (known: {known})"))
-    bounds = []
+    bounds: List[Optional[date]] = []
     for name, value in (("from", first_from), ("to", first_to)):
         if value is None:
             bounds.append(None)
@@ -227,7 +227,7 @@ def find_women(
         if wanted is not None:
             alias = aliases.get(w.id)
             by_alias = alias is not None and wanted in fold(alias)
-            by_id = w.id.startswith(id_start) or w.id[7:].startswith(id_start)
+            by_id = id_start is not None and (w.id.startswith(id_start) or w.id[7:].startswith(id_start))
             if not (by_alias or by_id):
                 continue
         if nationality and w.nationality != nationality:
@@ -237,7 +237,7 @@ def find_women(
         stay = open_stays.get(w.id)
         if (in_shelter or shelter) and stay is None:
             continue
-        if shelter and stay.shelter != shelter:
+        if shelter and stay is not None and stay.shelter != shelter:
             continue
         if low and w.first_contact < low:
             continue

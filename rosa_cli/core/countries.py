@@ -26,10 +26,6 @@ def _alpha2_codes() -> Dict[str, str]:
     return {c.alpha_2: c.name for c in pycountry.countries}
 
 
-def is_nationality(code: str) -> bool:
-    return code in SPECIAL_NATIONALITIES or code in _alpha2_codes()
-
-
 def suggest_nationality(text: str) -> Optional[str]:
     """A best guess at the alpha-2 code meant by ``text`` (``NGA``, ``ng``, ``Nigeria``)."""
     import pycountry

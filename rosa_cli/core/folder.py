@@ -17,10 +17,10 @@ import stat
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from rosa_cli.core.model import WARNING, Problem, Records, Settings, Shelter
 from rosa_cli.core.schema import KINDS, PLURAL, YEARLY
@@ -31,6 +31,9 @@ SETTINGS_FILE = "rosa.yaml"
 SHELTERS_FILE = "shelters.yaml"
 CACHE_DIR = ".rosa-cache"
 ENV_VAR = "ROSA_RECORDS"
+
+if TYPE_CHECKING:  # gitrepo is imported lazily at run time: it is only needed when git is asked
+    from rosa_cli.core import gitrepo
 
 
 class RecordsNotFound(Exception):
@@ -69,9 +72,9 @@ class RecordsFolder:
     _shelters: Optional[Tuple[Dict[str, Shelter], List[Problem]]] = field(default=None, repr=False)
     # while a changing command holds the writer lock: a call giving the folder's
     # `git status`, computed in the background (see operations.locked)
-    git_status: Optional[Callable[[], object]] = field(default=None, repr=False)
+    git_status: Optional[Callable[[], gitrepo.FolderStatus]] = field(default=None, repr=False)
     # `git status` asked for as soon as a changing command starts (see prefetch_git_status)
-    early_git_status: Optional[Callable[[], object]] = field(default=None, repr=False)
+    early_git_status: Optional[Callable[[], Tuple[Optional[str], gitrepo.FolderStatus]]] = field(default=None, repr=False)
     lock_waited: bool = False
     # record files readable by group or others, found by the last load (see loose_permissions)
     loose_files: Dict[str, Tuple[int, str, int]] = field(default_factory=dict, repr=False)
@@ -267,7 +270,7 @@ class RecordsFolder:
         return self.load_file(kind, str(path), shown, self.context())
 
     @staticmethod
-    def load_file(kind: str, path: str, shown: str, context: Context):
+    def load_file(kind: str, path: str, shown: str, context: Context) -> Tuple[Any, List[Problem]]:
         """Read and validate a record file known to be safe (the bulk loader's path)."""
         data, problems = read_mapping(path, shown)
         if data is None:
@@ -327,7 +330,7 @@ def _tighten(directory: Path, recursive: bool = False) -> int:
     return fixed
 
 
-def loose_permissions(folder: "RecordsFolder", loose_files: Dict[str, Tuple[int, str, int]]) -> List[Problem]:
+def loose_permissions(folder: RecordsFolder, loose_files: Dict[str, Tuple[int, str, int]]) -> List[Problem]:
     """Problems for folders and record files readable or writable by group or others.
 
     ``loose_files`` comes from the scan loading already did (folder -> (count, an
@@ -373,7 +376,7 @@ _RECORDISH = re.compile(r"^([WSCTA])-(.*)\.(yaml|yml|YAML|YML)$")
 
 
 @lru_cache(maxsize=64)
-def _record_name(kind: str, year: str = "[0-9]{4}") -> "re.Pattern[str]":
+def _record_name(kind: str, year: str = "[0-9]{4}") -> re.Pattern[str]:
     """The file names a folder of ``kind`` may hold: ``<id>.yaml`` in the id grammar."""
     if kind == "website":
         return _WEBSITE_NAME
@@ -381,7 +384,7 @@ def _record_name(kind: str, year: str = "[0-9]{4}") -> "re.Pattern[str]":
 
 
 @lru_cache(maxsize=64)
-def _usual_name(kind: str, year: str = "[0-9]{4}") -> "re.Pattern[str]":
+def _usual_name(kind: str, year: str = "[0-9]{4}") -> re.Pattern[str]:
     """The names rosa itself makes (five random characters), matched without look-ahead."""
     if kind == "website":
         return _WEBSITE_NAME
@@ -574,7 +577,7 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
     settings, problems = folder.settings_and_problems()
     shelters, shelter_problems = folder.shelters_and_problems()
     records = Records(settings=settings, shelters=shelters, problems=list(problems) + list(shelter_problems))
-    targets = {"woman": records.women, "stay": records.stays, "call": records.calls,
+    targets: Dict[str, Dict[str, Any]] = {"woman": records.women, "stay": records.stays, "call": records.calls,
                "service": records.services, "activity": records.activities, "website": records.website}
     cache = open_cache(folder.root, folder.today)
     context = folder.context()
@@ -587,7 +590,7 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
                 scans.append(scan)
     present_folders = {scan.relpath for scan in scans}
 
-    jobs = []
+    jobs: List[Tuple[str, str, str]] = []
     for scan in scans:
         indices = cache.missing(scan.relpath, scan.listing) if cache.enabled else range(len(scan.plain))
         jobs.extend((scan.kind, scan.plain[i].path, f"{scan.relpath}/{scan.plain[i].name}") for i in indices)

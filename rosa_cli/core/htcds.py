@@ -262,7 +262,7 @@ class Anonymised:
 # The order in which a row's quasi-identifiers are widened: the age first (to its band,
 # which the annual report publishes anyway), then citizenship to its region, then each
 # to empty, then the exploitation type, then the year.
-STEPS = (
+STEPS: Tuple[Dict[str, int], ...] = (
     {},
     {"age": 1},
     {"age": 1, "citizenship": 1},

@@ -112,7 +112,7 @@ def require_id(kinds: Tuple[str, ...], value: str, argument: str) -> str:
     problem = id_problem(kinds[0], value) if len(kinds) == 1 else (
         f"{str(value)[:40]!r} is not a {' or '.join(kinds)} id (like {PREFIXES[kinds[0]]}-2006-K7Q2X)"
     )
-    raise Refused([FieldIssue(argument, problem)])
+    raise Refused([FieldIssue(argument, problem or f"{str(value)[:40]!r} is not a {kinds[0]} id")])
 
 
 def require_shelter_key(value: str, argument: str) -> str:

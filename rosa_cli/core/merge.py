@@ -124,7 +124,7 @@ def merge_texts(base: Optional[str], mine: Optional[str], theirs: Optional[str],
     b = b if b is not None else {}
     conflicts: List[FieldConflict] = []
     from_theirs: List[str] = []
-    keys = list(m.keys()) + [k for k in t.keys() if k not in m] + [k for k in b.keys() if k not in m and k not in t]
+    keys = list(m.keys()) + [k for k in t if k not in m] + [k for k in b if k not in m and k not in t]
     for key in keys:
         bv = plain(b[key]) if key in b else ABSENT
         mv = plain(m[key]) if key in m else ABSENT

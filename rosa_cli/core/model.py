@@ -308,6 +308,11 @@ def _day(value) -> Optional[date]:
     return date.fromordinal(value) if value is not None else None
 
 
+def _required_day(value) -> date:
+    """A day every valid record has (a stay's start, a woman's first contact)."""
+    return date.fromordinal(value)
+
+
 _GENERIC = {"Service": "service", "Activity": "activity", "WebsiteMonth": "website"}
 
 
@@ -367,11 +372,11 @@ def from_row(row: tuple, path: str):
         return Call(rid, datetime.fromisoformat(at), caller, subject, channel, woman, nationality, received_by, note, path, lines)
     if kind == "stay":
         _, rid, woman, shelter, start, end, end_reason, children, note, lines = row
-        return Stay(rid, woman, shelter, _day(start), _day(end), end_reason, children, note, path, lines)
+        return Stay(rid, woman, shelter, _required_day(start), _day(end), end_reason, children, note, path, lines)
     (_, rid, first_contact, nationality, born, born_estimated, referred_by, referrer, residence, interpreter,
      exploitation, declined_on, declined_reason, note, lines) = row
     if isinstance(born, tuple):
         born = date.fromordinal(born[0])
-    return Woman(rid, _day(first_contact), nationality, born, born_estimated, referred_by, referrer,
+    return Woman(rid, _required_day(first_contact), nationality, born, born_estimated, referred_by, referrer,
                  [ResidenceEntry(date.fromordinal(start), status) for start, status in residence], interpreter,
                  exploitation, _day(declined_on), declined_reason, note, path, lines)

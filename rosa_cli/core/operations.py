@@ -297,7 +297,7 @@ def _set_field(kind: str, doc, name: str, value: Any) -> None:
     names = [f.name for f in FIELDS[kind]]
     rank = names.index(name) if name in names else len(names)
     anchor = None
-    for key in doc.keys():
+    for key in doc:
         if key in names and names.index(key) < rank:
             anchor = key
     if anchor is None:
@@ -425,7 +425,7 @@ def add_shelter(folder: RecordsFolder, key: str, name: str, municipality: Option
     if not doc:
         doc = CommentedMap()
         if text.strip():  # keep the comment header of an empty shelters.yaml
-            doc.yaml_set_start_comment("\n".join(l[2:] if l.startswith("# ") else l[1:] for l in text.splitlines() if l.startswith("#")))
+            doc.yaml_set_start_comment("\n".join(ln[2:] if ln.startswith("# ") else ln[1:] for ln in text.splitlines() if ln.startswith("#")))
     entry = CommentedMap()
     entry["name"] = name.strip()
     if municipality:
@@ -554,8 +554,8 @@ def replace_record(folder: RecordsFolder, kind: str, record_id: str, text: str, 
     if text == original:
         return Outcome([record_id], gitrepo.CommitResult(False), [path], notes=notes + ["no changes"])
     validate_text(folder, kind, text, path)
-    before = mapping_from_text(original, folder.shown(path))[0] or {}
-    after = mapping_from_text(text, folder.shown(path))[0] or {}
+    before: Dict[str, Any] = mapping_from_text(original, folder.shown(path))[0] or {}
+    after: Dict[str, Any] = mapping_from_text(text, folder.shown(path))[0] or {}
     changed = sorted({str(k) for k in set(before) | set(after) if before.get(k) != after.get(k)}) or ["comments or layout"]
     if kind == "call":
         refiled = _refile_call(folder, record_id, text, path, original, command, changed, notes)
@@ -647,7 +647,7 @@ def _retire_blockers(folder: RecordsFolder, key: str, day) -> List[FieldIssue]:
     later = [s for s in here if not s.is_open and s.end > day]
     if later:
         listed = ", ".join(f"{s.id} ({s.woman}, until {s.end})" for s in later)
-        issues.append(FieldIssue("on", f"shelter {key} has stay(s) with nights after {day}: {listed}; retire it on {max(s.end for s in later)} or later"))
+        issues.append(FieldIssue("on", f"shelter {key} has stay(s) with nights after {day}: {listed}; retire it on {max(s.end for s in later if s.end is not None)} or later"))
     return issues
 
 
@@ -667,7 +667,7 @@ def validate_shelter_text(folder: RecordsFolder, key: str, text: str, before: Op
     errors = [p for p in problems if p.is_error]
     if errors or key not in shelters:
         raise Refused(errors or [FieldIssue("name", "a shelter needs a name")])
-    old = (mapping_from_text(before, shown)[0] or {}) if before else {}
+    old: Dict[str, Any] = (mapping_from_text(before, shown)[0] or {}) if before else {}
     changed = {name: mapping.get(name) for name in ("name", "municipality") if mapping.get(name) != old.get(name)}
     issues = _door_issues(folder, {k: str(v) for k, v in changed.items() if v is not None})
     if not str(mapping.get("name", "")).strip():
@@ -694,8 +694,8 @@ def edit_shelter(folder: RecordsFolder, key: str, text: str, base: Optional[str]
     if text == original:
         return Outcome([key], gitrepo.CommitResult(False), [path], notes=notes + ["no changes"])
     validate_shelter_text(folder, key, text, before=original)
-    before = mapping_from_text(original, SHELTERS_FILE)[0] or {}
-    after = mapping_from_text(text, SHELTERS_FILE)[0] or {}
+    before: Dict[str, Any] = mapping_from_text(original, SHELTERS_FILE)[0] or {}
+    after: Dict[str, Any] = mapping_from_text(text, SHELTERS_FILE)[0] or {}
     changed = sorted({str(k) for k in set(before) | set(after) if before.get(k) != after.get(k)}) or ["comments or layout"]
     doc[key] = round_trip_load(text)
     atomic_write(path, round_trip_dump(doc))

@@ -113,9 +113,7 @@ def _norwegian_phone(groups: Sequence[str], seps: Sequence[str]) -> bool:
         return False
     if len(groups) == 1 and _is_date(groups[0]):
         return False
-    if len(groups) == 2 and _is_year(groups[0]) and _is_year(groups[1]):
-        return False
-    return True
+    return not (len(groups) == 2 and _is_year(groups[0]) and _is_year(groups[1]))
 
 
 def _leading_digits(groups: Iterable[str], low: int, high: int) -> bool:

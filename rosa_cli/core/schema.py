@@ -14,7 +14,6 @@ PLURAL = {"woman": "women", "stay": "stays", "call": "calls",
           "service": "services", "activity": "activities", "website": "website"}
 # kinds filed by year (calls/2006/C-….yaml); a website month is website/2006-03.yaml
 YEARLY = ("call", "service", "activity")
-SINGULAR = {plural: kind for kind, plural in PLURAL.items()}
 
 
 @dataclass(frozen=True)
@@ -120,11 +119,3 @@ def field_names(kind: str) -> List[str]:
 def field_map(kind: str) -> Dict[str, Field]:
     """Fields of ``kind`` by name (a shared mapping: do not change it)."""
     return _MAPS[kind]
-
-
-def ordered(kind: str, data: dict) -> dict:
-    """``data`` with its keys in the schema's order (unknown keys last, as given)."""
-    names = field_names(kind)
-    known = {name: data[name] for name in names if name in data}
-    known.update({k: v for k, v in data.items() if k not in known})
-    return known

@@ -541,7 +541,7 @@ def plan_push(folder: RecordsFolder, remote: str = "origin") -> PushPlan:
     head = gitrepo.head_commit(root)
     rewritten_file = _git_dir(root) / _REWRITTEN_LIST
     rewritten = set(rewritten_file.read_text().split()) if rewritten_file.exists() else set()
-    known = tip is None or tip in rewritten or _is_ancestor(root, tip, head)
+    known = tip is None or tip in rewritten or (head is not None and _is_ancestor(root, tip, head))
     return PushPlan(remote, branch, tip, unknown_tip=not known, up_to_date=tip == head)
 
 

@@ -245,7 +245,7 @@ def _merge(folder: RecordsFolder, local: str, theirs: str, name: str, remote_bra
     pending = pending_store.load(folder.root)
     found: List[pending_store.RecordConflict] = []
     updates: List[Tuple[str, Optional[str], Optional[str]]] = []  # (path, mode or None = remove, blob)
-    for path, (old_mode, new_mode, old_blob, their_blob) in sorted(their_changes.items()):
+    for path, (_old_mode, new_mode, old_blob, their_blob) in sorted(their_changes.items()):
         if path not in mine_changes:
             updates.append((path, None if their_blob == ZERO else new_mode, their_blob))
             continue
@@ -282,11 +282,11 @@ def _merge(folder: RecordsFolder, local: str, theirs: str, name: str, remote_bra
     try:
         index = {"GIT_INDEX_FILE": str(scratch / "index")}
         _git(folder, "read-tree", local, env=index)
-        for path, mode, blob in updates:
-            if mode is None:
+        for path, entry_mode, entry_blob in updates:
+            if entry_mode is None:
                 _git(folder, "update-index", "--force-remove", "--", path, env=index)
             else:
-                _git(folder, "update-index", "--add", "--cacheinfo", f"{mode},{blob},{path}", env=index)
+                _git(folder, "update-index", "--add", "--cacheinfo", f"{entry_mode},{entry_blob},{path}", env=index)
         tree = _git(folder, "write-tree", env=index).stdout.strip()
         body = ""
         if result.merged:

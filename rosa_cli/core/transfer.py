@@ -31,14 +31,14 @@ from rosa_cli.core import ids
 from rosa_cli.core.dates import format_datetime
 from rosa_cli.core.folder import RecordsFolder, load_records
 from rosa_cli.core.model import Problem, ResidenceEntry, Stay
-from rosa_cli.core.outputsafety import FORMULA_STARTS, spreadsheet_safe
 from rosa_cli.core.operations import Outcome, Refused, _commit, locked, record_data
+from rosa_cli.core.outputsafety import FORMULA_STARTS, spreadsheet_safe
 from rosa_cli.core.schema import FIELDS, PLURAL, field_names
 from rosa_cli.core.validate import build_record, did_you_mean, stay_conflicts
 from rosa_cli.core.yamlio import LineDict, dump_new, link_new
 
 MAX_IMPORT_BYTES = 50_000_000
-DEFAULTS = {"woman": {"first_contact": "today"}, "stay": {"start": "today"}, "call": {"at": None, "channel": "phone"},
+DEFAULTS: Dict[str, Dict[str, Any]] = {"woman": {"first_contact": "today"}, "stay": {"start": "today"}, "call": {"at": None, "channel": "phone"},
             "service": {}, "activity": {}, "website": {}}
 
 
@@ -198,8 +198,10 @@ def _values_of(kind: str, record) -> Dict[str, Any]:
 
 
 def _year_of(kind: str, values: Dict[str, Any]) -> int:
-    return {"woman": values.get("first_contact"), "stay": values.get("start"), "call": values.get("at"),
-            "service": values.get("on"), "activity": values.get("on")}[kind].year
+    day = {"woman": values.get("first_contact"), "stay": values.get("start"), "call": values.get("at"),
+           "service": values.get("on"), "activity": values.get("on")}[kind]
+    assert day is not None, "a built record always has its dating field"
+    return day.year
 
 
 def _write_all(folder: RecordsFolder, kind: str, accepted, shown: str) -> Outcome:
@@ -225,7 +227,7 @@ def _write_all(folder: RecordsFolder, kind: str, accepted, shown: str) -> Outcom
                 path = ids.create_given(directory, given_id, dump_new({"id": given_id, **data}))
                 record_id = given_id
             else:
-                record_id, path = ids.create_new(directory, kind, _year_of(kind, values), lambda i: dump_new({"id": i, **data}))
+                record_id, path = ids.create_new(directory, kind, _year_of(kind, values), lambda i: dump_new({"id": i, **data}))  # noqa: B023 - called at once, inside this iteration
             written.append(path)
             made.append(record_id)
     except BaseException:
@@ -290,7 +292,7 @@ def export_records(folder: RecordsFolder, kind: str, fmt: str, excel: Optional[b
     if fmt == "json":
         out = []
         for record in ordered:
-            row = {}
+            row: Dict[str, Any] = {}
             for name in names:
                 value = getattr(record, name)
                 if name == "residence":
@@ -307,15 +309,15 @@ def export_records(folder: RecordsFolder, kind: str, fmt: str, excel: Optional[b
     writer = csv.writer(buffer, lineterminator="\n", delimiter=";" if excel else ",")
     writer.writerow(names)
     for record in ordered:
-        row = []
+        line_cells: List[str] = []
         for name in names:
             value = getattr(record, name)
             if name == "born_estimated" and value is False:
                 value = None
             if name == "children" and value == 0:
                 value = None
-            row.append("" if value is None else _csv_cell(value))
-        writer.writerow(row)
+            line_cells.append("" if value is None else _csv_cell(value))
+        writer.writerow(line_cells)
     return buffer.getvalue(), records.skipped
 
 

@@ -24,10 +24,10 @@ from rosa_cli.core import countries, ids
 from rosa_cli.core.dates import DateError, parse_date, parse_datetime
 from rosa_cli.core.model import (
     WARNING,
+    Activity,
     Call,
     Problem,
     Records,
-    Activity,
     ResidenceEntry,
     Service,
     Settings,
@@ -68,7 +68,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, bool) or isinstance(value, (list, dict)) or value is None:
+    if isinstance(value, (bool, list, dict)) or value is None:
         raise FieldError("must be text")
     if isinstance(value, (datetime, date)):
         return value.isoformat()
@@ -76,7 +76,7 @@ def _text(value: Any) -> str:
 
 
 def _date(value: Any, ctx: Context) -> date:
-    if isinstance(value, bool) or isinstance(value, (list, dict)):
+    if isinstance(value, (bool, list, dict)):
         raise FieldError("must be a date like 2006-03-14")
     try:
         day = parse_date(value, ctx.today)
@@ -122,7 +122,7 @@ def vocab_answer(settings: Settings, vocabulary: str, text: str) -> str:
     entries = settings.vocabularies.get(vocabulary, {})
     names: Dict[str, List[str]] = {}
     for key, labels in entries.items():
-        names[key] = [key.casefold()] + [" ".join(str(l).casefold().split()) for l in (labels or {}).values()]
+        names[key] = [key.casefold()] + [" ".join(str(lab).casefold().split()) for lab in (labels or {}).values()]
     exact = [key for key, words in names.items() if wanted in words]
     if len(exact) == 1:
         return exact[0]
@@ -164,7 +164,7 @@ def convert(spec: Field, value: Any, ctx: Context, entry: bool = False, typed: O
     if kind == "date":
         return _date(value, ctx)
     if kind == "datetime":
-        if isinstance(value, bool) or isinstance(value, (list, dict)):
+        if isinstance(value, (bool, list, dict)):
             raise FieldError("must be a date and time like 2006-03-14 14:10")
         now = datetime.now().replace(second=0, microsecond=0)
         if now.date() != ctx.today:  # a fixed "today" (tests, replays): the day's last minute
@@ -262,15 +262,15 @@ def convert(spec: Field, value: Any, ctx: Context, entry: bool = False, typed: O
             raise FieldError(f"{number} is implausibly large")
         return number
     if kind == "number":
-        if isinstance(value, bool) or isinstance(value, (list, dict)):
+        if isinstance(value, (bool, list, dict)):
             raise FieldError("must be a number of days like 1 or 0.5")
         try:
-            number = float(str(value).strip().replace(",", "."))
+            days = float(str(value).strip().replace(",", "."))
         except ValueError:
             raise FieldError(f"{value!r} is not a number of days like 1 or 0.5") from None
-        if not 0 < number <= 366 or number * 2 != int(number * 2):
+        if not 0 < days <= 366 or days * 2 != int(days * 2):
             raise FieldError(f"{value} is not a number of days (whole or half, above 0)")
-        return int(number) if number.is_integer() else number
+        return int(days) if days.is_integer() else days
     if kind == "audience":
         items = value if isinstance(value, list) else _text(value).replace(";", ",").split(",")
         keys = []

@@ -129,8 +129,6 @@ DEFAULT_VOCABULARIES: Dict[str, Vocabulary] = {
 # activities the project organises itself unless a record says otherwise
 ORGANISED_BY_DEFAULT = ("seminar", "conference", "network-meeting", "course")
 
-VOCABULARY_NAMES = tuple(DEFAULT_VOCABULARIES)
-
 DEFAULT_AGE_GROUPS = [18, 20, 25, 30, 40]
 DEFAULT_DURATION_GROUPS = [31, 91, 181, 366]
 DEFAULT_SUPPRESS_BELOW = 3

@@ -25,14 +25,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from rosa_cli.core import gitrepo, ids
 from rosa_cli.core.errors import FieldIssue, Refused
 from rosa_cli.core.folder import RecordsFolder
 from rosa_cli.core.operations import Outcome, _commit, locked
-
-
 
 # --- void --------------------------------------------------------------------------------
 
@@ -314,7 +312,7 @@ def _refuse_invalid_records(folder: RecordsFolder, changes: List[Tuple[str, Opti
     after = copy.copy(now)
     after.women, after.stays, after.calls = dict(now.women), dict(now.stays), dict(now.calls)
     after.services, after.activities, after.website = dict(now.services), dict(now.activities), dict(now.website)
-    targets = {"women": after.women, "stays": after.stays, "calls": after.calls,
+    targets: Dict[str, Dict[str, Any]] = {"women": after.women, "stays": after.stays, "calls": after.calls,
                "services": after.services, "activities": after.activities, "website": after.website}
     ctx = folder.context()
     found = []
@@ -355,7 +353,7 @@ def _refuse_invalid(folder: RecordsFolder, before: str, head: str) -> None:
     now = {(str(p.path), p.message) for p in errors_of_commit(folder, head)}
     new = [p for p in errors_of_commit(folder, before) if (str(p.path), p.message) not in now]
     if new:
-        raise Refused([FieldIssue("", "undoing it would leave the records invalid:")] + new)
+        raise Refused([FieldIssue("", "undoing it would leave the records invalid:"), *new])
 
 
 def undo_message(plan: UndoPlan) -> str:

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 from rosa_cli.core.model import Problem
@@ -74,7 +74,7 @@ def _record_loader():
 
     base = yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader
 
-    class RecordLoader(base):  # type: ignore[misc,valid-type]
+    class RecordLoader(base):  # type: ignore[misc,valid-type]  # base is picked at run time (C loader when built)
         def construct_object(self, node, deep=False):
             if node in self.constructed_objects:
                 raise YamlProblem(node.start_mark.line + 1, "YAML aliases (*name) are not allowed in records")
@@ -128,7 +128,7 @@ def parse_yaml_text(text: str) -> Any:
     """Parse YAML text strictly; raises :class:`YamlProblem` with a 1-based line."""
     marker = CONFLICT_MARKER.search(text)
     if marker:
-        line = text.count("\n", 0, marker.start()) + 1
+        line: Optional[int] = text.count("\n", 0, marker.start()) + 1
         raise YamlProblem(line, "merge conflict marker: finish the merge (keep one side) and remove the markers")
     import yaml
 
@@ -311,7 +311,7 @@ def dump_new(data: Dict[str, Any]) -> str:
         return text
     import yaml
 
-    class NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    class NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]  # base is picked at run time (C dumper when built)
         """Never write anchors: the same date object used twice is written twice."""
 
         def ignore_aliases(self, data):

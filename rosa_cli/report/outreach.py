@@ -10,10 +10,10 @@ twelve service kinds times five figures of zeros would bury the few that matter.
 
 from __future__ import annotations
 
-from typing import Any, List, Mapping, Optional
+from typing import Any, List, Mapping
 
 from rosa_cli.core.model import Settings
-from rosa_cli.report.sections import ABSENT, COUNT, DAYS_HALF, NOK, Row, Section, _get, month_label, vocab_label
+from rosa_cli.report.sections import COUNT, DAYS_HALF, NOK, Row, Section, _get, month_label, vocab_label
 
 TEXTS = {
     "nb": {
@@ -126,8 +126,8 @@ def add_outreach_sections(sections: List[Section], result: Mapping[str, Any], se
 
     sec = Section("website", _t("website", lang))
     sections.append(sec)
-    months = list((_get(result, "website.by_month") or {}))
-    earlier = list((_get(previous, "website.by_month") or {})) if previous is not None else []
+    months = list(_get(result, "website.by_month") or {})
+    earlier = list(_get(previous, "website.by_month") or {}) if previous is not None else []
     period = result.get("period") or {}
     one_year = str(period.get("from", ""))[:4] == str(period.get("to", ""))[:4]
     for index, month in enumerate(months):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Union
 
 from rosa_cli.core.countries import country_name
 from rosa_cli.core.model import Settings
@@ -23,7 +23,7 @@ SUPPRESSED = ":"
 EMPTY = "–"
 ABSENT = object()  # no previous period in the result
 
-COUNT, DAYS, MEAN, YEARS, TEXT = "count", "days", "mean", "years", "text"
+COUNT, DAYS, MEAN, YEARS = "count", "days", "mean", "years"
 NOK, DAYS_HALF = "nok", "days_half"  # an amount in kroner; days that may be a half (1.5)
 
 
@@ -227,7 +227,7 @@ def format_change(row: Row) -> str:
     if not isinstance(row.value, (int, float)) or not isinstance(row.previous, (int, float)):
         return ""
     if row.kind == MEAN:
-        diff = round_half_up(row.value) - round_half_up(row.previous)
+        diff: Union[int, float] = round_half_up(row.value) - round_half_up(row.previous)
     else:
         diff = row.value - row.previous
     if isinstance(diff, float):  # half days (1.5)

@@ -112,7 +112,15 @@ def report_workbook(
 
     from rosa_cli.report.formats import _columns
     from rosa_cli.report.sections import (
-        ABSENT, EMPTY, MEAN, SUPPRESSED, build_sections, has_suppressed, is_unclean, public_line, text,
+        ABSENT,
+        EMPTY,
+        MEAN,
+        SUPPRESSED,
+        build_sections,
+        has_suppressed,
+        is_unclean,
+        public_line,
+        text,
     )
 
     book = Workbook()

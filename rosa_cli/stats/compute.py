@@ -57,7 +57,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Dict, Iterable, List, Optional, Sequence
 
-from rosa_cli.core.model import Records, Settings
+from rosa_cli.core.model import Records, Settings, Woman
 from rosa_cli.stats.outreach import outreach_figures
 from rosa_cli.stats.period import Period
 
@@ -169,18 +169,18 @@ def compute_report(records: Records, period: Period, today: date) -> dict:
     open_shelters = set()
     with_children = set()
     for stay in records.stays.values():
-        woman = stay.woman
-        if woman not in first_start or stay.start < first_start[woman]:
-            first_start[woman] = stay.start
+        woman_id = stay.woman
+        if woman_id not in first_start or stay.start < first_start[woman_id]:
+            first_start[woman_id] = stay.start
         stop = min(stay.end if stay.end is not None else open_limit, night_limit)
         n = (stop - max(stay.start, first)).days
         if n > 0:
-            nights[woman] += n
+            nights[woman_id] += n
             _add(by_shelter, stay.shelter, n)
             if stay.children and stay.children > 0:
-                with_children.add(woman)
+                with_children.add(woman_id)
         if stay.start <= last and (stay.end is None or stay.end > last):
-            open_women.add(woman)
+            open_women.add(woman_id)
             open_shelters.add(stay.shelter)
 
     for key, shelter in records.shelters.items():  # retired before P and no nights: not listed
@@ -191,6 +191,7 @@ def compute_report(records: Records, period: Period, today: date) -> dict:
     offered = accepted = declined = 0
     declined_by_reason = vocab_map(settings, "declined", [UNKNOWN])
     contacted_in_period = []
+    woman: Optional[Woman]  # one name for the woman looked at in each of the loops below
     for woman in women.values():
         if not (first <= woman.first_contact <= last):
             continue

@@ -22,7 +22,7 @@ class Period:
             raise ValueError(f"a period cannot end ({self.end.isoformat()}) before it starts ({self.start.isoformat()})")
 
     @classmethod
-    def year(cls, year: int) -> "Period":
+    def year(cls, year: int) -> Period:
         return cls(date(year, 1, 1), date(year, 12, 31))
 
     @property
@@ -42,7 +42,7 @@ class Period:
     def _month_count(self) -> int:
         return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The period of the same length just before this one.
 
         A period of whole calendar months gives the same number of whole months before

@@ -209,11 +209,11 @@ def inequalities_of(original: dict) -> List[Inequality]:
     bed-nights, a hidden "31-90" cell could otherwise only be 1).
     """
     found = []
-    relations = [(left, right, {}) for left, right in _LESS]
+    relations: List[Tuple[Sequence[Path], Sequence[Path], Dict[Path, int]]] = [(left, right, {}) for left, right in _LESS]
     groups = _get(original, ("stays", "by_duration_group"))
     if isinstance(groups, dict):
-        weights = {("stays", "by_duration_group", key): _group_low(key) for key in groups}
-        relations.append(((("stays", "by_duration_group"),), (("stays", "bed_nights"),), weights))
+        lows: Dict[Path, int] = {("stays", "by_duration_group", key): _group_low(key) for key in groups}
+        relations.append(((("stays", "by_duration_group"),), (("stays", "bed_nights"),), lows))
     for left, right, weights in relations:
         lhs = [c for c in _cells(original, left) if _is_count(_get(original, c))]
         rhs = [c for c in _cells(original, right) if _is_count(_get(original, c))]
@@ -321,20 +321,20 @@ def _protect(out: dict, original: dict, constraints: Sequence[Constraint], sensi
     aliases: Dict[Path, Set[Path]] = {}
     for total, cells in constraints:
         if len(cells) == 1:
-            group = aliases.get(total, {total}) | aliases.get(cells[0], {cells[0]})
-            for member in group:
-                aliases[member] = group
+            linked = aliases.get(total, {total}) | aliases.get(cells[0], {cells[0]})
+            for member in linked:
+                aliases[member] = linked
     tagged = [("eq", c) for c in constraints] + [("le", c) for c in inequalities]
     for component in _components([c for _, c in tagged]):
-        group = [c for c in component if not isinstance(c[0], list)]
-        less = [c for c in component if isinstance(c[0], list)]
+        group: List[Constraint] = [c for c in component if not isinstance(c[0], list)]
+        less: List[Inequality] = [c for c in component if isinstance(c[0], list)]
         members = list(dict.fromkeys([v for total, cells in group for v in [total] + cells]
                                      + [v for left, right, _ in less for v in left + right]))
         shown: Dict[Path, Optional[int]] = {v: _get(out, v) for v in members}
         watched = [v for v in members if v in sensitive and shown[v] is None]
 
         def hidden_with(extra: Sequence[Path]) -> Dict[Path, Optional[int]]:
-            trial = dict(shown)
+            trial = dict(shown)  # noqa: B023 - used only within this iteration
             for path in extra:
                 for member in aliases.get(path, {path}):
                     trial[member] = None
@@ -346,7 +346,7 @@ def _protect(out: dict, original: dict, constraints: Sequence[Constraint], sensi
             if bad is None:
                 break
             width = ranges[bad][1] - ranges[bad][0]
-            candidates = sorted((v for v in members if shown[v] is not None and shown[v] > 0),
+            candidates = sorted((v for v in members if (shown[v] or 0) > 0),
                                 key=lambda v: _get(original, v))
             if not candidates:  # nothing left to hide; cannot happen with true sums
                 break
@@ -369,9 +369,9 @@ def _protect(out: dict, original: dict, constraints: Sequence[Constraint], sensi
                         break
             if choice is None:
                 choice = []
-                for figures in [cells + [total] for total, cells in group] + [r + l for l, r, _ in less]:
+                for figures in [cells + [total] for total, cells in group] + [right + left_ for left_, right, _ in less]:
                     if any(shown[v] is None for v in figures):
-                        left = [v for v in figures if shown[v] is not None and shown[v] > 0]
+                        left = [v for v in figures if (shown[v] or 0) > 0]
                         if left:
                             choice.append(min(left, key=lambda v: _get(original, v)))
             shown = hidden_with(choice)
