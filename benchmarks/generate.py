@@ -44,7 +44,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-GENERATOR_VERSION = 1  # bump when the output for a given (calls, seed) changes
+GENERATOR_VERSION = 2  # bump when the output for a given (calls, seed) changes (2: services, activities, website)
 DEFAULT_SEED = 2006
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE / "data"
@@ -330,12 +330,64 @@ def plan(calls: int, seed: int) -> Tuple[List[dict], List[dict], List[dict]]:
     return women, stays, call_rows
 
 
+SERVICES_PER_CALL = 0.1  # 10,000 services at 100,000 calls (issue 13's benchmark)
+ACTIVITIES_PER_CALL = 0.02  # 2,000 activities at 100,000 calls
+SERVICE_KINDS = {"interpreter": 30, "doctor": 15, "medicine": 10, "dental": 5, "psychologist": 5,
+                 "norwegian-course": 15, "fitness": 5, "hobby-course": 3, "vocational-training": 2,
+                 "legal-aid": 5, "travel": 3, "other": 2}
+PAYERS = {"project": 50, "municipality": 20, "state": 5, "shelter": 5, "ngo": 10, "free": 5, "other": 3, "unknown": 2}
+ACTIVITY_KINDS = {"lecture": 50, "meeting": 20, "network-meeting": 8, "seminar": 5, "conference": 3,
+                  "course": 3, "visit": 6, "media": 3, "other": 2}
+
+
+def plan_section9(calls: int, seed: int, women: List[dict]) -> Tuple[List[dict], List[dict], List[dict]]:
+    """Services, activities and website months (docs/services-activities-website.md),
+    drawn from a random stream of their own so the women, stays and calls of a seed
+    are the same as before they existed."""
+    rng = random.Random(seed * 7919 + 9)
+    ids = Ids(rng)
+    kind_pick = Picker(rng, SERVICE_KINDS)
+    payer_pick = Picker(rng, PAYERS)
+    activity_pick = Picker(rng, ACTIVITY_KINDS)
+    services = []
+    for _ in range(int(calls * SERVICES_PER_CALL)):
+        woman = women[rng.randrange(len(women))]
+        left = (LAST_DAY - woman["first_contact"]).days
+        on = woman["first_contact"] + timedelta(days=rng.randrange(max(1, min(left, 400))))
+        s = {"id": ids.make("T", on.year), "woman": woman["id"], "kind": kind_pick(), "on": on, "_day": on}
+        if s["kind"] in ("norwegian-course", "hobby-course", "vocational-training") and rng.random() < 0.8:
+            s["to"] = min(on + timedelta(days=rng.randrange(30, 120)), LAST_DAY)
+        if rng.random() < 0.85:
+            s["cost"] = rng.randrange(2, 150) * 100
+            s["paid_by"] = payer_pick()
+        services.append(s)
+    activities = []
+    for _ in range(int(calls * ACTIVITIES_PER_CALL)):
+        on = _day(rng.randrange(SPAN_DAYS))
+        a = {"id": ids.make("A", on.year), "kind": activity_pick(), "on": on, "_day": on}
+        if rng.random() < 0.7:
+            a["participants"] = rng.randrange(5, 120)
+        if a["kind"] in ("seminar", "conference", "course") and rng.random() < 0.8:
+            a["days"] = rng.choice((0.5, 1, 2))
+        activities.append(a)
+    months = []
+    day = FIRST_DAY.replace(day=1)
+    while day <= LAST_DAY:
+        months.append({"month": f"{day.year}-{day.month:02d}", "visits": rng.randrange(800, 2000),
+                       "pages": rng.randrange(1500, 4500), "hits": rng.randrange(5000, 15000), "sites": rng.randrange(400, 900)})
+        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return services, activities, months
+
+
 # ------------------------------------------------------------------------ writing
 
 WOMAN_KEYS = ("id", "first_contact", "born", "born_estimated", "nationality", "referred_by",
               "referrer", "residence", "interpreter", "exploitation", "declined_on",
               "declined_reason", "note")
 STAY_KEYS = ("id", "woman", "shelter", "start", "end", "end_reason", "children", "note")
+SERVICE_KEYS = ("id", "woman", "kind", "on", "to", "cost", "paid_by")
+ACTIVITY_KEYS = ("id", "kind", "on", "days", "participants")
+WEBSITE_KEYS = ("month", "visits", "pages", "hits", "sites")
 CALL_KEYS = ("id", "at", "channel", "caller", "subject", "woman", "nationality",
              "received_by", "note")
 
@@ -417,6 +469,15 @@ def generate(calls: int, out: Path, seed: int = DEFAULT_SEED, quiet: bool = Fals
                 os.makedirs(ydir, mode=0o700, exist_ok=True)
                 made.add(year)
             _write(f"{ydir}/{c['id']}.yaml", _render(c, CALL_KEYS))
+        services, activities, months = plan_section9(calls, seed, women)
+        for folder, rows, keys in (("services", services, SERVICE_KEYS), ("activities", activities, ACTIVITY_KEYS)):
+            for row in rows:
+                ydir = f"{out}/{folder}/{row['_day'].year}"
+                os.makedirs(ydir, mode=0o700, exist_ok=True)
+                _write(f"{ydir}/{row['id']}.yaml", _render(row, keys))
+        os.makedirs(f"{out}/website", mode=0o700, exist_ok=True)
+        for month in months:
+            _write(f"{out}/website/{month['month']}.yaml", _render(month, WEBSITE_KEYS))
     finally:
         os.umask(old_umask)
     t_write = time.perf_counter()
