@@ -140,6 +140,8 @@ def parse_yaml_text(text: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         message = (exc.problem or exc.context or "invalid YAML").strip()
+        if "nesting depth" in message:  # newer PyYAML's own limit: the same problem as a RecursionError
+            raise YamlProblem(None, "YAML nested too deeply") from None
         raise YamlProblem(line, f"YAML syntax error: {message}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(None, f"YAML error: {str(exc).splitlines()[0]}") from None
