@@ -35,6 +35,10 @@ def git_identity(monkeypatch, tmp_path_factory):
     monkeypatch.delenv("EDITOR", raising=False)
     for name in ("ROSA_USER", "ROSA_CONFIG", "XDG_CONFIG_HOME"):  # the user's own defaults
         monkeypatch.delenv(name, raising=False)
+    # The interface speaks the folder's language (bokmål by default); most tests read its
+    # English wording, so they ask for English the way a user would. Tests of the
+    # Norwegian interface set ROSA_LANG=nb (or unset it) themselves.
+    monkeypatch.setenv("ROSA_LANG", "en")
     return home
 
 
