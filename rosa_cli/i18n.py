@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-from rosa_cli.core.messages import Message, N_  # noqa: F401  (N_ re-exported for the CLI)
+from rosa_cli.core.messages import N_, Message  # noqa: F401  (N_ re-exported for the CLI)
 
 LANGUAGES = ("nb", "en")
 DEFAULT_LANGUAGE = "nb"

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from rosa_cli.cli.common import EXIT_INVALID, core_errors, get_folder, records_option
+from rosa_cli.cli.common import EXIT_INVALID, core_errors, get_folder, problem_line, records_option
 
 
 @click.command()
@@ -22,7 +22,7 @@ def check() -> None:
     folder = get_folder()
     result = check_folder(folder)
     for problem in result.problems:
-        click.echo(str(problem))
+        click.echo(problem_line(problem))
     errors = sum(1 for p in result.problems if p.is_error)
     warnings = len(result.problems) - errors
     summary = f"{result.record_count} records checked: {errors} error(s), {warnings} warning(s)"

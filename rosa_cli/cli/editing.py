@@ -29,7 +29,7 @@ from typing import Optional
 
 import click
 
-from rosa_cli.cli.common import EXIT_INVALID, Failure
+from rosa_cli.cli.common import EXIT_INVALID, Failure, problem_line
 
 HEADER = "# rosa: "
 EDITING_DIR = "editing"
@@ -56,7 +56,7 @@ def _describe(problem) -> str:
     field = getattr(problem, "field", None)
     if hasattr(problem, "field"):
         return f"{field}: {problem.message}" if field else problem.message
-    return str(problem)
+    return problem_line(problem)
 
 
 def with_comments(text: str, comments) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from rosa_cli.cli.common import EXIT_INVALID, Failure, core_errors, get_folder, records_option
+from rosa_cli.cli.common import EXIT_INVALID, Failure, core_errors, get_folder, problem_line, records_option
 
 FORMATS = ("table", "json", "csv", "markdown", "html", "xlsx")
 EXTENSIONS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "table", ".xlsx": "xlsx"}
@@ -61,7 +61,7 @@ def load_for_report(folder, force: bool):
     errors = records.errors
     if errors and not force:
         for problem in errors:
-            click.echo(str(problem), err=True)
+            click.echo(problem_line(problem), err=True)
         raise Failure(
             f"the records have {len(errors)} error(s); fix them (rosa check) or use --force to report on the valid records only",
             EXIT_INVALID,

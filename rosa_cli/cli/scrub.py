@@ -10,7 +10,16 @@ import sys
 
 import click
 
-from rosa_cli.cli.common import EXIT_INVALID, EXIT_USAGE, Failure, core_errors, get_folder, is_terminal, records_option
+from rosa_cli.cli.common import (
+    EXIT_INVALID,
+    EXIT_USAGE,
+    Failure,
+    core_errors,
+    get_folder,
+    is_terminal,
+    problem_line,
+    records_option,
+)
 
 
 def _plural(count: int, word: str, verb: str = "") -> str:
@@ -75,7 +84,7 @@ def _after(result, folder) -> None:
     if result.problems:
         say("The records now have problems (run rosa check for all of them):")
         for problem in result.problems:
-            click.echo(str(problem))
+            click.echo(problem_line(problem))
         sys.exit(EXIT_INVALID)
 
 

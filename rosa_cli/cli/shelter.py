@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from rosa_cli.cli.common import core_errors, get_folder, records_option, report_outcome
+from rosa_cli.cli.common import core_errors, get_folder, problem_line, records_option, report_outcome
 
 
 @click.group()
@@ -36,7 +36,7 @@ def shelter_list() -> None:
     folder = get_folder()
     shelters, problems = folder.shelters_and_problems()
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(problem_line(problem), err=True)
     rows = [[s.key, s.name, s.municipality or "", f"retired {s.retired}" if s.retired else ""] for s in shelters.values()]
     print_table(["key", "name", "municipality", "status"], rows)
 

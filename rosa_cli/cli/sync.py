@@ -7,7 +7,7 @@ from typing import Optional
 
 import click
 
-from rosa_cli.cli.common import EXIT_INVALID, Failure, core_errors, get_folder, records_option
+from rosa_cli.cli.common import EXIT_INVALID, Failure, core_errors, get_folder, problem_line, records_option
 
 
 @click.command()
@@ -53,11 +53,11 @@ def sync(remote: Optional[str]) -> None:
             err=True,
         )
         for problem in result.held_back:
-            click.echo(str(problem))
+            click.echo(problem_line(problem))
         click.echo("Fix them with the usual rosa commands (rosa check lists them), then run rosa sync again.", err=True)
         sys.exit(EXIT_INVALID)
     if result.problems:
         click.echo("The records have problems (run rosa check for all of them):", err=True)
         for problem in result.problems:
-            click.echo(str(problem))
+            click.echo(problem_line(problem))
         sys.exit(EXIT_INVALID)

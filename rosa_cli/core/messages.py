@@ -33,7 +33,7 @@ class Message(str):
         params: Optional[Mapping[str, Any]] = None,
         plural: Optional[str] = None,
         n: Optional[int] = None,
-    ) -> "Message":
+    ) -> Message:
         values = dict(params or {})
         chosen = plural if plural is not None and n != 1 else template
         try:
