@@ -351,6 +351,12 @@ def machine() -> Dict[str, str]:
     return m
 
 
+def section9_counts(root: Path) -> str:
+    """The section 9 records in a folder (services, activities, website months), counted on disk."""
+    counts = {kind: sum(len(files) for _, _, files in os.walk(root / kind)) for kind in ("services", "activities", "website")}
+    return f"{counts['services']:,} services, {counts['activities']:,} activities, {counts['website']:,} website months"
+
+
 def write_results(path: Path, results: Dict[int, Samples], info: Dict[int, dict], args: argparse.Namespace, started: datetime, elapsed: float) -> str:
     mach = machine()
     if hasattr(os, "getloadavg"):
@@ -374,8 +380,9 @@ def write_results(path: Path, results: Dict[int, Samples], info: Dict[int, dict]
         c = m["counts"]
         cache = info[calls].get("cache")
         cache_s = "" if cache is None else ("; rosa kept a cache (`.rosa-cache/`)" if cache else "; **no `.rosa-cache/` was made, so cold = warm**")
+        extra = section9_counts(Path(info[calls]["root"]))
         out.append(f"- {calls:,} calls: {c['women']:,} women, {c['stays']:,} stays ({c['open_stays']} open), "
-                   f"{c['calls']:,} calls over {m['years'][0]}–{m['years'][1]}, seed {m['seed']}; "
+                   f"{c['calls']:,} calls over {m['years'][0]}–{m['years'][1]}, {extra}, seed {m['seed']}; "
                    f"report year {info[calls]['year']}{cache_s}")
     out += ["", f"## Times against floors (median of {args.repeat})", ""]
     out += table(results)
