@@ -309,3 +309,10 @@ def _issue(kind: str, message: str):
     from rosa_cli.core.operations import FieldIssue
 
     return FieldIssue(kind, message)
+
+
+# Public names for the conflict commands' edit loop (cli/conflicts.py), which reuses
+# these steps; modules do not import each other's private helpers (docs/messages.md).
+strip_header = _strip_header
+with_errors = _with_errors
+keep_copy = _keep_copy

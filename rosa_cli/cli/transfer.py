@@ -62,8 +62,9 @@ def export_cmd(kind: str, fmt, output, year, from_, to_, k, htcds_only, mapping,
         raise Failure(f"{htcds_flags[0]} is for rosa export htcds only")
     if kind == "htcds" and mapping:
         from rosa_cli.core.htcds import mapping_lines
+        from rosa_cli.i18n import render
 
-        click.echo("\n".join(mapping_lines()))
+        click.echo("\n".join(render(line) for line in mapping_lines()))
         return
     if fmt is None and output is not None:
         fmt = OUTPUT_FORMATS.get(output.suffix.lower())

@@ -60,7 +60,7 @@ class Pending:
 
 
 def state_file(root: Path) -> Path:
-    git_dir = Path(gitrepo._run(root, ["rev-parse", "--absolute-git-dir"]).stdout.strip())
+    git_dir = Path(gitrepo.run_git(root, ["rev-parse", "--absolute-git-dir"]).stdout.strip())
     return git_dir / "rosa" / "conflicts.json"
 
 

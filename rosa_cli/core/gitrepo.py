@@ -465,3 +465,18 @@ def is_shallow(root: Path) -> bool:
     """True in a shallow clone: its oldest commit stands in for all the history cut off."""
     result = _run(root, ["rev-parse", "--is-shallow-repository"], check=False)
     return result.returncode == 0 and result.stdout.strip() == "true"
+
+
+def run_git(root: Path, args: Sequence[str], check: bool = True, env: Optional[dict] = None) -> subprocess.CompletedProcess:
+    """Run one git command in ``root`` the way rosa always does (C locale, no prompts,
+    owner-only files; a failure with ``check`` is a :class:`GitError` in plain words).
+
+    Public so that sync, scrub and the conflict commands need not reach for the
+    private helper (docs/messages.md: no private helper used across modules)."""
+    return _run(root, args, check=check, env=env)
+
+
+def explain_failure(stderr: str) -> str:
+    """git's error output as its plain-words cause (the public face of ``_explain``),
+    for modules that run git themselves (sync's ``hash-object`` with bytes input)."""
+    return _explain(stderr)

@@ -35,33 +35,36 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from rosa_cli.core.messages import N_, Message, msg
+
 # --- the one mapping table ----------------------------------------------------------------
 #
 # rosa field -> (HTCDS field, {rosa key: HTCDS value or "" (no equivalent)}, note).
 # A key an organisation added to its own rosa.yaml and that is not listed here is
 # exported as the field's "Other" when it has one (see OTHER), else left empty.
+# The notes are marked N_() so ``--mapping`` shows them in the user's language.
 
 MAPPING: Dict[str, Tuple[str, Dict[str, str], str]] = {
     "gender": (
         "prs_Gender",
         {"*": "Feminine"},
-        "ROSA is a project for women: every woman in rosa is exported as Feminine "
-        "(rosa records no gender; nobody else is in the records)",
+        N_("ROSA is a project for women: every woman in rosa is exported as Feminine "
+           "(rosa records no gender; nobody else is in the records)"),
     ),
     "trafficking_status": (
         "vic_TraffickingStatus",
         {"*": "PossibleVictimOfTrafficking"},
-        "every woman came to ROSA as a presumed victim; rosa records no formal identification decision",
+        N_("every woman came to ROSA as a presumed victim; rosa records no formal identification decision"),
     ),
     "exploitation": (
         "vic_TypeOfExploitation",
         {"prostitution": "SexualExploitation", "labour": "ForcedLabour", "other": "Other"},
-        "not recorded: empty",
+        N_("not recorded: empty"),
     ),
     "exploitation_sexual": (
         "vic_TypeOfSexExploitation",
         {"prostitution": "Prostitution", "labour": "", "other": ""},
-        "only for prostitution; empty otherwise",
+        N_("only for prostitution; empty otherwise"),
     ),
     "referred_by": (
         "cas_ReferringOrganisation",
@@ -75,9 +78,9 @@ MAPPING: Dict[str, Tuple[str, Dict[str, str], str]] = {
             "private-person": "",
             "other": "",
         },
-        "the referring organisation's TYPE from the org_Type picklist, never its name; "
-        "Norwegian crisis shelters are a municipal duty (LocalGovernmentOrganisation); "
-        "a public agency of unknown level, the woman herself and private persons are no organisation type: empty",
+        N_("the referring organisation's TYPE from the org_Type picklist, never its name; "
+           "Norwegian crisis shelters are a municipal duty (LocalGovernmentOrganisation); "
+           "a public agency of unknown level, the woman herself and private persons are no organisation type: empty"),
     ),
     "case_status": (
         "cas_Status",
@@ -92,21 +95,25 @@ MAPPING: Dict[str, Tuple[str, Dict[str, str], str]] = {
             "end:left": "Closed",
             "end:other": "Closed",
         },
-        "as at the period's end: in a shelter, or contacted and neither housed nor declined: Active; "
-        "declined the offer: Closed; last stay ended: by its reason (moved to another shelter or an "
-        "asylum reception centre: ClosedReferred)",
+        N_("as at the period's end: in a shelter, or contacted and neither housed nor declined: Active; "
+           "declined the offer: Closed; last stay ended: by its reason (moved to another shelter or an "
+           "asylum reception centre: ClosedReferred)"),
     ),
     "first_contact": (
         "cas_IncomingReferralDate",
-        {"*": "ISO date (YYYY-MM-DD)"},
-        "the day of first contact; left out with --k (the year is in rosa_first_contact_year)",
+        {"*": N_("ISO date (YYYY-MM-DD)")},
+        N_("the day of first contact; left out when the export is k-anonymised (the year is in rosa_first_contact_year)"),
     ),
     "nationality": (
         "prs_Citizenship",
-        {"*": "ISO 3166-1 alpha-2 code", "unknown": "", "stateless": ""},
-        "unknown and stateless: empty; with --k it may be emptied, its UN M49 region staying in rosa_citizenship_region",
+        {"*": N_("ISO 3166-1 alpha-2 code"), "unknown": "", "stateless": ""},
+        N_("unknown and stateless: empty; when the export is k-anonymised it may be emptied, its UN M49 region "
+           "staying in rosa_citizenship_region"),
     ),
 }
+
+# Descriptions standing in for a value where the field has no picklist (translated when shown).
+DESCRIBED = {"ISO date (YYYY-MM-DD)", "ISO 3166-1 alpha-2 code"}
 
 # Fields whose picklist has an "Other" value (for keys an organisation added itself).
 OTHER = {"vic_TypeOfExploitation": "Other"}
@@ -152,18 +159,30 @@ def mapped(rosa_field: str, key: Optional[str]) -> str:
     return OTHER.get(htcds_field, "")
 
 
-def mapping_lines() -> List[str]:
-    """:data:`MAPPING` as text lines, for ``rosa export htcds --mapping``."""
-    lines = []
+def mapping_lines() -> List[Message]:
+    """:data:`MAPPING` as lines, for ``rosa export htcds --mapping``: coded messages
+    (``htcds.mapping.*``) that the CLI renders in the user's language; field names,
+    keys and HTCDS values stay as they are in the files and the standard."""
+    lines: List[Message] = []
     for rosa_field, (htcds_field, table, note) in MAPPING.items():
-        lines.append(f"{rosa_field} -> {htcds_field}")
+        lines.append(msg("htcds.mapping.field", "{rosa_field} -> {htcds_field}", rosa_field=rosa_field, htcds_field=htcds_field))
         for key, value in table.items():
-            lines.append(f"  {'(every woman)' if key == '*' else key}: {value or '(empty)'}")
+            shown_key = msg("htcds.mapping.every_woman", "(every woman)") if key == "*" else key
+            if not value:
+                shown_value: object = msg("htcds.mapping.empty", "(empty)")
+            elif value in DESCRIBED:
+                shown_value = Message("htcds.mapping.description", value)  # template marked N_ in MAPPING
+            else:
+                shown_value = value
+            lines.append(msg("htcds.mapping.value", "  {key}: {value}", key=shown_key, value=shown_value))
         other = OTHER.get(htcds_field)
         if other and "*" not in table:
-            lines.append(f"  (a key added in rosa.yaml): {other}")
-        lines.append(f"  note: {note}")
-    lines.append("rosa facts HTCDS lacks -> " + ", ".join(ROSA_COLUMNS) + " (left out by --htcds-only)")
+            lines.append(msg("htcds.mapping.own_key", "  (a key added in rosa.yaml): {value}", value=other))
+        lines.append(msg("htcds.mapping.note", "  note: {note}", note=Message("htcds.mapping.note_text", note)))
+    lines.append(msg(
+        "htcds.mapping.rosa_columns", "rosa facts HTCDS lacks -> {columns} (left out when only HTCDS columns are asked for)",
+        columns=", ".join(ROSA_COLUMNS),
+    ))
     return lines
 
 

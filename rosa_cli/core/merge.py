@@ -56,7 +56,9 @@ class EditConflict(Exception):
     """A colleague changed the same fields while the editor was open (see replace_record)."""
 
     def __init__(self, current: str, conflicts: List[FieldConflict]):
-        super().__init__("a colleague changed the same fields meanwhile")
+        from rosa_cli.core.messages import msg
+
+        super().__init__(msg("merge.edit_conflict", "a colleague changed the same fields meanwhile"))
         self.current = current
         self.conflicts = conflicts
 
@@ -163,9 +165,14 @@ def _take(mine, theirs, key) -> None:
 
 
 def shown_value(value: Any) -> str:
-    """A field's value in one line, as ``rosa conflicts`` and the editor comments show it."""
+    """A field's value in one line, as ``rosa conflicts`` and the editor comments show it.
+
+    "Not set" is a :class:`Message` (code ``merge.not_set``), so the CLI shows it in
+    the user's language; a value is shown as it is in the file."""
     if value is None:
-        return "(not set)"
+        from rosa_cli.core.messages import msg
+
+        return msg("merge.not_set", "(not set)")
     if isinstance(value, (dict, list)):
         import json
 

@@ -33,6 +33,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 from rosa_cli.core import gitrepo
 from rosa_cli.core.errors import FieldIssue, Refused
 from rosa_cli.core.folder import CACHE_DIR, SETTINGS_FILE, SHELTERS_FILE, RecordsFolder
+from rosa_cli.core.messages import Message, msg
 
 REPLACEMENT = "[fjernet]"
 MIN_LENGTH = 4
@@ -46,7 +47,16 @@ _REWRITTEN_LIST = "rosa-rewritten-commits"
 
 
 class ScrubFailed(Exception):
-    """The rewrite ran but something is not as it should be; the message says what."""
+    """The rewrite could not run or is not as it should be. ``message`` says what as a
+    coded :class:`Message`; the CLI adds what to do, keyed on ``code``."""
+
+    def __init__(self, message: Message):
+        super().__init__(message)
+        self.message = message
+
+    @property
+    def code(self) -> str:
+        return getattr(self.message, "code", "")
 
 
 @dataclass
@@ -75,24 +85,31 @@ class ScrubResult:
 
 
 def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return gitrepo._run(root, list(args), check=check)
+    return gitrepo.run_git(root, list(args), check=check)
 
 
-def _refuse(message: str) -> None:
-    raise Refused([FieldIssue("", message)])
+def _refuse(message: Message, field: str = "") -> None:
+    raise Refused([FieldIssue(field, message)])
 
 
 def check_text(text: str) -> None:
-    """Refuse a TEXT that would do more harm than good (too short) or cannot be expressed."""
+    """Refuse a text that would do more harm than good (too short) or cannot be expressed.
+
+    The issues are about the field ``text`` (the CLI names it by its argument)."""
     if any(ch in text for ch in "\r\n\0"):
-        _refuse("TEXT must be one line (no line breaks)")
+        _refuse(msg("scrub.text_multiline", "must be one line (no line breaks)"), "text")
     if len(text.strip()) < MIN_LENGTH:
-        _refuse(
-            f"TEXT is shorter than {MIN_LENGTH} characters; so short a text would be replaced in many places "
-            "it was never meant (dates, ids, other words). Give the whole value"
-        )
+        _refuse(msg(
+            "scrub.text_too_short",
+            "is shorter than {n} characters; so short a text would be replaced in many places "
+            "it was never meant (dates, ids, other words). Give the whole value",
+            n=MIN_LENGTH,
+        ), "text")
     if text in REPLACEMENT:
-        _refuse(f"TEXT is part of the replacement {REPLACEMENT} itself; it would still be there afterwards")
+        _refuse(msg(
+            "scrub.text_in_replacement", "is part of the replacement {replacement} itself; it would still be there afterwards",
+            replacement=REPLACEMENT,
+        ), "text")
 
 
 # --- finding -----------------------------------------------------------------------------
@@ -190,8 +207,8 @@ def _fields_holding(data, text: str, prefix: str = "") -> List[str]:
     return found
 
 
-def _structured_fields(folder: RecordsFolder, files: Sequence[str], text: str) -> List[str]:
-    """``FILE: field F`` for every non-free-text field holding the value.
+def _structured_fields(folder: RecordsFolder, files: Sequence[str], text: str) -> List[Message]:
+    """``FILE: field F`` (code ``scrub.structured_field``) for every non-free-text field holding the value.
 
     Replacing a date, a country code, an id or a vocabulary word by ``[fjernet]``
     would make the record invalid; such a field must be set right first with the
@@ -212,17 +229,22 @@ def _structured_fields(folder: RecordsFolder, files: Sequence[str], text: str) -
         free = {f.name for f in FIELDS[kind] if f.free_text}
         for name in _fields_holding(data, text):
             if name.split(".")[0] not in free:
-                refused.append(f"{rel}: field {name or '(top)'} holds the text")
+                refused.append(msg("scrub.structured_field", "{file}: field {field} holds the text", file=rel, field=name or "(top)"))
     return refused
 
 
-def _problems_after(folder: RecordsFolder, files: Sequence[str], text: str) -> List[str]:
+def _problems_after(folder: RecordsFolder, files: Sequence[str], text: str) -> List[Message]:
     """New errors the replacement would bring into the working files, found on copies
     in a private temp folder (the records themselves untouched)."""
     from rosa_cli.core.folder import RecordsFolder as Folder
 
     new_text = lambda raw: raw.replace(text.encode("utf-8"), REPLACEMENT.encode("utf-8"))  # noqa: E731
-    found: List[str] = []
+    found: List[Message] = []
+
+    def after_problem(problem) -> Message:
+        where = f"{problem.path}:{problem.line}" if problem.line else str(problem.path)
+        return msg("scrub.problem_after", "after the replacement: {where}: {problem}", where=where, problem=problem.message)
+
     with tempfile.TemporaryDirectory(prefix="rosa-scrub-check-") as tmp:
         tmp_root = Path(tmp)
         for name in (SETTINGS_FILE, SHELTERS_FILE):
@@ -232,8 +254,8 @@ def _problems_after(folder: RecordsFolder, files: Sequence[str], text: str) -> L
                 (tmp_root / name).write_bytes(new_text(raw) if name in files else raw)
         copy = Folder(tmp_root, today=folder.today)
         before = {str(p) for p in folder.settings_and_problems()[1] + folder.shelters_and_problems()[1] if p.is_error}
-        after = [p for p in copy.settings_and_problems()[1] + copy.shelters_and_problems()[1] if p.is_error]
-        found += [str(p) for p in after if str(p) not in before]
+        after_settings = [p for p in copy.settings_and_problems()[1] + copy.shelters_and_problems()[1] if p.is_error]
+        found += [after_problem(p) for p in after_settings if str(p) not in before]
         context = copy.context()
         for rel in files:
             parts = rel.split("/")
@@ -246,7 +268,7 @@ def _problems_after(folder: RecordsFolder, files: Sequence[str], text: str) -> L
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(new_text(path.read_bytes()))
             _record, problems = folder.load_file(kind, str(target), rel, context)
-            found += [str(p) for p in problems if p.is_error and str(p) not in old]
+            found += [after_problem(p) for p in problems if p.is_error and str(p) not in old]
     return found
 
 
@@ -257,29 +279,23 @@ def refuse_unless_safe(folder: RecordsFolder, text: str) -> ScrubPlan:
     root = folder.root
     check_text(text)
     if not gitrepo.is_own_repository(root):
-        _refuse("the records folder is not a git repository of its own; there is no history to scrub")
+        _refuse(msg("scrub.not_own_repository", "the records folder is not a git repository of its own; there is no history to scrub"))
     refuse_unsafe_folder(folder)
     status = gitrepo.folder_status(root)
     dirty = status.uncommitted + status.staged_elsewhere
     if dirty:
-        _refuse(
-            "uncommitted changes: " + ", ".join(dirty) + "; the rewrite would throw them away. Commit them first "
-            "(the next rosa command that changes records commits them if they are valid, or use git commit) and run rosa scrub again"
-        )
+        _refuse(msg("scrub.uncommitted", "uncommitted changes: {files}; the rewrite would throw them away", files=", ".join(dirty)))
     if gitrepo.head_commit(root) is None:
-        _refuse("the records folder has no commits yet; there is no history to scrub")
+        _refuse(msg("scrub.no_commits", "the records folder has no commits yet; there is no history to scrub"))
     plan = find(root, text)
     if not plan.found:
-        _refuse("the text was found nowhere in the records or their history; nothing to scrub")
+        _refuse(msg("scrub.not_found", "the text was found nowhere in the records or their history; nothing to scrub"))
     structured = _structured_fields(folder, plan.files, text)
     if structured:
-        raise Refused(
-            [FieldIssue("", line) for line in structured]
-            + [FieldIssue("", "set these fields right first with the normal commands (rosa woman edit, rosa stay edit, …), then run rosa scrub again to clear the old versions from history")]
-        )
+        raise Refused([FieldIssue("", line) for line in structured])
     after = _problems_after(folder, plan.files, text)
     if after:
-        raise Refused([FieldIssue("", f"after the replacement: {line}") for line in after])
+        raise Refused([FieldIssue("", line) for line in after])
     return plan
 
 
@@ -296,7 +312,7 @@ def filter_repo_command() -> List[str]:
     program = shutil.which("git-filter-repo")
     if program:
         return [program]
-    raise ScrubFailed("git-filter-repo is not installed; install it (pip install git-filter-repo) and run rosa scrub again")
+    raise ScrubFailed(msg("scrub.filter_repo_missing", "git-filter-repo is not installed"))
 
 
 def _git_dir(root: Path) -> Path:
@@ -400,7 +416,7 @@ def _run_filter_repo(root: Path, text: str) -> Dict[str, str]:
     if result.returncode != 0:
         # git-filter-repo's own words name refs and paths, never the replaced text
         lines = [line for line in (result.stderr or result.stdout).splitlines() if line.strip()]
-        raise ScrubFailed("git-filter-repo failed: " + (lines[-1] if lines else f"exit {result.returncode}"))
+        raise ScrubFailed(msg("scrub.filter_repo_failed", "git-filter-repo failed: {reason}", reason=lines[-1] if lines else f"exit {result.returncode}"))
     return commit_map
 
 
@@ -506,7 +522,7 @@ def scrub(folder: RecordsFolder, text: str, plan: ScrubPlan) -> ScrubResult:
     # the proof: nothing reachable and nothing in the folder holds the value any more
     changes, messages = _log_hits(root, text, "--all", "--reflog")
     if changes or messages or _files_holding(root, text) or _loose_files_holding(root, text):
-        raise ScrubFailed("the text is still found after the rewrite; run rosa scrub again and report this")
+        raise ScrubFailed(msg("scrub.still_found", "the text is still found after the rewrite"))
     from rosa_cli.core.folder import load_records
 
     result.problems = [p for p in load_records(folder).problems if p.is_error]
@@ -530,11 +546,11 @@ def plan_push(folder: RecordsFolder, remote: str = "origin") -> PushPlan:
     (a fetch would bring the old history, and the value, back into this folder)."""
     root = folder.root
     if not gitrepo.is_own_repository(root):
-        _refuse("the records folder is not a git repository of its own; nothing to push")
+        _refuse(msg("scrub.push_not_own_repository", "the records folder is not a git repository of its own; nothing to push"))
     if not read_rewrites(_show(root, "HEAD", REWRITES_FILE)):
-        _refuse(f"no history rewrite is recorded here ({REWRITES_FILE}); run rosa scrub TEXT first")
+        _refuse(msg("scrub.no_rewrite_recorded", "no history rewrite is recorded here ({file})", file=REWRITES_FILE))
     if remote not in _git(root, "remote").stdout.split():
-        _refuse(f"no git remote {remote!r}; add one with: git -C {root} remote add {remote} URL")
+        _refuse(msg("scrub.no_remote", "no git remote '{name}'", name=remote, root=str(root)))
     branch = _git(root, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip()
     listed = _git(root, "ls-remote", remote, f"refs/heads/{branch}")
     tip = listed.stdout.split()[0] if listed.stdout.split() else None
@@ -552,11 +568,11 @@ def push(folder: RecordsFolder, plan: PushPlan) -> None:
     lease = f"--force-with-lease=refs/heads/{plan.branch}:{plan.remote_tip or ''}"
     result = _git(root, "push", "--quiet", lease, plan.remote, f"HEAD:refs/heads/{plan.branch}", check=False)
     if result.returncode != 0:
-        raise gitrepo.GitError(
-            "the remote changed since rosa looked at it (another office pushed); nothing was replaced. "
-            "Run rosa scrub --push again" if "stale info" in result.stderr or "rejected" in result.stderr
-            else gitrepo._explain(result.stderr)
-        )
+        if "stale info" in result.stderr or "rejected" in result.stderr:  # git's own words (C locale)
+            raise ScrubFailed(msg(
+                "scrub.push_stale", "the remote changed since rosa looked at it (another office pushed); nothing was replaced",
+            ))
+        raise gitrepo.GitError(gitrepo.explain_failure(result.stderr))
     _git(root, "update-ref", f"refs/remotes/{plan.remote}/{plan.branch}", "HEAD")
     _expire_and_prune(root)
     # a shared repository on a path this machine reaches (a network share, a USB disk)
@@ -565,7 +581,7 @@ def push(folder: RecordsFolder, plan: PushPlan) -> None:
     shared = Path(url[len("file://"):] if url.startswith("file://") else url)
     if url != "URL" and shared.is_absolute() is False:
         shared = (root / shared)
-    if url != "URL" and shared.is_dir() and gitrepo._run(shared, ["rev-parse", "--git-dir"], check=False).returncode == 0:
+    if url != "URL" and shared.is_dir() and gitrepo.run_git(shared, ["rev-parse", "--git-dir"], check=False).returncode == 0:
         _expire_and_prune(shared)
 
 
@@ -602,14 +618,17 @@ def _made_here(root: Path, local_ref: str, remote_ref: str, old_head: str) -> Tu
     return added, changed
 
 
-def history_rewrite_refusal(root: Path, local_ref: str, remote_ref: str) -> Optional[str]:
+def history_rewrite_refusal(root: Path, local_ref: str, remote_ref: str) -> Optional[Message]:
     """Why merging ``remote_ref`` into ``local_ref`` must not happen, or None.
 
-    (a) The remote's ``history-rewrites.yaml`` lists an old commit that ``local_ref``
-    still has: another office took a value out of the shared history and this folder
-    holds the old one; merging would bring the value back. (b) This folder's file lists
-    an old commit that ``remote_ref`` still has: this office scrubbed and has not yet
-    replaced the shared history. Call after fetching.
+    (a) ``sync.history_rewritten_elsewhere``: the remote's ``history-rewrites.yaml``
+    lists an old commit that ``local_ref`` still has: another office took a value out of
+    the shared history and this folder holds the old one; merging would bring the value
+    back. Its params carry the shared copy's ``url`` and the records ``made`` and
+    ``changed`` here since, for the CLI's advice (re-clone, copy those over).
+    (b) ``sync.history_rewritten_here``: this folder's file lists an old commit that
+    ``remote_ref`` still has: this office scrubbed and has not yet replaced the shared
+    history. Call after fetching.
     """
     root = Path(root)
     for entry in read_rewrites(_show(root, remote_ref, REWRITES_FILE)):
@@ -617,21 +636,28 @@ def history_rewrite_refusal(root: Path, local_ref: str, remote_ref: str) -> Opti
             short = remote_ref[len("refs/remotes/"):] if remote_ref.startswith("refs/remotes/") else remote_ref
             remote = short.split("/", 1)[0] if "/" in short else "origin"
             added, changed = _made_here(root, local_ref, remote_ref, entry["old_head"])
-            made = ", ".join(added) if added else "none"
-            message = (
-                f"another office removed a value from the shared history on {entry['date']}; this folder still "
-                "holds the old history, and syncing would bring the value back, so nothing was synced. "
-                f"Re-clone: git clone {remote_url(root, remote)} NEWDIR, then re-enter or copy these records "
-                f"made here since: {made}"
-            )
+            made = ", ".join(added) if added else msg("sync.none", "none")
+            url = remote_url(root, remote)
             if changed:
-                message += f"; and check these records changed here since: {', '.join(changed)}"
-            return message + ". Then delete this folder."
+                return msg(
+                    "sync.history_rewritten_elsewhere",
+                    "another office removed a value from the shared history on {date}; this folder still holds the old "
+                    "history, and syncing would bring the value back, so nothing was synced. Records made here since: "
+                    "{made}; records changed here since: {changed}",
+                    date=entry["date"], url=url, made=made, changed=", ".join(changed),
+                )
+            return msg(
+                "sync.history_rewritten_elsewhere",
+                "another office removed a value from the shared history on {date}; this folder still holds the old "
+                "history, and syncing would bring the value back, so nothing was synced. Records made here since: {made}",
+                date=entry["date"], url=url, made=made, changed="",
+            )
     for entry in read_rewrites(_show(root, local_ref, REWRITES_FILE)):
         if any(_is_ancestor(root, old, remote_ref) for old in entry["old_commits"]):
-            return (
-                f"this folder's history was rewritten on {entry['date']} (rosa scrub) but the remote still has "
-                "the old history, value included; nothing was synced. Run rosa scrub --push to replace the "
-                "shared history, then have every other office re-clone"
+            return msg(
+                "sync.history_rewritten_here",
+                "this folder's history was rewritten on {date} (a value was scrubbed) but the remote still has "
+                "the old history, value included; nothing was synced",
+                date=entry["date"],
             )
     return None

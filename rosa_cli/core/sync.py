@@ -31,6 +31,7 @@ from rosa_cli.core import conflicts as pending_store
 from rosa_cli.core import gitrepo
 from rosa_cli.core.folder import CACHE_DIR, RecordsFolder, load_records
 from rosa_cli.core.merge import merge_texts
+from rosa_cli.core.messages import Message, msg
 from rosa_cli.core.model import Problem
 
 ZERO = "0" * 40
@@ -43,7 +44,16 @@ _CONNECTION_WORDS = (
 
 
 class SyncRefused(Exception):
-    """Sync did nothing; the message says why and what next."""
+    """Sync did nothing. ``message`` says why as a coded :class:`Message` (facts only);
+    the CLI adds what to do next, keyed on ``code`` (docs/sync.md, "Messages")."""
+
+    def __init__(self, message: Message):
+        super().__init__(message)
+        self.message = message
+
+    @property
+    def code(self) -> str:
+        return getattr(self.message, "code", "")
 
 
 @dataclass
@@ -58,7 +68,7 @@ class SyncResult:
 
 
 def _git(folder: RecordsFolder, *args: str, check: bool = True, env: Optional[dict] = None):
-    return gitrepo._run(folder.root, list(args), check=check, env=env)
+    return gitrepo.run_git(folder.root, list(args), check=check, env=env)
 
 
 def _plain_git_reason(stderr: str) -> str:
@@ -70,12 +80,12 @@ def _plain_git_reason(stderr: str) -> str:
                 line = line[len(prefix):]
         if line:
             lines.append(line)
-    return " ".join(lines) or "git gave no reason"
+    return " ".join(lines) or msg("sync.git_no_reason", "git gave no reason")
 
 
 def _no_connection(stderr: str) -> SyncRefused:
     return SyncRefused(
-        f"no connection to the remote ({_plain_git_reason(stderr)}); your records are safe here; run rosa sync again later"
+        msg("sync.offline", "no connection to the remote ({reason}); your records are safe here", reason=_plain_git_reason(stderr))
     )
 
 
@@ -83,10 +93,11 @@ def _branch_and_remote(folder: RecordsFolder, remote: Optional[str]) -> Tuple[st
     """``(local branch, remote name, remote branch)`` or :class:`SyncRefused`."""
     head = _git(folder, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
     if head.returncode != 0:
-        raise SyncRefused(
-            "the records folder is not on a branch (git calls it a detached HEAD), so there is nothing to sync it with; "
-            f"go back to your branch first: git -C {folder.root} switch main (or the branch your office uses)"
-        )
+        raise SyncRefused(msg(
+            "sync.detached_head",
+            "the records folder is not on a branch (git calls it a detached HEAD), so there is nothing to sync it with",
+            root=str(folder.root),
+        ))
     branch = head.stdout.strip()
     upstream_remote = _git(folder, "config", f"branch.{branch}.remote", check=False).stdout.strip()
     upstream_merge = _git(folder, "config", f"branch.{branch}.merge", check=False).stdout.strip()
@@ -95,31 +106,31 @@ def _branch_and_remote(folder: RecordsFolder, remote: Optional[str]) -> Tuple[st
     if upstream_remote and name == upstream_remote and upstream_merge.startswith("refs/heads/"):
         remote_branch = upstream_merge[len("refs/heads/"):]
     if name == ".":
-        raise SyncRefused(f"branch {branch} follows a local branch, not a remote; nothing to sync")
+        raise SyncRefused(msg("sync.local_upstream", "branch {branch} follows a local branch, not a remote; nothing to sync", branch=branch))
     if name not in _git(folder, "remote").stdout.split():
-        raise SyncRefused(f"no git remote {name!r}; add one with: git -C {folder.root} remote add {name} URL")
+        raise SyncRefused(msg("sync.no_remote", "no git remote '{name}'", name=name, root=str(folder.root)))
     return branch, name, remote_branch
 
 
 def sync(folder: RecordsFolder, remote: Optional[str] = None) -> SyncResult:
     if not gitrepo.is_own_repository(folder.root):
-        raise SyncRefused("the records folder is not a git repository of its own; nothing to sync")
+        raise SyncRefused(msg("sync.not_own_repository", "the records folder is not a git repository of its own; nothing to sync"))
     with folder.write_lock():
-        unfinished = gitrepo.unfinished_merge(folder.root)
-        if unfinished:
-            raise SyncRefused(unfinished)
+        if gitrepo.unfinished_merge(folder.root):
+            conflicted = _git(folder, "diff", "--name-only", "--diff-filter=U", check=False).stdout.split()
+            raise SyncRefused(msg(
+                "sync.unfinished_merge", "a sync stopped at a conflict ({files}) and is not finished",
+                files=", ".join(conflicted) or msg("sync.see_git_status", "(see git status)"),
+            ))
         branch, name, remote_branch = _branch_and_remote(folder, remote)
         dirty = gitrepo.uncommitted_paths(folder.root)
         if dirty:
-            raise SyncRefused(
-                "uncommitted changes that rosa did not commit: " + ", ".join(dirty) + "; run rosa check, then commit them "
-                "(the next rosa command that changes records commits them if they are valid, or use git commit) and sync again"
-            )
+            raise SyncRefused(msg("sync.uncommitted", "uncommitted changes that rosa did not commit: {files}", files=", ".join(dirty)))
         result = SyncResult()
         for _attempt in range(3):
             if _sync_once(folder, branch, name, remote_branch, result):
                 return result
-        raise SyncRefused("the remote kept changing while syncing; run rosa sync again")
+        raise SyncRefused(msg("sync.remote_kept_changing", "the remote kept changing while syncing"))
 
 
 def _sync_once(folder: RecordsFolder, branch: str, name: str, remote_branch: str, result: SyncResult) -> bool:
@@ -168,10 +179,10 @@ def _sync_once(folder: RecordsFolder, branch: str, name: str, remote_branch: str
             return False
         if any(words in text for words in _CONNECTION_WORDS):
             raise _no_connection(push.stderr)
-        raise SyncRefused(
-            f"the remote did not take the records ({_plain_git_reason(push.stderr)}); your records are safe here; "
-            "ask whoever looks after the remote, then run rosa sync again"
-        )
+        raise SyncRefused(msg(
+            "sync.push_refused", "the remote did not take the records ({reason}); your records are safe here",
+            reason=_plain_git_reason(push.stderr),
+        ))
     result.pushed += outgoing
     if not theirs:
         _git(folder, "branch", f"--set-upstream-to={name}/{remote_branch}", branch, check=False)
@@ -193,8 +204,9 @@ def _refuse_scrubbed_history(folder: RecordsFolder, theirs: str, tracking: str) 
         raise SyncRefused(message)
 
 
-def _key(problem: Problem) -> Tuple[str, str]:
-    return (str(problem.path), problem.message)
+def _key(problem: Problem) -> Tuple[str, str, str]:
+    """A problem's identity for comparing two validations: where, which code, what."""
+    return (str(problem.path), getattr(problem.message, "code", ""), str(problem.message))
 
 
 def _is_ancestor(folder: RecordsFolder, older: str, newer: str) -> bool:
@@ -208,7 +220,10 @@ def _count(folder: RecordsFolder, spec: str) -> int:
 def _fast_forward(folder: RecordsFolder, commit: str) -> None:
     move = _git(folder, "merge", "--ff-only", "--quiet", commit, check=False)
     if move.returncode != 0:
-        raise SyncRefused(f"could not bring the records up to date ({_plain_git_reason(move.stderr or move.stdout)}); nothing was changed")
+        raise SyncRefused(msg(
+            "sync.fast_forward_failed", "could not bring the records up to date ({reason}); nothing was changed",
+            reason=_plain_git_reason(move.stderr or move.stdout),
+        ))
 
 
 # --- the merge ---------------------------------------------------------------------------
@@ -305,10 +320,10 @@ def _hash(folder: RecordsFolder, text: str) -> str:
     env = dict(os.environ, LC_ALL="C")
     done = subprocess.run(
         ["git", "hash-object", "-w", "--stdin"], cwd=folder.root, input=text.encode("utf-8"), capture_output=True, env=env,
-        check=False, umask=0o077,  # owner-only objects, as gitrepo._run makes them
+        check=False, umask=0o077,  # owner-only objects, as gitrepo.run_git makes them
     )
     if done.returncode != 0:
-        raise gitrepo.GitError(gitrepo._explain(done.stderr.decode("utf-8", "replace")))
+        raise gitrepo.GitError(gitrepo.explain_failure(done.stderr.decode("utf-8", "replace")))
     return done.stdout.decode().strip()
 
 
@@ -354,5 +369,5 @@ _errors_of_commit = errors_of_commit
 
 def validate_merge(folder: RecordsFolder, commit: str) -> List[Problem]:
     """Errors the merge ``commit`` has that this office's records do not have."""
-    here: Set[Tuple[str, str]] = {_key(p) for p in load_records(folder).problems if p.is_error}
+    here: Set[Tuple[str, str, str]] = {_key(p) for p in load_records(folder).problems if p.is_error}
     return [p for p in errors_of_commit(folder, commit) if _key(p) not in here]
