@@ -224,7 +224,8 @@ def test_offices_after_a_scrub_push_and_refusals(offices, tmp_path):
     # A scrubbed, the shared copy still has the old history
     git(office_a, "fetch", "--quiet", "origin")
     refusal = history_rewrite_refusal(office_a, "HEAD", remote_ref)
-    assert refusal and "rosa scrub --push" in refusal
+    # a coded fact; the CLI adds "run rosa scrub --push" (test_rosa_sync_refuses_to_merge_scrubbed_history_back…)
+    assert refusal and refusal.code == "sync.history_rewritten_here"
     assert value not in refusal
     # B is stale but the shared copy is not rewritten yet: nothing to say to B
     git(office_b, "fetch", "--quiet", "origin")
@@ -245,7 +246,8 @@ def test_offices_after_a_scrub_push_and_refusals(offices, tmp_path):
     git(office_b, "fetch", "--quiet", "origin")
     refusal = history_rewrite_refusal(office_b, "HEAD", remote_ref)
     assert refusal and "another office removed a value" in refusal
-    assert f"git clone {shared}" in refusal
+    assert refusal.code == "sync.history_rewritten_elsewhere"
+    assert refusal.params["url"] == str(shared)  # the CLI advises: git clone URL NEWDIR
     assert made_in_b in refusal
     assert value not in refusal
     # a fresh clone has nothing to refuse, and holds no trace
@@ -341,6 +343,7 @@ def test_rosa_sync_refuses_to_merge_scrubbed_history_back_on_either_side(offices
     stale = invoke(office_b, "sync")
     assert stale.exit_code != 0
     assert "another office removed a value" in stale.stderr and made_in_b in stale.stderr
+    assert f"git clone {shared}" in stale.stderr  # the CLI's advice, from the refusal's url
     assert value not in stale.output
     assert snapshot(office_b) == before_b
     assert value not in all_objects(shared)
