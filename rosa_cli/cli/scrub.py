@@ -41,6 +41,7 @@ SET_FIELDS_FIRST = N_(
 )
 YES_WORDS = ("y", "yes", "j", "ja")  # English and bokmål, whatever the language in force
 NO_WORDS = ("n", "no", "nei")
+YES_NO_HINT = N_("[y/N]")  # bokmål shows [j/N]; both answers are taken in either language
 
 
 def _read_text(text):
@@ -144,7 +145,7 @@ def confirm(question: str) -> bool:
     from rosa_cli.i18n import _
 
     for _attempt in range(3):
-        answer = click.prompt(f"{question} {_('[y/N]')}", default="", show_default=False, prompt_suffix=" ", err=True)
+        answer = click.prompt(question + " " + _(YES_NO_HINT), default="", show_default=False, prompt_suffix=" ", err=True)
         decided = answer_is_yes(answer)
         if decided is not None:
             return decided
@@ -215,8 +216,8 @@ def scrub(text, yes: bool, push_: bool, remote: str) -> None:
                     "rosa scrub --push replaces branch {branch} at {remote} with this folder's rewritten history."
                 ).format(branch=plan.branch, remote=remote), err=True)
                 if plan.unknown_tip:
-                    click.echo(_("warning") + ": " + _(
-                        "the remote has commits this folder does not know (pushed by an office with the old history). "
+                    click.echo(_(
+                        "warning: the remote has commits this folder does not know (pushed by an office with the old history). "
                         "They leave the shared copy; that office keeps them, and rosa sync there lists its records to copy into a fresh clone."
                     ), err=True)
                 _confirm(yes, _("Replace the shared history?"))

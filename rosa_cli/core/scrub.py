@@ -416,7 +416,7 @@ def _run_filter_repo(root: Path, text: str) -> Dict[str, str]:
     if result.returncode != 0:
         # git-filter-repo's own words name refs and paths, never the replaced text
         lines = [line for line in (result.stderr or result.stdout).splitlines() if line.strip()]
-        raise ScrubFailed(msg("scrub.filter_repo_failed", "git-filter-repo failed: {reason}", reason=lines[-1] if lines else f"exit {result.returncode}"))
+        raise ScrubFailed(msg("scrub.filter_repo_failed", "git-filter-repo failed: {reason}", reason=lines[-1] if lines else "exit " + str(result.returncode)))
     return commit_map
 
 

@@ -328,8 +328,11 @@ def _hash(folder: RecordsFolder, text: str) -> str:
 
 
 def _private_dir(folder: RecordsFolder) -> Path:
-    """Scratch space inside the records folder's owner-only cache (the records are private)."""
-    path = folder.root / CACHE_DIR
+    """Scratch space inside the records folder's owner-only cache (the records are private).
+
+    Absolute, because git runs in the records folder: a relative ``--records`` path in
+    ``GIT_INDEX_FILE`` would be read from there, not from where rosa was started."""
+    path = (folder.root / CACHE_DIR).resolve()
     path.mkdir(mode=0o700, exist_ok=True)
     return path
 
