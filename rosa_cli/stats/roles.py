@@ -80,7 +80,11 @@ def labels_only(labels: Mapping[str, str]) -> Dict[str, str]:
 
 def role_issues(settings: Settings) -> List[Message]:
     """What is wrong with the ``role`` lines of ``settings``: an unknown role, a role in a
-    vocabulary it does not belong to, or one role claimed by several entries."""
+    vocabulary it does not belong to, one role claimed by several entries, or a role no
+    entry plays (its default key renamed without a ``role`` line: the figure would be 0).
+
+    Messages for ``rosa check`` (docs/data-model.md); the report itself never refuses.
+    """
     issues: List[Message] = []
     for vocabulary, entries in settings.vocabularies.items():
         claimed: Dict[str, str] = {}
@@ -99,4 +103,9 @@ def role_issues(settings: Settings) -> List[Message]:
                                   vocabulary=vocabulary, role=role, first=claimed[str(role)], key=key))
             else:
                 claimed[str(role)] = key
+    for role, (vocabulary, default) in ROLES.items():
+        entries = settings.vocabularies.get(vocabulary, {})
+        if entries and default not in entries and not any(_entry_role(labels) == role for labels in entries.values()):
+            issues.append(msg("vocabulary.role_missing", "vocabulary {vocabulary}: no entry has role {role} and there is no key {key}, so no contact counts as one",
+                              vocabulary=vocabulary, role=role, key=default))
     return issues
