@@ -423,3 +423,15 @@ def test_report_cli_counts_a_renamed_folder_by_its_roles(tmp_path):
         report.pop("records")
     assert _renamed_back(public_b) == public_a
     assert public_b["calls"]["first_time"]["total"] is None and public_b["calls"]["by_subject"][RENAMED_FIRST] is None
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("nb", "vokabular subject: ingen oppføring har rollen first-inquiry, og nøkkelen trafficking-first finnes ikke"),
+    ("en", "vocabulary subject: no entry has role first-inquiry and there is no key trafficking-first"),
+])
+def test_role_issues_read_in_the_interface_language(monkeypatch, lang, expected):
+    from rosa_cli.i18n import render
+
+    monkeypatch.setenv("ROSA_LANG", lang)
+    lines = [render(m) for m in role_issues(settings(renamed=True, roles=False))]
+    assert lines[0].startswith(expected), lines
