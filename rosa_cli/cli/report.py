@@ -104,6 +104,7 @@ def build_result(folder, records, period, compare: bool, public: bool, provenanc
         result["previous"] = previous
     if public:
         from rosa_cli.stats.compute import shelter_women
+        from rosa_cli.stats.roles import FIRST_INQUIRY, role_key
         from rosa_cli.stats.suppress import METHOD
 
         threshold = records.settings.suppress_below
@@ -112,6 +113,7 @@ def build_result(folder, records, period, compare: bool, public: bool, provenanc
             threshold,
             shelter_women(records, period, folder.today),
             shelter_women(records, period.previous(), folder.today) if compare else None,
+            first_inquiry=role_key(records.settings, FIRST_INQUIRY),
         )
         header = {"method": METHOD, "suppress_below": threshold,
                   "organisation": records.settings.organisation, "made": folder.today.isoformat()}

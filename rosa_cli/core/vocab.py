@@ -25,14 +25,15 @@ DEFAULT_VOCABULARIES: Dict[str, Vocabulary] = {
         "other": {"nb": "Annet", "en": "Other"},
     },
     "subject": {
-        "trafficking-first": {"nb": "Menneskehandel 1. gang", "en": "Trafficking, first inquiry"},
+        # role: which entry the statistics count as a first-time inquiry (docs/data-model.md, Vocabularies)
+        "trafficking-first": {"nb": "Menneskehandel 1. gang", "en": "Trafficking, first inquiry", "role": "first-inquiry"},
         "trafficking-followup": {"nb": "Menneskehandel oppfølging", "en": "Trafficking, follow-up"},
         "project-info": {"nb": "Informasjon om prosjektet", "en": "Project information"},
         "other": {"nb": "Annet", "en": "Other"},
     },
     "channel": {
         "phone": {"nb": "Telefon", "en": "Phone"},
-        "office": {"nb": "Samtale på kontoret", "en": "Office visit"},
+        "office": {"nb": "Samtale på kontoret", "en": "Office visit", "role": "office-visit"},  # an office visit, not a call
         "email": {"nb": "E-post", "en": "E-mail"},
         "other": {"nb": "Annet", "en": "Other"},
     },

@@ -105,7 +105,8 @@ def render_csv(
     return out.getvalue()
 
 
-def _columns(result: Mapping[str, Any], lang: str) -> List[str]:
+def column_headings(result: Mapping[str, Any], lang: str) -> List[str]:
+    """The value columns' headings: the period, and with ``--compare`` the previous one and the change."""
     columns = [period_label(result["period"], lang)] if "period" in result else [""]
     previous = result.get("previous")
     if isinstance(previous, dict) and "period" in previous:
@@ -113,7 +114,8 @@ def _columns(result: Mapping[str, Any], lang: str) -> List[str]:
     return columns
 
 
-def _cells(section: Section, row, compare: bool) -> List[str]:
+def row_cells(section: Section, row, compare: bool) -> List[str]:
+    """A row's value cells as printed (``:`` suppressed, ``–`` over nobody), matching :func:`column_headings`."""
     cells = [format_value(row.value, row.kind, row.empty)]
     if compare:
         cells += [format_value(row.previous, row.kind, row.empty_previous), format_change(row)]
@@ -150,14 +152,14 @@ def render_markdown(
         lines += ["", f"> **{_md_escape(text('unclean', lang))}**"]
     lines.append("")
     sections = build_sections(result, settings, lang, shelters)
-    columns = _columns(result, lang)
+    columns = column_headings(result, lang)
     compare = len(columns) > 1
     for section in sections:
         lines += [f"## {_md_escape(section.title)}", ""]
         lines.append("| " + " | ".join([""] + [_md_escape(c) for c in columns]) + " |")
         lines.append("|---" + "|---:" * len(columns) + "|")
         for row in section.rows:
-            cells = [_md_escape(row.label)] + _cells(section, row, compare)
+            cells = [_md_escape(row.label)] + row_cells(section, row, compare)
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     if has_suppressed(sections):

@@ -10,10 +10,10 @@ twelve service kinds times five figures of zeros would bury the few that matter.
 
 from __future__ import annotations
 
-from typing import Any, List, Mapping
+from typing import Any, Callable, List, Mapping
 
 from rosa_cli.core.model import Settings
-from rosa_cli.report.sections import COUNT, DAYS_HALF, NOK, Row, Section, _get, month_label, vocab_label
+from rosa_cli.report.sections import DAYS_HALF, NOK, Row, Section, SectionBuilder, figure_at, month_label, vocab_label
 
 TEXTS = {
     "nb": {
@@ -47,99 +47,86 @@ def _t(key: str, lang: str) -> str:
     return TEXTS.get(lang, TEXTS["en"]).get(key) or TEXTS["en"][key]
 
 
-def add_outreach_sections(sections: List[Section], result: Mapping[str, Any], settings: Settings, lang: str) -> None:
-    """Append the section-9 tables to ``sections`` (nothing when the result has none)."""
-    if not isinstance(result.get("services"), Mapping):
-        return
-    previous = result.get("previous") if isinstance(result.get("previous"), dict) else None
+def _used(b: SectionBuilder, path: str, test: Callable[[Mapping], Any]) -> List[str]:
+    """Keys of the map at ``path`` that have something in this period or the previous one."""
+    keys: List[str] = []
+    for source in (b.result, b.previous):
+        for key, value in (figure_at(source, path) or {}).items() if source is not None else ():
+            if key not in keys and isinstance(value, Mapping) and test(value):
+                keys.append(key)
+    return keys
 
-    def row(sec: Section, path: str, label: str, kind: str = COUNT) -> None:
-        parent, _, key = path.rpartition(".")
-        item = Row(parent, key, label, _get(result, path), kind=kind)
-        if previous is not None:
-            item.previous = _get(previous, path)
-        sec.rows.append(item)
 
-    def used(path: str, test) -> List[str]:
-        """Keys of the map at ``path`` that have something in this period or the previous one."""
-        keys = []
-        for source in (result, previous):
-            for key, value in (_get(source, path) or {}).items() if source is not None else ():
-                if key not in keys and isinstance(value, Mapping) and test(value):
-                    keys.append(key)
-        return keys
-
-    def count(value: Mapping) -> bool:
-        return any(v for v in value.values() if isinstance(v, (int, float)) and not isinstance(v, bool)) or None in value.values()
-
-    sec = Section("services", _t("services", lang))
-    sections.append(sec)
-    row(sec, "services.women", _t("services.women", lang))
-    for key in used("services.by_kind", lambda v: v.get("times") or v.get("women") is None):
-        name = vocab_label(settings, "service", key, lang)
-        row(sec, f"services.by_kind.{key}.women", f"{name}: {_t('women', lang)}")
-        row(sec, f"services.by_kind.{key}.times", f"{name}: {_t('times', lang)}")
-        entry = _get(result, f"services.by_kind.{key}") or {}
+def _service_section(b: SectionBuilder) -> None:
+    lang = b.lang
+    sec = b.section("services", _t("services", lang))
+    b.scalar(sec, "services.women", _t("services.women", lang))
+    for key in _used(b, "services.by_kind", lambda v: v.get("times") or v.get("women") is None):
+        name = vocab_label(b.settings, "service", key, lang)
+        b.scalar(sec, f"services.by_kind.{key}.women", f"{name}: {_t('women', lang)}")
+        b.scalar(sec, f"services.by_kind.{key}.times", f"{name}: {_t('times', lang)}")
+        entry = figure_at(b.result, f"services.by_kind.{key}") or {}
         if entry.get("completed") or entry.get("not_completed"):
-            row(sec, f"services.by_kind.{key}.completed", f"{name}: {_t('completed', lang)}")
-            row(sec, f"services.by_kind.{key}.not_completed", f"{name}: {_t('not_completed', lang)}")
-    payers = used("services.by_payer", lambda v: v.get("women") != 0 or v.get("cost"))
-    for key in payers:
-        name = vocab_label(settings, "payer", key, lang)
-        row(sec, f"services.by_payer.{key}.women", f"{_t('paid_by', lang)} {name}: {_t('women', lang)}")
+            b.scalar(sec, f"services.by_kind.{key}.completed", f"{name}: {_t('completed', lang)}")
+            b.scalar(sec, f"services.by_kind.{key}.not_completed", f"{name}: {_t('not_completed', lang)}")
+    for key in _used(b, "services.by_payer", lambda v: v.get("women") != 0 or v.get("cost")):
+        name = vocab_label(b.settings, "payer", key, lang)
+        b.scalar(sec, f"services.by_payer.{key}.women", f"{_t('paid_by', lang)} {name}: {_t('women', lang)}")
 
-    sec = Section("costs", _t("costs", lang))
-    sections.append(sec)
-    for key in used("services.by_kind", lambda v: v.get("cost") != 0):
-        row(sec, f"services.by_kind.{key}.cost", vocab_label(settings, "service", key, lang), NOK)
-    for key in used("services.by_payer", lambda v: v.get("cost") != 0):
-        name = vocab_label(settings, "payer", key, lang)
-        row(sec, f"services.by_payer.{key}.cost", f"{_t('paid_by', lang)} {name}", NOK)
-    row(sec, "services.cost_total", _t("cost_total", lang), NOK)
 
-    sec = Section("activities", _t("activities", lang))
-    sections.append(sec)
+def _cost_section(b: SectionBuilder) -> None:
+    lang = b.lang
+    sec = b.section("costs", _t("costs", lang))
+    for key in _used(b, "services.by_kind", lambda v: v.get("cost") != 0):
+        b.scalar(sec, f"services.by_kind.{key}.cost", vocab_label(b.settings, "service", key, lang), NOK)
+    for key in _used(b, "services.by_payer", lambda v: v.get("cost") != 0):
+        name = vocab_label(b.settings, "payer", key, lang)
+        b.scalar(sec, f"services.by_payer.{key}.cost", f"{_t('paid_by', lang)} {name}", NOK)
+    b.scalar(sec, "services.cost_total", _t("cost_total", lang), NOK)
+
+
+def _activity_sections(b: SectionBuilder) -> None:
+    lang = b.lang
+    sec = b.section("activities", _t("activities", lang))
     for key in ("total", "participants", "organised_by_us"):
-        row(sec, f"activities.{key}", _t(f"activities.{key}", lang))
-    for key in used("activities.by_kind", lambda v: v.get("count")):
-        name = vocab_label(settings, "activity", key, lang)
-        row(sec, f"activities.by_kind.{key}.count", f"{name}: {_t('count', lang)}")
-        entry = _get(result, f"activities.by_kind.{key}") or {}
+        b.scalar(sec, f"activities.{key}", _t(f"activities.{key}", lang))
+    for key in _used(b, "activities.by_kind", lambda v: v.get("count")):
+        name = vocab_label(b.settings, "activity", key, lang)
+        b.scalar(sec, f"activities.by_kind.{key}.count", f"{name}: {_t('count', lang)}")
+        entry = figure_at(b.result, f"activities.by_kind.{key}") or {}
         if entry.get("days"):
-            row(sec, f"activities.by_kind.{key}.days", f"{name}: {_t('days', lang)}", DAYS_HALF)
+            b.scalar(sec, f"activities.by_kind.{key}.days", f"{name}: {_t('days', lang)}", DAYS_HALF)
         if entry.get("participants"):
-            row(sec, f"activities.by_kind.{key}.participants", f"{name}: {_t('participants', lang)}")
+            b.scalar(sec, f"activities.by_kind.{key}.participants", f"{name}: {_t('participants', lang)}")
+    b.months(b.section("activities_by_month", _t("activities_by_month", lang)), "activities.by_month")
 
-    sec = Section("activities_by_month", _t("activities_by_month", lang))
-    sections.append(sec)
-    months = list(_get(result, "activities.by_month") or {})
-    earlier = list(_get(previous, "activities.by_month") or {}) if previous is not None else []
-    period = result.get("period") or {}
-    one_year = str(period.get("from", ""))[:4] == str(period.get("to", ""))[:4]
-    for index, month in enumerate(months):  # a month beside the same month of the previous period
-        item = Row("activities.by_month", month, month_label(month, lang, with_year=not one_year),
-                   _get(result, f"activities.by_month.{month}"))
-        if previous is not None:
-            item.previous = _get(previous, f"activities.by_month.{earlier[index]}") if index < len(earlier) else None
-            item.empty_previous = index >= len(earlier)
-        sec.rows.append(item)
 
-    sec = Section("website", _t("website", lang))
-    sections.append(sec)
-    months = list(_get(result, "website.by_month") or {})
-    earlier = list(_get(previous, "website.by_month") or {}) if previous is not None else []
-    period = result.get("period") or {}
-    one_year = str(period.get("from", ""))[:4] == str(period.get("to", ""))[:4]
+def _website_section(b: SectionBuilder) -> None:
+    lang = b.lang
+    sec = b.section("website", _t("website", lang))
+    months = list(figure_at(b.result, "website.by_month") or {})
+    earlier = list(figure_at(b.previous, "website.by_month") or {}) if b.previous is not None else []
     for index, month in enumerate(months):
         for figure in ("visits", "pages", "hits", "sites"):
             item = Row(f"website.by_month.{month}", figure,
-                       f"{month_label(month, lang, with_year=not one_year)}: {_t(figure, lang)}",
-                       _get(result, f"website.by_month.{month}.{figure}"))
-            if previous is not None:
+                       f"{month_label(month, lang, with_year=not b.one_year)}: {_t(figure, lang)}",
+                       figure_at(b.result, f"website.by_month.{month}.{figure}"))
+            if b.previous is not None:
                 # a month beside the same month of the previous period, as calls by month
-                item.previous = _get(previous, f"website.by_month.{earlier[index]}.{figure}") if index < len(earlier) else None
+                item.previous = figure_at(b.previous, f"website.by_month.{earlier[index]}.{figure}") if index < len(earlier) else None
                 item.empty_previous = index >= len(earlier)
             item.empty = item.value is None
             sec.rows.append(item)
     for key in ("visits", "pages", "hits"):
-        row(sec, f"website.{key}", _t(f"website.{key}", lang))
+        b.scalar(sec, f"website.{key}", _t(f"website.{key}", lang))
+
+
+def add_outreach_sections(sections: List[Section], result: Mapping[str, Any], settings: Settings, lang: str) -> None:
+    """Append the section-9 tables to ``sections`` (nothing when the result has none)."""
+    if not isinstance(result.get("services"), Mapping):
+        return
+    builder = SectionBuilder(result, settings, lang, sections)
+    _service_section(builder)
+    _cost_section(builder)
+    _activity_sections(builder)
+    _website_section(builder)

@@ -14,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
 from rosa_cli.core.countries import country_name
 from rosa_cli.core.model import Settings
+from rosa_cli.stats.roles import OFFICE_VISIT, role_key
 
 SUPPRESSED = ":"
 EMPTY = "–"
@@ -286,12 +287,132 @@ def shelter_label(shelters: Optional[Mapping[str, Any]], key: str) -> str:
 
 # --- building --------------------------------------------------------------------------
 
-def _get(data: Any, path: str) -> Any:
+def figure_at(data: Any, path: str) -> Any:
+    """The figure at dotted ``path`` (``"calls.by_subject.other"``) of a result, None when absent."""
     for part in path.split("."):
         if not isinstance(data, dict):
             return None
         data = data.get(part)
     return data
+
+
+class SectionBuilder:
+    """Appends rows of one result (and its ``previous`` period) to titled sections.
+
+    Shared by :func:`build_sections` and :mod:`rosa_cli.report.outreach`, so every
+    table pairs a figure with the same figure of the previous period the same way.
+    """
+
+    def __init__(self, result: Mapping[str, Any], settings: Settings, lang: str,
+                 sections: Optional[List[Section]] = None) -> None:
+        self.result = result
+        self.settings = settings
+        self.lang = lang
+        previous = result.get("previous")
+        self.previous: Optional[Mapping[str, Any]] = previous if isinstance(previous, dict) else None
+        self.sections: List[Section] = sections if sections is not None else []
+
+    def section(self, sid: str, title: Optional[str] = None) -> Section:
+        sec = Section(sid, title if title is not None else text(sid, self.lang))
+        self.sections.append(sec)
+        return sec
+
+    @property
+    def one_year(self) -> bool:
+        """Whether the period lies in one calendar year (months are then named without it)."""
+        period = self.result.get("period") or {}
+        return str(period.get("from", ""))[:4] == str(period.get("to", ""))[:4]
+
+    def scalar(self, sec: Section, path: str, label: str, kind: str = COUNT, base: Optional[str] = None) -> Row:
+        """One figure at ``path``; with ``base``, a figure over nobody when ``base`` is 0."""
+        parent, _, key = path.rpartition(".")
+        row = Row(parent, key, label, figure_at(self.result, path), kind=kind)
+        if base is not None:
+            row.empty = figure_at(self.result, base) == 0
+        if self.previous is not None:
+            row.previous = figure_at(self.previous, path)
+            if base is not None:
+                row.empty_previous = figure_at(self.previous, base) == 0
+        sec.rows.append(row)
+        return row
+
+    def mapping(self, sec: Section, path: str, label: Callable[[str], str], skip: Sequence[str] = ()) -> None:
+        """A row per key of the map at ``path``, then the previous period's other keys (0 now)."""
+        current = figure_at(self.result, path) or {}
+        before = (figure_at(self.previous, path) or {}) if self.previous is not None else {}
+        for key in list(current) + [k for k in before if k not in current]:
+            if key in skip:
+                continue
+            row = Row(path, key, label(key), current.get(key, 0))
+            if self.previous is not None:
+                row.previous = before.get(key, 0)
+            sec.rows.append(row)
+
+    def result_map(self, path: str) -> Mapping[str, Any]:
+        return figure_at(self.result, path) or {}
+
+    def months(self, sec: Section, path: str) -> None:
+        """A row per month of the map at ``path``, each beside the same month of the previous period."""
+        earlier = list((figure_at(self.previous, path) or {}).values()) if self.previous is not None else []
+        for i, (key, value) in enumerate(self.result_map(path).items()):
+            row = Row(path, key, month_label(key, self.lang, with_year=not self.one_year), value)
+            if self.previous is not None:
+                row.previous = earlier[i] if i < len(earlier) else None
+                row.empty_previous = i >= len(earlier)
+            sec.rows.append(row)
+
+    def vocab(self, name: str) -> Callable[[str], str]:
+        return lambda key: vocab_label(self.settings, name, key, self.lang)
+
+    def country(self, key: str) -> str:
+        return country_name(key, self.lang)
+
+    def texts(self, sec: Section, prefix: str, keys: Sequence[str], label_prefix: Optional[str] = None) -> None:
+        """Scalars ``prefix.key`` labelled by the text ``label_prefix.key``."""
+        for key in keys:
+            self.scalar(sec, f"{prefix}.{key}", text(f"{label_prefix or prefix}.{key}", self.lang))
+
+
+def _call_sections(b: SectionBuilder) -> None:
+    lang = b.lang
+    sec = b.section("calls")
+    b.scalar(sec, "calls.total", text("calls.total", lang))
+    # office visits are not calls: their channel's cell is always 0 here (docs/statistics.md)
+    b.mapping(sec, "calls.by_channel", b.vocab("channel"), skip=(role_key(b.settings, OFFICE_VISIT),))
+    b.months(b.section("calls_by_month"), "calls.by_month")
+    b.mapping(b.section("calls_by_caller"), "calls.by_caller", b.vocab("caller"))
+    b.mapping(b.section("calls_by_subject"), "calls.by_subject", b.vocab("subject"))
+    sec = b.section("first_time")
+    b.texts(sec, "calls.first_time", ("total", "nationality_count"), "first_time")
+    b.mapping(sec, "calls.first_time.by_nationality", b.country)
+
+
+def _offer_and_admission_sections(b: SectionBuilder) -> None:
+    lang = b.lang
+    b.texts(b.section("offers"), "offers", ("women", "accepted", "declined", "pending"))
+    b.mapping(b.section("declined"), "offers.declined_by_reason", b.vocab("declined"))
+    b.texts(b.section("admissions"), "admissions", ("women", "nationality_count", "interpreter_needed"))
+    b.mapping(b.section("admissions_nationality"), "admissions.by_nationality", b.country)
+    sec = b.section("age")
+    b.mapping(sec, "admissions.by_age_group", lambda key: group_label(key, "years", lang))
+    for key in ("age_min", "age_max"):
+        b.scalar(sec, f"admissions.{key}", text(f"admissions.{key}", lang), YEARS, base="admissions.women")
+    b.mapping(b.section("referrer"), "admissions.by_referrer", b.vocab("referrer"))
+    b.mapping(b.section("residence"), "admissions.by_residence", b.vocab("residence"))
+
+
+def _stay_sections(b: SectionBuilder, shelters: Optional[Mapping[str, Any]]) -> None:
+    lang = b.lang
+    sec = b.section("stays")
+    b.texts(sec, "stays", ("bed_nights", "women"))
+    for key, kind in (("mean", MEAN), ("median", MEAN), ("min", DAYS), ("max", DAYS)):
+        b.scalar(sec, f"stays.duration.{key}", text(f"duration.{key}", lang), kind, base="stays.women")
+    b.mapping(sec, "stays.by_duration_group", lambda key: group_label(key, "days", lang))
+    b.texts(sec, "stays.open_at_end", ("women", "shelters"), "open")
+    b.texts(sec, "stays", ("women_with_children",))
+    b.mapping(b.section("shelters"), "stays.by_shelter", lambda key: shelter_label(shelters, key))
+    b.mapping(b.section("residence_at_end"), "residence_at_end", b.vocab("residence"))
+    b.texts(b.section("office"), "office_visits", ("total", "women", "women_once", "women_repeated"), "office")
 
 
 def build_sections(
@@ -301,112 +422,15 @@ def build_sections(
     shelters: Optional[Mapping[str, Any]] = None,
 ) -> List[Section]:
     """The report's tables in print order, with labels in ``lang`` (default: settings.language)."""
-    lang = lang or settings.language
-    previous = result.get("previous") if isinstance(result.get("previous"), dict) else None
-    sections: List[Section] = []
-
-    def section(sid: str) -> Section:
-        sec = Section(sid, text(sid, lang))
-        sections.append(sec)
-        return sec
-
-    def scalar(sec: Section, path: str, label_key: str, kind: str = COUNT, base: Optional[str] = None) -> None:
-        parent, _, key = path.rpartition(".")
-        row = Row(parent, key, text(label_key, lang), _get(result, path), kind=kind)
-        if base is not None:
-            row.empty = _get(result, base) == 0
-        if previous is not None:
-            row.previous = _get(previous, path)
-            if base is not None:
-                row.empty_previous = _get(previous, base) == 0
-        sec.rows.append(row)
-
-    def mapping(sec: Section, path: str, label, skip=(), by_position: bool = False) -> None:
-        current = _get(result, path) or {}
-        before = (_get(previous, path) or {}) if previous is not None else {}
-        if by_position:  # months: January beside January of the previous period
-            earlier = list(before.values())
-            for i, key in enumerate(current):
-                row = Row(path, key, label(key), current[key])
-                if previous is not None:
-                    row.previous = earlier[i] if i < len(earlier) else None
-                    row.empty_previous = i >= len(earlier)
-                sec.rows.append(row)
-            return
-        keys = list(current) + [k for k in before if k not in current]
-        for key in keys:
-            if key in skip:
-                continue
-            row = Row(path, key, label(key), current.get(key, 0))
-            if previous is not None:
-                row.previous = before.get(key, 0)
-            sec.rows.append(row)
-
-    def vocab(name: str):
-        return lambda key: vocab_label(settings, name, key, lang)
-
-    def country(key: str) -> str:
-        return country_name(key, lang)
-
-    sec = section("calls")
-    scalar(sec, "calls.total", "calls.total")
-    mapping(sec, "calls.by_channel", vocab("channel"), skip=("office",))
-    sec = section("calls_by_month")
-    period = result.get("period") or {}
-    one_year = str(period.get("from", ""))[:4] == str(period.get("to", ""))[:4]
-    mapping(sec, "calls.by_month", lambda key: month_label(key, lang, with_year=not one_year), by_position=True)
-    sec = section("calls_by_caller")
-    mapping(sec, "calls.by_caller", vocab("caller"))
-    sec = section("calls_by_subject")
-    mapping(sec, "calls.by_subject", vocab("subject"))
-    sec = section("first_time")
-    scalar(sec, "calls.first_time.total", "first_time.total")
-    scalar(sec, "calls.first_time.nationality_count", "first_time.nationality_count")
-    mapping(sec, "calls.first_time.by_nationality", country)
-
-    sec = section("offers")
-    for key in ("women", "accepted", "declined", "pending"):
-        scalar(sec, f"offers.{key}", f"offers.{key}")
-    sec = section("declined")
-    mapping(sec, "offers.declined_by_reason", vocab("declined"))
-
-    sec = section("admissions")
-    for key in ("women", "nationality_count", "interpreter_needed"):
-        scalar(sec, f"admissions.{key}", f"admissions.{key}")
-    sec = section("admissions_nationality")
-    mapping(sec, "admissions.by_nationality", country)
-    sec = section("age")
-    mapping(sec, "admissions.by_age_group", lambda key: group_label(key, "years", lang))
-    scalar(sec, "admissions.age_min", "admissions.age_min", YEARS, base="admissions.women")
-    scalar(sec, "admissions.age_max", "admissions.age_max", YEARS, base="admissions.women")
-    sec = section("referrer")
-    mapping(sec, "admissions.by_referrer", vocab("referrer"))
-    sec = section("residence")
-    mapping(sec, "admissions.by_residence", vocab("residence"))
-
-    sec = section("stays")
-    scalar(sec, "stays.bed_nights", "stays.bed_nights")
-    scalar(sec, "stays.women", "stays.women")
-    for key, kind in (("mean", MEAN), ("median", MEAN), ("min", DAYS), ("max", DAYS)):
-        scalar(sec, f"stays.duration.{key}", f"duration.{key}", kind, base="stays.women")
-    mapping(sec, "stays.by_duration_group", lambda key: group_label(key, "days", lang))
-    scalar(sec, "stays.open_at_end.women", "open.women")
-    scalar(sec, "stays.open_at_end.shelters", "open.shelters")
-    scalar(sec, "stays.women_with_children", "stays.women_with_children")
-    sec = section("shelters")
-    mapping(sec, "stays.by_shelter", lambda key: shelter_label(shelters, key))
-
-    sec = section("residence_at_end")
-    mapping(sec, "residence_at_end", vocab("residence"))
-
-    sec = section("office")
-    for key in ("total", "women", "women_once", "women_repeated"):
-        scalar(sec, f"office_visits.{key}", f"office.{key}")
+    builder = SectionBuilder(result, settings, lang or settings.language)
+    _call_sections(builder)
+    _offer_and_admission_sections(builder)
+    _stay_sections(builder, shelters)
 
     from rosa_cli.report.outreach import add_outreach_sections  # docs/services-activities-website.md
 
-    add_outreach_sections(sections, result, settings, lang)
-    return sections
+    add_outreach_sections(builder.sections, result, settings, builder.lang)
+    return builder.sections
 
 
 def has_suppressed(sections: List[Section]) -> bool:

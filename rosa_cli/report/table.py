@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional
 
 from rosa_cli.core.model import Settings
-from rosa_cli.report.formats import _cells, _columns
+from rosa_cli.report.formats import column_headings, row_cells
 from rosa_cli.report.sections import build_sections, has_suppressed, is_unclean, provenance_lines, text
 
 
@@ -30,7 +30,7 @@ def render_table(
         console.print(text("unclean", lang), style="bold red", markup=False, highlight=False)
     console.print()
     sections = build_sections(result, settings, lang, shelters)
-    columns = _columns(result, lang)
+    columns = column_headings(result, lang)
     compare = len(columns) > 1
     for section in sections:
         # the title on its own line: a title wider than a narrow table must not wrap mid-word
@@ -40,7 +40,7 @@ def render_table(
         for column in columns:
             table.add_column(column, justify="right", no_wrap=True)
         for row in section.rows:
-            table.add_row(Text(row.label), *(Text(cell) for cell in _cells(section, row, compare)))
+            table.add_row(Text(row.label), *(Text(cell) for cell in row_cells(section, row, compare)))
         console.print(table, markup=False, highlight=False)
         console.print()
     if has_suppressed(sections):

@@ -92,6 +92,72 @@ def _change(row) -> Any:
         return shown or None
 
 
+def _about_rows(result: Mapping[str, Any], settings, lang: str, provenance: Mapping[str, Any]) -> List[Tuple[str, Any]]:
+    """(label, value) lines of the first sheet: public method, organisation, period, made, commit."""
+    from rosa_cli.report.sections import public_line, text
+
+    info: List[Tuple[str, Any]] = []
+    public = public_line(result, lang)
+    if public:
+        info.append((text("public", lang), public.split(": ", 1)[1]))
+    period = result.get("period") or {}
+    info.append((text("organisation", lang), provenance.get("organisation") or settings.organisation))
+    if period:
+        info.append((text("period", lang), f"{period.get('from')} – {period.get('to')}"))
+    if provenance.get("generated"):
+        info.append((text("generated", lang), date.fromisoformat(str(provenance["generated"]))))
+    commit = provenance.get("commit", (result.get("records") or {}).get("commit"))
+    info.append((text("commit", lang), commit or text("no_commit", lang)))
+    return info
+
+
+def _about_sheet(sheet, info: Sequence[Tuple[str, Any]], notes: Sequence[str]) -> None:
+    """The first sheet: bold labels and their values, then the notes a row apart."""
+    from openpyxl.styles import Font
+
+    for r, (label, value) in enumerate(info, start=1):
+        put(sheet, r, 1, label).font = Font(bold=True)
+        put(sheet, r, 2, value)
+    for r, note in enumerate(notes, start=len(info) + 2):
+        put(sheet, r, 1, note)
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 60
+
+
+def _sheet_value(value: Any, empty: bool) -> Any:
+    """A figure as its cell holds it: the number, ``:`` when suppressed, ``–`` over nobody, None when absent."""
+    from rosa_cli.report.sections import ABSENT, EMPTY, SUPPRESSED
+
+    if value is ABSENT:
+        return None
+    if value is None:
+        return EMPTY if empty else SUPPRESSED
+    return value
+
+
+def _section_sheet(sheet, section, columns: Sequence[str]) -> None:
+    """One report section: its title and the value columns' headings, then a row per figure."""
+    from openpyxl.styles import Font
+
+    from rosa_cli.report.sections import MEAN
+
+    compare = len(columns) > 1
+    put(sheet, 1, 1, section.title).font = Font(bold=True)
+    for c, heading in enumerate(columns, start=2):
+        put(sheet, 1, c, heading).font = Font(bold=True)
+    for r, row in enumerate(section.rows, start=2):
+        put(sheet, r, 1, row.label)
+        fmt = "0" if row.kind == MEAN else None
+        cells = [_sheet_value(row.value, row.empty)]
+        if compare:
+            cells += [_sheet_value(row.previous, row.empty_previous), _change(row)]
+        for c, value in enumerate(cells, start=2):
+            if value is not None:
+                put(sheet, r, c, value, fmt if isinstance(value, float) else None)
+    sheet.column_dimensions["A"].width = 40
+    sheet.freeze_panes = "B2"
+
+
 def report_workbook(
     result: Mapping[str, Any],
     settings,
@@ -108,74 +174,19 @@ def report_workbook(
     whole days, as the table prints them).
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
-    from rosa_cli.report.formats import _columns
-    from rosa_cli.report.sections import (
-        ABSENT,
-        EMPTY,
-        MEAN,
-        SUPPRESSED,
-        build_sections,
-        has_suppressed,
-        is_unclean,
-        public_line,
-        text,
-    )
+    from rosa_cli.report.formats import column_headings
+    from rosa_cli.report.sections import build_sections, has_suppressed, is_unclean, text
 
     book = Workbook()
     about = book.active
     taken: set = set()
     about.title = sheet_title(text("title", lang), taken)
-    info: List[Tuple[str, Any]] = []
-    public = public_line(result, lang)
-    if public:
-        info.append((text("public", lang), public.split(": ", 1)[1]))
-    period = result.get("period") or {}
-    info.append((text("organisation", lang), provenance.get("organisation") or settings.organisation))
-    if period:
-        info.append((text("period", lang), f"{period.get('from')} – {period.get('to')}"))
-    if provenance.get("generated"):
-        info.append((text("generated", lang), date.fromisoformat(str(provenance["generated"]))))
-    commit = provenance.get("commit", (result.get("records") or {}).get("commit"))
-    info.append((text("commit", lang), commit or text("no_commit", lang)))
-    for r, (label, value) in enumerate(info, start=1):
-        put(about, r, 1, label).font = Font(bold=True)
-        put(about, r, 2, value)
-    extra = len(info) + 2
-    if is_unclean(provenance, result):
-        put(about, extra, 1, text("unclean", lang))
-        extra += 1
     sections = build_sections(result, settings, lang, shelters)
-    if has_suppressed(sections):
-        put(about, extra, 1, text("suppressed_note", lang))
-    about.column_dimensions["A"].width = 28
-    about.column_dimensions["B"].width = 60
-
-    columns = _columns(result, lang)
-    compare = len(columns) > 1
-
-    def value_of(value: Any, kind: str, empty: bool) -> Any:
-        if value is ABSENT:
-            return None
-        if value is None:
-            return EMPTY if empty else SUPPRESSED
-        return value
-
+    notes = [text(key, lang) for key, wanted in (("unclean", is_unclean(provenance, result)),
+                                                ("suppressed_note", has_suppressed(sections))) if wanted]
+    _about_sheet(about, _about_rows(result, settings, lang, provenance), notes)
+    columns = column_headings(result, lang)
     for section in sections:
-        sheet = book.create_sheet(sheet_title(section.title, taken))
-        put(sheet, 1, 1, section.title).font = Font(bold=True)
-        for c, heading in enumerate(columns, start=2):
-            put(sheet, 1, c, heading).font = Font(bold=True)
-        for r, row in enumerate(section.rows, start=2):
-            put(sheet, r, 1, row.label)
-            fmt = "0" if row.kind == MEAN else None
-            cells = [value_of(row.value, row.kind, row.empty)]
-            if compare:
-                cells += [value_of(row.previous, row.kind, row.empty_previous), _change(row)]
-            for c, value in enumerate(cells, start=2):
-                if value is not None:
-                    put(sheet, r, c, value, fmt if isinstance(value, float) else None)
-        sheet.column_dimensions["A"].width = 40
-        sheet.freeze_panes = "B2"
+        _section_sheet(book.create_sheet(sheet_title(section.title, taken)), section, columns)
     return _bytes(book)

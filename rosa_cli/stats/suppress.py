@@ -50,8 +50,11 @@ table is a sum of others and nothing can be subtracted.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
+
+from rosa_cli.stats.roles import FIRST_INQUIRY, ROLES
 
 Path = Tuple[str, ...]
 
@@ -65,6 +68,8 @@ _NOT_COUNTS = frozenset({"period", "records", "previous", "public", "duration", 
                          "activities", "website", "cost", "cost_total"})
 
 SHELTER_NIGHTS: Path = ("stays", "by_shelter")
+DEFAULT_FIRST_INQUIRY = ROLES[FIRST_INQUIRY][1]
+FIRST_INQUIRY_CELL: Path = ("calls", "by_subject", DEFAULT_FIRST_INQUIRY)
 
 # Figures that are one woman's own value: never in a public report.
 WITHHELD: Sequence[Path] = (
@@ -82,7 +87,7 @@ _SUMS: Sequence[Tuple[Path, Sequence[Path]]] = (
     (("calls", "total"), (("calls", "by_channel"),)),
     (("calls", "total"), (("calls", "by_month"),)),
     (("calls", "first_time", "total"), (("calls", "first_time", "by_nationality"),)),
-    (("calls", "first_time", "total"), (("calls", "by_subject", "trafficking-first"),)),
+    (("calls", "first_time", "total"), (FIRST_INQUIRY_CELL,)),  # the folder's own key: _sums()
     (("office_visits", "women"), (("office_visits", "women_once"), ("office_visits", "women_repeated"))),
     (("offers", "women"), (("offers", "accepted"), ("offers", "declined"), ("offers", "pending"))),
     (("offers", "declined"), (("offers", "declined_by_reason"),)),
@@ -93,6 +98,15 @@ _SUMS: Sequence[Tuple[Path, Sequence[Path]]] = (
     (("stays", "women"), (("stays", "by_duration_group"),)),
     (("stays", "bed_nights"), (SHELTER_NIGHTS,)),
 )
+
+
+
+def _sums(first_inquiry: str) -> Sequence[Tuple[Path, Sequence[Path]]]:
+    """:data:`_SUMS` with the one-cell sum tying first-time inquiries to the cell of the
+    subject key that has role ``first-inquiry`` in this folder (:mod:`rosa_cli.stats.roles`)."""
+    cell: Path = ("calls", "by_subject", first_inquiry)
+    return tuple((total, tuple(cell if part == FIRST_INQUIRY_CELL else part for part in parts)) for total, parts in _SUMS)
+
 
 # sum(left) <= sum(right), true of every report of a period that has ended. An attacker
 # can use them too: the residence map's women are those with a night or a first
@@ -137,19 +151,23 @@ def suppress(
     threshold: int,
     shelter_women: Optional[Mapping[str, int]] = None,
     previous_shelter_women: Optional[Mapping[str, int]] = None,
+    first_inquiry: str = DEFAULT_FIRST_INQUIRY,
 ) -> dict:
     """A copy of ``result`` made safe to publish (see the module docstring).
 
     ``shelter_women`` (from :func:`rosa_cli.stats.compute.shelter_women`) is the number
     of women per shelter in the period; without it a shelter is taken to have
     ``min(nights, stays.women)`` women, which hides at least as much.
+    ``first_inquiry`` is the subject key counted as first-time inquiries
+    (:func:`rosa_cli.stats.roles.role_key`): its cell equals ``calls.first_time.total``,
+    and an attacker knows it.
     """
     out = copy.deepcopy(result)
     if threshold <= 1:
         return out
-    _suppress_period(out, result, threshold, shelter_women)
+    _suppress_period(out, result, threshold, shelter_women, first_inquiry)
     if isinstance(out.get("previous"), dict):
-        _suppress_period(out["previous"], result["previous"], threshold, previous_shelter_women)
+        _suppress_period(out["previous"], result["previous"], threshold, previous_shelter_women, first_inquiry)
     return out
 
 
@@ -191,10 +209,10 @@ def _cells(original: dict, parts: Sequence[Path]) -> Iterator[Path]:
             yield part
 
 
-def constraints_of(original: dict) -> List[Constraint]:
+def constraints_of(original: dict, first_inquiry: str = DEFAULT_FIRST_INQUIRY) -> List[Constraint]:
     """The sums that hold in ``original`` (one period), as (total, cells) paths."""
     found = []
-    for total, parts in _SUMS:
+    for total, parts in _sums(first_inquiry):
         if _is_count(_get(original, total)):
             cells = [c for c in _cells(original, parts) if _is_count(_get(original, c))]
             found.append((total, cells))
@@ -307,6 +325,107 @@ def _components(constraints: Sequence[Any]) -> List[List[Any]]:
     return [g[1] for g in groups]
 
 
+def _aliases(constraints: Sequence[Constraint]) -> Dict[Path, Set[Path]]:
+    """Figures tied by a one-cell sum (``first_time.total`` and its subject cell): each is
+    the other, so they are hidden together."""
+    aliases: Dict[Path, Set[Path]] = {}
+    for total, cells in constraints:
+        if len(cells) == 1:
+            linked = aliases.get(total, {total}) | aliases.get(cells[0], {cells[0]})
+            for member in linked:
+                aliases[member] = linked
+    return aliases
+
+
+@dataclass
+class _Component:
+    """One group of linked sums and inequalities, audited on its own."""
+
+    group: List[Constraint]
+    less: List[Inequality]
+    members: List[Path]  # every figure of the group, in order
+    original: dict
+    aliases: Mapping[Path, Set[Path]]
+    sensitive: Mapping[Path, str]
+    threshold: int
+
+    def ranges(self, shown: Mapping[Path, Optional[int]]) -> Dict[Path, Tuple[int, float]]:
+        return _ranges(self.group, shown, self.less)
+
+    def safe(self, var: Path, shown: Mapping[Path, Optional[int]]) -> bool:
+        return _safe(var, self.ranges(shown), self.sensitive[var], self.threshold)
+
+    def value(self, var: Path) -> int:
+        return _get(self.original, var)
+
+    def hidden_with(self, shown: Mapping[Path, Optional[int]], extra: Sequence[Path]) -> Dict[Path, Optional[int]]:
+        """``shown`` with ``extra`` (and every figure tied to one of them) hidden too."""
+        trial = dict(shown)
+        for path in extra:
+            for member in self.aliases.get(path, {path}):
+                trial[member] = None
+        return trial
+
+
+def _single_choice(comp: _Component, shown: Mapping[Path, Optional[int]], bad: Path,
+                   candidates: Sequence[Path], width: float) -> Optional[List[Path]]:
+    """The smallest figure whose hiding makes ``bad`` safe, else the one widening its range most."""
+    choice: Optional[List[Path]] = None
+    widest = width
+    for candidate in candidates:
+        trial_ranges = comp.ranges(comp.hidden_with(shown, [candidate]))
+        if _safe(bad, trial_ranges, comp.sensitive[bad], comp.threshold):
+            return [candidate]
+        trial_width = trial_ranges[bad][1] - trial_ranges[bad][0]
+        if trial_width > widest:
+            choice, widest = [candidate], trial_width
+    return choice
+
+
+def _pair_choice(comp: _Component, shown: Mapping[Path, Optional[int]], bad: Path,
+                 candidates: Sequence[Path]) -> Optional[List[Path]]:
+    """The pair of figures with the smallest sum whose hiding makes ``bad`` safe."""
+    pairs = sorted(((a, b) for i, a in enumerate(candidates) for b in candidates[i + 1:]),
+                   key=lambda pair: comp.value(pair[0]) + comp.value(pair[1]))
+    for pair in pairs:
+        if comp.safe(bad, comp.hidden_with(shown, pair)):
+            return list(pair)
+    return None
+
+
+def _partner_choice(comp: _Component, shown: Mapping[Path, Optional[int]]) -> List[Path]:
+    """One more figure (the smallest shown non-zero one) of every relation that has a hidden one."""
+    choice: List[Path] = []
+    relations = [cells + [total] for total, cells in comp.group] + [right + left for left, right, _ in comp.less]
+    for figures in relations:
+        if any(shown[v] is None for v in figures):
+            left_shown = [v for v in figures if (shown[v] or 0) > 0]
+            if left_shown:
+                choice.append(min(left_shown, key=comp.value))
+    return choice
+
+
+def _protect_component(out: dict, comp: _Component) -> None:
+    """Hide figures of one component until each of its sensitive hidden figures is safe."""
+    shown: Dict[Path, Optional[int]] = {v: _get(out, v) for v in comp.members}
+    watched = [v for v in comp.members if v in comp.sensitive and shown[v] is None]
+    while True:
+        ranges = comp.ranges(shown)
+        bad = next((v for v in watched if not _safe(v, ranges, comp.sensitive[v], comp.threshold)), None)
+        if bad is None:
+            break
+        candidates = sorted((v for v in comp.members if (shown[v] or 0) > 0), key=comp.value)
+        if not candidates:  # nothing left to hide; cannot happen with true sums
+            break
+        choice = (_single_choice(comp, shown, bad, candidates, ranges[bad][1] - ranges[bad][0])
+                  or _pair_choice(comp, shown, bad, candidates)
+                  or _partner_choice(comp, shown))
+        shown = comp.hidden_with(shown, choice)
+    for v in comp.members:
+        if shown[v] is None:
+            _set(out, v, None)
+
+
 def _protect(out: dict, original: dict, constraints: Sequence[Constraint], sensitive: Mapping[Path, str],
              threshold: int, inequalities: Sequence[Inequality] = ()) -> None:
     """Hide complementary figures until every sensitive hidden figure is safe.
@@ -318,69 +437,18 @@ def _protect(out: dict, original: dict, constraints: Sequence[Constraint], sensi
     Figures tied by a one-cell sum (``first_time.total`` and its subject cell) are
     hidden together.
     """
-    aliases: Dict[Path, Set[Path]] = {}
-    for total, cells in constraints:
-        if len(cells) == 1:
-            linked = aliases.get(total, {total}) | aliases.get(cells[0], {cells[0]})
-            for member in linked:
-                aliases[member] = linked
+    aliases = _aliases(constraints)
     tagged = [("eq", c) for c in constraints] + [("le", c) for c in inequalities]
     for component in _components([c for _, c in tagged]):
         group: List[Constraint] = [c for c in component if not isinstance(c[0], list)]
         less: List[Inequality] = [c for c in component if isinstance(c[0], list)]
         members = list(dict.fromkeys([v for total, cells in group for v in [total] + cells]
                                      + [v for left, right, _ in less for v in left + right]))
-        shown: Dict[Path, Optional[int]] = {v: _get(out, v) for v in members}
-        watched = [v for v in members if v in sensitive and shown[v] is None]
-
-        def hidden_with(extra: Sequence[Path]) -> Dict[Path, Optional[int]]:
-            trial = dict(shown)  # noqa: B023 - used only within this iteration
-            for path in extra:
-                for member in aliases.get(path, {path}):
-                    trial[member] = None
-            return trial
-
-        while True:
-            ranges = _ranges(group, shown, less)
-            bad = next((v for v in watched if not _safe(v, ranges, sensitive[v], threshold)), None)
-            if bad is None:
-                break
-            width = ranges[bad][1] - ranges[bad][0]
-            candidates = sorted((v for v in members if (shown[v] or 0) > 0),
-                                key=lambda v: _get(original, v))
-            if not candidates:  # nothing left to hide; cannot happen with true sums
-                break
-            choice: Optional[List[Path]] = None
-            widest = width
-            for candidate in candidates:
-                trial_ranges = _ranges(group, hidden_with([candidate]), less)
-                if _safe(bad, trial_ranges, sensitive[bad], threshold):
-                    choice = [candidate]
-                    break
-                trial_width = trial_ranges[bad][1] - trial_ranges[bad][0]
-                if trial_width > widest:
-                    choice, widest = [candidate], trial_width
-            if choice is None:
-                pairs = sorted(((a, b) for i, a in enumerate(candidates) for b in candidates[i + 1:]),
-                               key=lambda pair: _get(original, pair[0]) + _get(original, pair[1]))
-                for pair in pairs:
-                    if _safe(bad, _ranges(group, hidden_with(pair), less), sensitive[bad], threshold):
-                        choice = list(pair)
-                        break
-            if choice is None:
-                choice = []
-                for figures in [cells + [total] for total, cells in group] + [right + left_ for left_, right, _ in less]:
-                    if any(shown[v] is None for v in figures):
-                        left = [v for v in figures if (shown[v] or 0) > 0]
-                        if left:
-                            choice.append(min(left, key=lambda v: _get(original, v)))
-            shown = hidden_with(choice)
-        for v in members:
-            if shown[v] is None:
-                _set(out, v, None)
+        _protect_component(out, _Component(group, less, members, original, aliases, sensitive, threshold))
 
 
-def _suppress_period(out: dict, original: dict, threshold: int, shelter_women: Optional[Mapping[str, int]]) -> None:
+def _suppress_period(out: dict, original: dict, threshold: int, shelter_women: Optional[Mapping[str, int]],
+                     first_inquiry: str = DEFAULT_FIRST_INQUIRY) -> None:
     sensitive: Dict[Path, str] = {}
     for path, value in _walk(original):
         if path[:-1] == SHELTER_NIGHTS:
@@ -403,7 +471,7 @@ def _suppress_period(out: dict, original: dict, threshold: int, shelter_women: O
                 _set(out, SHELTER_NIGHTS + (key,), None)
                 sensitive[SHELTER_NIGHTS + (key,)] = "nights"
 
-    _protect(out, original, constraints_of(original), sensitive, threshold, inequalities_of(original))
+    _protect(out, original, constraints_of(original, first_inquiry), sensitive, threshold, inequalities_of(original))
 
     for path in WITHHELD:
         if _get(out, path) is not _MISSING:
