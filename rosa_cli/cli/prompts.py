@@ -46,6 +46,21 @@ def question_text(spec: Field) -> str:
     return _(spec.question) if spec.question else spec.name
 
 
+# defaults that are words: shown (and accepted back) in the interface's language
+WORD_DEFAULTS = {"today": N_("today"), "now": N_("now")}
+
+
+def shown_default(spec: Field, default: str, ctx: Context) -> str:
+    """The default as the question shows it in brackets: a vocabulary key as its label
+    (``[Telefon]``), ``today``/``now`` as ``i dag``/``nå`` in bokmål. Each is read back
+    by :func:`convert` exactly as the default itself would be."""
+    if spec.type == "vocab":
+        return ctx.settings.label(spec.vocab or spec.name, default, current_language())
+    if default in WORD_DEFAULTS:
+        return _(WORD_DEFAULTS[default])
+    return default
+
+
 def _reason(exc: BaseException) -> str:
     from rosa_cli.cli.advice import reason
 
@@ -125,7 +140,8 @@ def ask(
     if not required and default is None:
         question += f" ({_(SKIP_HINT)})"
     while True:
-        answer = click.prompt(question, default=default if default is not None else "", show_default=default is not None, err=True)
+        shown = shown_default(spec, default, ctx) if default is not None else ""
+        answer = click.prompt(question, default=shown, show_default=default is not None, err=True)
         answer = str(answer).strip()
         if not answer:
             if required:

@@ -136,10 +136,12 @@ def _print_case(folder, case, alias) -> None:
     current = case.open_stay
     if current is not None:
         since = _("{shelter} since {start} ({nights} nights so far)").format(shelter=current.shelter, start=current.start, nights=case.nights(current))
-        click.echo(f"  {_('in shelter:'):17} {since}")
+        label = _("in shelter:")
+        click.echo(f"  {label:17} {since}")
     if w.declined_on or w.declined_reason:
         reason = f"{w.declined_reason} ({settings.label('declined', w.declined_reason, lang)})" if w.declined_reason else _("reason not given")
-        click.echo(f"  {_('declined offer:'):17} {cell(w.declined_on) or _('date not given')}: {reason}")
+        label, day = _("declined offer:"), cell(w.declined_on) or _("date not given")
+        click.echo(f"  {label:17} {day}: {reason}")
 
     click.echo("\n" + _("Residence status"))
     if w.residence:
@@ -172,7 +174,8 @@ def _print_case(folder, case, alias) -> None:
     if case.history:
         _table([_("date"), _("who"), _("change")], [[e.date, e.author, e.message] for e in case.history])
     else:
-        click.echo(f"  ({render(case.history_note) if case.history_note else _('none')})")
+        note = render(case.history_note) if case.history_note else _("none")
+        click.echo(f"  ({note})")
     for warning in case.warnings:
         click.echo(_("warning") + ": " + _case_warning(warning), err=True)
 

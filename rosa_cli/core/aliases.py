@@ -54,8 +54,9 @@ def load_aliases(records_root: Path) -> Dict[str, str]:
         return {}
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
+        octal = format(mode, "o")
         raise AliasError(msg("alias.file_open", "the alias file {path} is readable by others (mode {mode}); run: chmod 600 {path}",
-                             path=str(path), mode=f"{mode:o}"))
+                             path=str(path), mode=octal))
     text = path.read_text(encoding="utf-8")
     if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         return {}  # an empty (or comments-only) file holds no aliases: decided here, not on a reader's words
