@@ -102,7 +102,7 @@ def gather_case(folder: RecordsFolder, woman_id: str) -> Case:
     """Everything rosa knows about one woman (an existing, resolved id)."""
     from rosa_cli.core.operations import load_existing
 
-    woman, _path = load_existing(folder, "woman", woman_id, "ID")
+    woman, _path = load_existing(folder, "woman", woman_id)
     case = Case(woman=woman, today=folder.today)
     kinds = ("stay", "call")
     records = load_records(folder, kinds=kinds)
