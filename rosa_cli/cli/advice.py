@@ -97,3 +97,13 @@ def reason(exc: BaseException) -> str:
         if isinstance(value, Message):
             return render(value)
     return str(exc)
+
+
+def notice(message: Any) -> None:
+    """Say on stderr which record a typed id or alias was taken to mean (core/naming.py
+    gives the message; it is shown in the user's language)."""
+    import click
+
+    from rosa_cli.i18n import render
+
+    click.echo(render(message), err=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from rosa_cli.cli.advice import show_outcome, with_advice
+from rosa_cli.cli.advice import notice, show_outcome, with_advice
 from rosa_cli.cli.common import core_errors, get_folder, records_option, resolve_arg
 from rosa_cli.core.messages import N_
 
@@ -34,7 +34,7 @@ def stay_open(woman_id, shelter, on, children, note, prompt) -> None:
     from rosa_cli.core.naming import resolve_id
 
     folder = get_folder(changing=True)
-    woman_id = resolve_id(folder, woman_id, ("woman",), "WOMAN", notice=lambda m: click.echo(m, err=True))
+    woman_id = resolve_id(folder, woman_id, ("woman",), "WOMAN", notice=notice)
     shelter = ask_or_fail(folder, "stay", "shelter", shelter, "--shelter", prompt)
     require_shelter_key(shelter, "shelter")
     from rosa_cli.core.operations import open_stay
@@ -56,7 +56,7 @@ def stay_close(target, on, reason, prompt) -> None:
     from rosa_cli.core.naming import resolve_id
 
     folder = get_folder(changing=True)
-    target = resolve_id(folder, target, ("stay", "woman"), "STAY|WOMAN", notice=lambda m: click.echo(m, err=True))
+    target = resolve_id(folder, target, ("stay", "woman"), "STAY|WOMAN", notice=notice)
     reason = ask_or_fail(folder, "stay", "end_reason", reason, "--reason", prompt)
     from rosa_cli.core.operations import close_stay
 
@@ -78,7 +78,7 @@ def stay_move(woman_id, to, on, prompt) -> None:
     from rosa_cli.core.naming import resolve_id
 
     folder = get_folder(changing=True)
-    woman_id = resolve_id(folder, woman_id, ("woman",), "WOMAN", notice=lambda m: click.echo(m, err=True))
+    woman_id = resolve_id(folder, woman_id, ("woman",), "WOMAN", notice=notice)
     to = ask_or_fail(folder, "stay", "shelter", to, "--to", prompt)
     require_shelter_key(to, "to")
     from rosa_cli.core.operations import move_stay

@@ -84,7 +84,9 @@ def _resolve_woman(folder, text: str, argument: str = "ID") -> str:
 
 
 def _notice(message: str) -> None:
-    click.echo(message, err=True)
+    from rosa_cli.cli.advice import notice
+
+    notice(message)
 
 
 @woman.command("show", help=N_(
