@@ -231,3 +231,26 @@ def test_a_comments_only_alias_file_holds_no_aliases(tmp_path: Path, monkeypatch
     with pytest.raises(AliasError) as caught:
         load_aliases(tmp_path / "records")
     assert caught.value.args[0].code == "alias.file_open"
+
+
+def test_nb_edit_errors_shown_in_the_editor_are_norwegian(records: Path, monkeypatch):
+    """The comments the editor reopens with, and the advice added to a coded refusal."""
+    from rosa_cli.cli.advice import advised_issues
+    from rosa_cli.cli.editing import strip_header, with_errors
+    from rosa_cli.core.errors import FieldIssue
+    from rosa_cli.core.messages import msg
+
+    _nb(monkeypatch)
+    issues = advised_issues([
+        FieldIssue("start", msg("woman.before_first_contact", "{day} is before her first contact {first_contact}",
+                                day="2006-01-01", first_contact="2006-01-10")),
+        FieldIssue("woman", msg("woman.already_declined", "{woman} already declined on {on} ({reason})",
+                                woman="W-2006-AAAAA", on="2006-01-12", reason="distrust")),
+    ])
+    text = with_errors("id: S-2006-AAAAA\n", issues)
+    assert text.startswith("# rosa: denne registreringen ble ikke lagret: rett feilene nedenfor")
+    assert "# rosa: start: 2006-01-01 er før hennes første kontakt 2006-01-10\n" in text
+    assert "W-2006-AAAAA takket allerede nei 2006-01-12 (distrust); bruk --replace for å registrere dette avslaget i stedet" in text
+    assert strip_header(text) == "id: S-2006-AAAAA\n"
+    monkeypatch.setenv("ROSA_LANG", "en")
+    assert advised_issues(issues[:1])[0].message.startswith("2006-01-01 is before her first contact")
