@@ -137,7 +137,7 @@ def test_prompt_defaults_with_enter_choices_by_number_and_key(records):
     assert result.exit_code == 0, result.stderr
     call_id = result.stdout.strip()
     assert result.stdout == call_id + "\n"  # the questions went to stderr
-    assert "Caller" in result.stderr and "1=Krisesenter" in result.stderr  # nb labels shown, keys stored
+    assert "Caller" in result.stderr and "1=Crisis shelter" in result.stderr  # labels in the interface language shown, keys stored
     _, data = load_only_call(records)
     assert data["id"] == call_id
     assert data["channel"] == "phone"

@@ -269,18 +269,19 @@ def test_a_broken_config_toml_warns_and_still_logs(records, git_identity):
 def test_prompt_choices_show_norwegian_labels_and_take_keys(records):
     # When, Channel, Caller (the key typed), Subject (the number), Woman, Nationality (a name), Received by, Note
     answers = ["2006-03-14 10:00", "", "private-person", "4", "", "Storbritannia", "", ""]
-    result = invoke(records, "call", "add", "--prompt", input="\n".join(answers) + "\n")
+    # choice lists show the labels in the interface's language: bokmål here
+    result = invoke(records, "call", "add", "--prompt", input="\n".join(answers) + "\n", env={"ROSA_LANG": "nb"})
     assert result.exit_code == 0, result.stderr
     assert "1=Krisesenter  2=Offentlige hjelpeinstanser  3=Politi" in result.stderr
     data = calls_by_id(records)[result.stdout.strip()]
     assert (data["caller"], data["subject"], data["nationality"]) == ("private-person", "other", "GB")
 
 
-def test_prompt_choices_show_keys_in_an_english_folder(english):
+def test_prompt_choices_show_english_labels_in_english(english):
     answers = ["2006-03-14 10:00", "", "Politi", "first", "", "norge", "", ""]
     result = invoke(english, "call", "add", "--prompt", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.stderr
-    assert "1=shelter  2=public-agency  3=police" in result.stderr
+    assert "1=Crisis shelter  2=Public agency  3=Police" in result.stderr  # labels in English, never keys
     data = calls_by_id(english)[result.stdout.strip()]
     assert (data["caller"], data["subject"], data["nationality"]) == ("police", "trafficking-first", "NO")
 
@@ -292,7 +293,7 @@ def test_woman_add_prompts_for_every_field_the_report_uses(records):
     assert result.exit_code == 0, result.stderr
     for question in ("Referred by", "Referring agency", "Residence status at first contact", "Interpreter", "Exploitation"):
         assert question in result.stderr
-    assert "1=Ulovlig opphold" in result.stderr and "1=Prostitusjon" in result.stderr
+    assert "1=Irregular stay" in result.stderr and "1=Prostitution" in result.stderr  # labels in the interface's language
     data = yaml.safe_load((records / "women" / f"{result.stdout.strip()}.yaml").read_text())
     assert data["nationality"] == "CI" and data["born"] == 1990 and data["referred_by"] == "police"
     assert data["referrer"] == "Oslo politidistrikt" and data["interpreter"] == "ro" and data["exploitation"] == "labour"
@@ -316,7 +317,7 @@ def test_stay_open_move_close_prompt_with_numbered_choices(records):
     assert "'nowhere' is not a shelter" in result.stderr
     result = invoke(records, "stay", "close", woman_id, "--on", "2006-04-01", "--prompt", input="hjem\n")
     assert result.exit_code == 0, result.stderr
-    assert "1=Flyttet til annet krisesenter  2=Egen bolig  3=Reist hjem" in result.stderr
+    assert "1=Moved to another shelter  2=Own housing  3=Returned home" in result.stderr
     stays = sorted((yaml.safe_load(p.read_text()) for p in (records / "stays").rglob("S-*.yaml")), key=lambda s: s["start"])
     assert [(s["shelter"], s.get("end_reason")) for s in stays] == [("bergen", "moved"), ("oslo", "returned-home")]
 
@@ -326,7 +327,7 @@ def test_missing_choices_off_a_terminal_are_listed_not_clicks_missing_option(rec
     open_stay(records, woman_id)
     before = snapshot(records)
     for args, expected in (
-        (("stay", "close", woman_id), "error: --reason is needed: one of moved (Flyttet til annet krisesenter), own-housing (Egen bolig)"),
+        (("stay", "close", woman_id), "error: --reason is needed: one of moved (Moved to another shelter), own-housing (Own housing)"),
         (("stay", "move", woman_id), "error: --to is needed: one of oslo, bergen"),
         (("woman", "decline", woman_id), "error: --reason is needed: one of fear-for-family ("),
     ):

@@ -88,7 +88,7 @@ def test_service_add_prompts_with_numbered_choices_and_asks_again(records: Path)
     tid = result.stdout.strip().splitlines()[-1]
     text = (records / "services" / "2006" / f"{tid}.yaml").read_text(encoding="utf-8")
     assert "kind: doctor" in text and "cost: 900" in text and "paid_by: project" in text
-    assert "1=Tolk" in result.stderr and "2=Lege" in result.stderr  # the folder speaks nb: labels shown, keys stored
+    assert "1=Interpreter" in result.stderr and "2=Doctor" in result.stderr  # labels in the interface language shown, keys stored
 
 
 def test_activity_add_and_list(records: Path):

@@ -30,32 +30,43 @@ from typing import Optional
 import click
 
 from rosa_cli.cli.common import EXIT_INVALID, Failure, problem_line
+from rosa_cli.core.messages import msg
+from rosa_cli.i18n import _, render
 
 HEADER = "# rosa: "
 EDITING_DIR = "editing"
 
 
-def _strip_header(text: str) -> str:
+def strip_header(text: str) -> str:
+    """``text`` without the ``# rosa:`` comment lines rosa put at its top (errors,
+    a colleague's values): what the user saved is the record below them."""
     lines = text.splitlines(keepends=True)
     while lines and lines[0].startswith(HEADER.rstrip()):
         lines.pop(0)
     return "".join(lines)
 
 
-def _with_errors(text: str, errors) -> str:
-    lines = [f"{HEADER}this record was not saved: fix the errors below, or save unchanged to give up\n"]
+def with_errors(text: str, errors) -> str:
+    """``text`` under ``# rosa:`` lines naming each error, so the reopened editor shows
+    the user her own text and what is wrong with it (in her language)."""
+    lines = [HEADER + _("this record was not saved: fix the errors below, or save unchanged to give up") + "\n"]
     for problem in errors:
-        where = f"line {problem.line}: " if getattr(problem, "line", None) else ""
+        where = _("line {n}").format(n=problem.line) + ": " if getattr(problem, "line", None) else ""
         field = getattr(problem, "field", None)
-        lines.append(f"{HEADER}{where}{field + ': ' if field else ''}{problem.message}\n")
+        lines.append(f"{HEADER}{where}{field + ': ' if field else ''}{render(problem.message)}\n")
     return "".join(lines) + text
+
+
+# the former private names, still imported by rosa_cli/cli/conflicts.py
+_strip_header = strip_header
+_with_errors = with_errors
 
 
 def _describe(problem) -> str:
     """One error line: a file problem as ``path:line: message``, a field's as ``field: message``."""
     field = getattr(problem, "field", None)
     if hasattr(problem, "field"):
-        return f"{field}: {problem.message}" if field else problem.message
+        return f"{field}: {render(problem.message)}" if field else render(problem.message)
     return problem_line(problem)
 
 
@@ -64,13 +75,18 @@ def with_comments(text: str, comments) -> str:
     return "".join(f"{HEADER}{line}\n" for line in comments) + text
 
 
-def _keep_copy(folder, record_id: str, text: str) -> str:
+def keep_copy(folder, record_id: str, text: str) -> str:
+    """Keep an edit that was not saved in the folder's owner-only, git-ignored cache, so
+    no typing is lost; returns the path to tell the user."""
     from rosa_cli.core.folder import CACHE_DIR
     from rosa_cli.core.yamlio import atomic_write
 
     path = folder.root / CACHE_DIR / "edits" / f"{record_id}-{datetime.now():%Y%m%d-%H%M%S}.yaml"
     atomic_write(path, text)
     return str(path)
+
+
+_keep_copy = keep_copy  # the former private name (rosa_cli/cli/conflicts.py)
 
 
 class _Stopped(BaseException):
@@ -128,9 +144,9 @@ def run_editor(folder, text: str) -> Optional[str]:
             process = subprocess.Popen(f"exec {editor} {shlex.quote(name)}", shell=True)
             code = process.wait()
         except OSError as exc:
-            raise Failure(f"{editor}: could not start the editor ({exc.strerror or exc}); set $EDITOR", EXIT_INVALID) from None
+            raise Failure(_("{editor}: could not start the editor ({reason}); set $EDITOR").format(editor=editor, reason=exc.strerror or exc), EXIT_INVALID) from None
         if code != 0:
-            raise Failure(f"{editor}: the editor failed (exit {code}); the record is unchanged", EXIT_INVALID)
+            raise Failure(_("{editor}: the editor failed (exit {code}); the record is unchanged").format(editor=editor, code=code), EXIT_INVALID)
         if os.stat(name).st_mtime_ns == stamp:
             return None
         with open(name, encoding="utf-8") as handle:
@@ -156,15 +172,16 @@ def _colleague_comments(record_id: str, conflicts) -> list:
     from rosa_cli.core.merge import WHOLE, shown_value
 
     lines = [
-        f"a colleague changed {record_id} while you were editing, in the same field(s) as you;",
-        "below is your text (with the colleague's other changes); their values are listed here.",
-        "Keep yours or change to theirs, then save (saving as it is keeps yours).",
+        _("a colleague changed {id} while you were editing, in the same field(s) as you;").format(id=record_id),
+        _("below is your text (with the colleague's other changes); their values are listed here."),
+        _("Keep yours or change to theirs, then save (saving as it is keeps yours)."),
     ]
     for conflict in conflicts:
         if conflict.field == WHOLE:
-            lines.append("the colleague's whole record differs from yours (it may be deleted or unreadable)")
+            lines.append(_("the colleague's whole record differs from yours (it may be deleted or unreadable)"))
             continue
-        lines.append(f"{conflict.field}: yours: {shown_value(conflict.mine)}; the colleague's: {shown_value(conflict.theirs)}")
+        lines.append(_("{field}: yours: {mine}; the colleague's: {theirs}").format(
+            field=conflict.field, mine=shown_value(conflict.mine), theirs=shown_value(conflict.theirs)))
     return lines
 
 
@@ -187,7 +204,7 @@ def record_target(folder, kind: str, record_id: str, command: str) -> Target:
 
     path = folder.record_path(kind, record_id)
     if path is None:
-        raise Refused([_issue(kind, f"{record_id} does not exist")])
+        raise Refused([_issue(kind, msg("record.unknown", "{id} does not exist", id=record_id))])
 
     def validate(text: str) -> None:
         record = validate_text(folder, kind, text, path)
@@ -210,7 +227,7 @@ def shelter_target(folder, key: str) -> Target:
 
     first = shelter_entry_text(folder, key)  # refuses an unknown key before the editor opens
     return Target(
-        f"shelter {key}",
+        _("shelter {key}").format(key=key),
         f"shelter-{key}",
         lambda: first,
         lambda text: validate_shelter_text(folder, key, text, before=first),
@@ -230,7 +247,7 @@ def cross_issues(folder, kind: str, record_id: str, record) -> list:
     if kind not in ("stay", "call") or not woman_id:
         return []
     if folder.record_path("woman", woman_id) is None:
-        return [FieldIssue("woman", f"{woman_id} does not exist")]
+        return [FieldIssue("woman", msg("record.unknown", "{id} does not exist", id=woman_id))]
     if kind != "stay":
         return []
     try:
@@ -240,12 +257,14 @@ def cross_issues(folder, kind: str, record_id: str, record) -> list:
         return list(exc.issues)
     issues = []
     if record.start < woman.first_contact:
-        issues.append(FieldIssue("start", f"{record.start} is before her first contact {woman.first_contact}"))
+        issues.append(FieldIssue("start", msg("woman.before_first_contact", "{day} is before her first contact {first_contact}",
+                                              day=record.start, first_contact=woman.first_contact)))
     issues += [FieldIssue("start", p.message) for p in stay_conflicts(woman_id, others + [record])]
     shelter = folder.shelters.get(record.shelter)
     retired = getattr(shelter, "retired", None)
     if retired is not None and (record.end is None or record.end > retired):
-        issues.append(FieldIssue("end", f"shelter {record.shelter} was retired on {retired}; a stay there must end by then"))
+        issues.append(FieldIssue("end", msg("stay.after_retired", "shelter {key} was retired on {day}; a stay there must end by then",
+                                            key=record.shelter, day=retired)))
     return issues
 
 
@@ -255,7 +274,8 @@ def edit_record(folder, kind: str, record_id: str, command: str) -> None:
 
 
 def edit_loop(folder, target: Target) -> None:
-    from rosa_cli.cli.common import report_outcome
+    """Open, check, reopen with the errors, merge with a colleague's change, save."""
+    from rosa_cli.cli.advice import advised_issues, show_outcome
     from rosa_cli.core.merge import EditConflict, merge_texts
     from rosa_cli.core.operations import Refused
 
@@ -266,24 +286,25 @@ def edit_loop(folder, target: Target) -> None:
     while True:
         edited = run_editor(folder, shown)
         if edited is None and last_attempt is None:
-            click.echo("No changes; the record is as it was.", err=True)
+            click.echo(_("No changes; the record is as it was."), err=True)
             return
-        text = _strip_header(edited if edited is not None else shown)
+        text = strip_header(edited if edited is not None else shown)
         if text == base:
-            click.echo("No changes; the record is as it was.", err=True)
+            click.echo(_("No changes; the record is as it was."), err=True)
             return
         if not text.strip() or (last_attempt is not None and text == last_attempt):
-            kept = _keep_copy(folder, target.label, last_attempt or text)
-            click.echo(f"Gave up; {name} is unchanged. Your edit is kept in {kept}", err=True)
+            kept = keep_copy(folder, target.label, last_attempt or text)
+            click.echo(_("Gave up; {name} is unchanged. Your edit is kept in {path}").format(name=name, path=kept), err=True)
             sys.exit(EXIT_INVALID)
         try:
             target.validate(text)
         except Refused as exc:
-            for problem in exc.issues:
-                click.echo(f"error: {_describe(problem)}", err=True)
+            issues = advised_issues(exc.issues)
+            for problem in issues:
+                click.echo(_("error") + f": {_describe(problem)}", err=True)
             last_attempt = text
-            shown = _with_errors(text, exc.issues)
-            click.echo("Reopening the editor with the errors as comments…", err=True)
+            shown = with_errors(text, issues)
+            click.echo(_("Reopening the editor with the errors as comments…"), err=True)
             continue
         try:
             outcome = target.save(text, base)
@@ -292,16 +313,16 @@ def edit_loop(folder, target: Target) -> None:
             base = conflict.current
             shown = with_comments(merged.text if merged.text is not None else text, _colleague_comments(name, conflict.conflicts))
             last_attempt = None
-            click.echo(f"A colleague changed the same field(s) of {name} meanwhile; reopening the editor with both…", err=True)
+            click.echo(_("A colleague changed the same field(s) of {name} meanwhile; reopening the editor with both…").format(name=name), err=True)
             continue
         except Refused:
-            kept = _keep_copy(folder, target.label, text)
-            click.echo(f"Your edit is kept in {kept}", err=True)
+            kept = keep_copy(folder, target.label, text)
+            click.echo(_("Your edit is kept in {path}").format(path=kept), err=True)
             raise
         moved = [i for i in outcome.ids if i != target.ident]  # a call filed under another year has a new id
-        report_outcome(outcome, quiet_ids=not moved)
-        if "no changes" not in outcome.notes and not outcome.summary:  # report_outcome said it already
-            click.echo(f"Saved {moved[0] if moved else name}.", err=True)
+        show_outcome(outcome, quiet_ids=not moved)
+        if not outcome.unchanged and not outcome.summary:  # show_outcome said it already
+            click.echo(_("Saved {name}.").format(name=moved[0] if moved else name), err=True)
         return
 
 

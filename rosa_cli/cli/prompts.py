@@ -10,32 +10,71 @@ stdout stays the new id alone.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence
 
 import click
 
+from rosa_cli.core.messages import N_
 from rosa_cli.core.schema import Field, field_map
 from rosa_cli.core.validate import Context, FieldError, convert
+from rosa_cli.i18n import _, current_language, render
 
-SKIP_HINT = "Enter to skip"
+SKIP_HINT = N_("Enter to skip")
 
 
 def _choice_line(keys: Sequence[str], labels: Optional[Sequence[str]] = None) -> str:
-    """``1=Krisesenter  2=Offentlig etat …`` — the folder's labels when it speaks
-    Norwegian (the keys stay what is stored and are still accepted), else the keys."""
+    """``1=Krisesenter  2=Offentlige hjelpeinstanser …`` — the labels in the
+    interface's language (the keys stay what is stored and are still accepted)."""
     shown = labels if labels is not None else keys
     return "  ".join(f"{n}={k}" for n, k in enumerate(shown, 1))
 
 
 def choice_labels(spec: Field, ctx: Context, keys: Sequence[str]) -> Optional[List[str]]:
-    """The Norwegian labels to show for ``keys`` when the folder's language is nb
-    (a shelter: its key with its name, since the key is what is typed)."""
+    """What to show for ``keys``: a vocabulary's labels in the interface's language
+    (rosa.yaml's ``nb``/``en`` label; the key only when it has no label), a shelter's
+    key with its name, since the key is what is typed. None for other fields."""
     if spec.type == "shelter":
         return [f"{key} ({getattr(ctx.shelters[key], 'name', '') or key})" for key in keys]
-    if spec.type != "vocab" or ctx.settings.language != "nb":
+    if spec.type != "vocab":
         return None
     vocab = spec.vocab or spec.name  # a vocab field names its vocabulary; the field name is its fallback
-    return [ctx.settings.label(vocab, key, "nb") for key in keys]
+    return [ctx.settings.label(vocab, key, current_language()) for key in keys]
+
+
+def question_text(spec: Field) -> str:
+    """The question for a field, in the interface's language."""
+    return _(spec.question) if spec.question else spec.name
+
+
+# defaults that are words: shown (and accepted back) in the interface's language
+WORD_DEFAULTS = {"today": N_("today"), "now": N_("now")}
+
+
+def shown_default(spec: Field, default: str, ctx: Context) -> str:
+    """The default as the question shows it in brackets: a vocabulary key as its label
+    (``[Telefon]``), ``today``/``now`` as ``i dag``/``nå`` in bokmål. Each is read back
+    by :func:`convert` exactly as the default itself would be."""
+    if spec.type == "vocab":
+        return ctx.settings.label(spec.vocab or spec.name, default, current_language())
+    if default in WORD_DEFAULTS:
+        return _(WORD_DEFAULTS[default])
+    return default
+
+
+def _reason(exc: BaseException) -> str:
+    from rosa_cli.cli.advice import reason
+
+    return reason(exc)
+
+
+def cancelled() -> NoReturn:
+    """Ctrl-C or end of input at a question: say nothing was written, exit 2."""
+    import sys
+
+    from rosa_cli.cli.common import EXIT_USAGE
+
+    click.echo("\n" + _("Cancelled; nothing was written."), err=True)
+    sys.exit(EXIT_USAGE)
 
 
 def _resolve_choice(answer: str, keys: Sequence[str]) -> str:
@@ -66,11 +105,11 @@ def _with_time(answer: str, ctx: Context) -> str:
     except DateError:
         return answer
     while True:
-        text = str(click.prompt(f"  Time of day on {day:%d.%m.%Y} (kl, like 14:30)", err=True)).strip()
+        text = str(click.prompt("  " + _("Time of day on {day} (kl, like 14:30)").format(day=f"{day:%d.%m.%Y}"), err=True)).strip()
         try:
             hour, minute = parse_time_of_day(text)
         except DateError as exc:
-            click.echo(f"  {exc}", err=True)
+            click.echo(f"  {_reason(exc)}", err=True)
             continue
         return f"{day.isoformat()} {hour:02d}:{minute:02d}"
 
@@ -97,15 +136,16 @@ def ask(
         keys = list(ctx.shelters)
     if keys:
         click.echo(f"  {_choice_line(keys, choice_labels(spec, ctx, keys))}", err=True)
-    question = spec.question or spec.name
+    question = question_text(spec)
     if not required and default is None:
-        question += f" ({SKIP_HINT})"
+        question += f" ({_(SKIP_HINT)})"
     while True:
-        answer = click.prompt(question, default=default if default is not None else "", show_default=default is not None, err=True)
+        shown = shown_default(spec, default, ctx) if default is not None else ""
+        answer = click.prompt(question, default=shown, show_default=default is not None, err=True)
         answer = str(answer).strip()
         if not answer:
             if required:
-                click.echo("  an answer is needed", err=True)
+                click.echo("  " + _("an answer is needed"), err=True)
                 continue
             return None
         if keys:
@@ -119,16 +159,16 @@ def ask(
                 answer = resolve(answer)
             except Refused as exc:
                 for issue in exc.issues:
-                    click.echo("  " + str(issue.message).replace("\n", "\n  "), err=True)
+                    click.echo("  " + render(issue.message).replace("\n", "\n  "), err=True)
                 continue
         try:
             value = convert(spec, answer, ctx, entry=True)
         except FieldError as exc:
-            click.echo(f"  {exc}", err=True)
+            click.echo(f"  {_reason(exc)}", err=True)
             continue
         reason = check(value) if check else None
         if reason:
-            click.echo(f"  {reason}", err=True)
+            click.echo(f"  {render(reason)}", err=True)
             continue
         return value if spec.type in ("vocab", "country") else answer
 
@@ -164,9 +204,7 @@ def ask_or_fail(folder, kind: str, name: str, given: Optional[str], flag: str, p
     """The value of a required option: ``given``, or asked for on a terminal (numbered
     choices, labels in the folder's language), or a usage error that lists the choices
     — never click's bare "Missing option"."""
-    import sys
-
-    from rosa_cli.cli.common import EXIT_USAGE, Failure, is_terminal
+    from rosa_cli.cli.common import Failure, is_terminal
 
     if given not in (None, ""):
         return given
@@ -177,15 +215,14 @@ def ask_or_fail(folder, kind: str, name: str, given: Optional[str], flag: str, p
     if not prompt:
         if spec.type == "shelter":
             keys = list(ctx.shelters)
-            shown = ", ".join(keys) or "none yet; add one with rosa shelter add"
+            shown = ", ".join(keys) or _("none yet; add one with rosa shelter add")
         else:
             keys = ctx.settings.keys(spec.vocab)
             labels = choice_labels(spec, ctx, keys)
-            shown = ", ".join(f"{k} ({lab})" for k, lab in zip(keys, labels)) if labels else ", ".join(keys)
-        raise Failure(f"{flag} is needed: one of {shown}")
+            shown = ", ".join(f"{k} ({lab})" if lab != k else k for k, lab in zip(keys, labels)) if labels else ", ".join(keys)
+        raise Failure(_("{flag} is needed: one of {choices}").format(flag=flag, choices=shown))
     try:
         answer = ask(spec, ctx, None, True)
     except (click.Abort, EOFError, KeyboardInterrupt):
-        click.echo("\nCancelled; nothing was written.", err=True)
-        sys.exit(EXIT_USAGE)
+        cancelled()
     return answer or ""  # required: ask() only returns None when an answer may be left out

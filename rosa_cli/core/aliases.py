@@ -19,13 +19,15 @@ import stat
 from pathlib import Path
 from typing import Dict, Optional
 
+from rosa_cli.core.messages import msg
 from rosa_cli.core.yamlio import atomic_write, dump_new, mapping_from_text
 
 ENV_VAR = "ROSA_ALIASES"
 
 
 class AliasError(Exception):
-    """The alias file is unsafe or unreadable; the message says what to do."""
+    """The alias file is unsafe or unreadable; ``args[0]`` is the message (a
+    :class:`~rosa_cli.core.messages.Message` with a code) saying what to do."""
 
 
 def alias_file() -> Path:
@@ -39,10 +41,10 @@ def _refuse_inside(path: Path, records_root: Path) -> None:
     resolved = path.resolve()
     root = records_root.resolve()
     if resolved == root or root in resolved.parents:
-        raise AliasError(
-            f"the alias file {path} is inside the records folder, where it could be committed; "
-            f"move it out (default: your user data folder) or set {ENV_VAR}"
-        )
+        raise AliasError(msg(
+            "alias.inside_records", "the alias file {path} is inside the records folder, where it could be committed; "
+            "move it out (default: your user data folder) or set {env}", path=str(path), env=ENV_VAR,
+        ))
 
 
 def load_aliases(records_root: Path) -> Dict[str, str]:
@@ -52,12 +54,15 @@ def load_aliases(records_root: Path) -> Dict[str, str]:
         return {}
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        raise AliasError(f"the alias file {path} is readable by others (mode {mode:o}); run: chmod 600 {path}")
-    data, problems = mapping_from_text(path.read_text(encoding="utf-8"), str(path))
+        octal = format(mode, "o")
+        raise AliasError(msg("alias.file_open", "the alias file {path} is readable by others (mode {mode}); run: chmod 600 {path}",
+                             path=str(path), mode=octal))
+    text = path.read_text(encoding="utf-8")
+    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        return {}  # an empty (or comments-only) file holds no aliases: decided here, not on a reader's words
+    data, problems = mapping_from_text(text, str(path))
     if data is None:
-        if problems and problems[0].message == "file is empty":
-            return {}
-        raise AliasError(str(problems[0]))
+        raise AliasError(str(problems[0]) if problems else msg("alias.unreadable", "the alias file {path} is not readable", path=str(path)))
     return {str(k): str(v) for k, v in data.items()}
 
 

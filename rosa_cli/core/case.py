@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Optional
 
 from rosa_cli.core.errors import FieldIssue, Refused
 from rosa_cli.core.folder import RecordsFolder, load_records
+from rosa_cli.core.messages import Message, msg
 from rosa_cli.core.model import Call, Stay, Woman
 
 HISTORY_SHOWN = 10  # the newest commits shown; `rosa log ID` has them all
@@ -30,7 +31,8 @@ class Case:
     services: List[Any] = field(default_factory=list)
     history: List[Any] = field(default_factory=list)  # gitrepo.LogEntry, newest first
     history_note: Optional[str] = None  # why there is no history (not a git repository …)
-    warnings: List[str] = field(default_factory=list)
+    # Problems (a broken file of hers) and Messages (files left out), rendered by the CLI
+    warnings: List[Any] = field(default_factory=list)
 
     def nights(self, stay: Stay) -> int:
         """Nights in a stay so far: to its end, or to today while it is open."""
@@ -81,6 +83,12 @@ class Case:
         }
 
 
+def _reason(exc: BaseException) -> Any:
+    """An exception's Message when it carries one (kept for the CLI to translate), else its text."""
+    value = exc.args[0] if exc.args else None
+    return value if isinstance(value, Message) else str(exc)
+
+
 def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
@@ -94,7 +102,7 @@ def gather_case(folder: RecordsFolder, woman_id: str) -> Case:
     """Everything rosa knows about one woman (an existing, resolved id)."""
     from rosa_cli.core.operations import load_existing
 
-    woman, _path = load_existing(folder, "woman", woman_id, "ID")
+    woman, _path = load_existing(folder, "woman", woman_id)
     case = Case(woman=woman, today=folder.today)
     kinds = ("stay", "call")
     records = load_records(folder, kinds=kinds)
@@ -106,10 +114,10 @@ def gather_case(folder: RecordsFolder, woman_id: str) -> Case:
         path = folder.root / problem.path
         if problem.path.startswith(("stays/", "calls/")) and path.is_file():
             if woman_id in path.read_text(encoding="utf-8", errors="replace"):
-                case.warnings.append(str(problem))
+                case.warnings.append(problem)
                 hers += 1
     if records.skipped > hers:
-        case.warnings.append(f"{records.skipped} invalid stay or call file(s) left out; run rosa check")
+        case.warnings.append(msg("case.files_left_out", "{n} invalid stay or call file(s) left out", n=records.skipped))
     case.services = _services_of(folder, woman_id)
     case.history, case.history_note = _history(folder, woman_id)
     return case
@@ -181,18 +189,21 @@ def find_women(
         if code is None:  # a search may be typed in lower case (al for AL)
             code = normalise_nationality(nationality.strip().upper())[0]
         if code is None:
-            issues.append(FieldIssue("nationality", message or f"{nationality[:40]!r} is not a nationality"))
+            issues.append(FieldIssue("nationality", message or msg("find.not_a_nationality", "{text} is not a nationality", text=repr(nationality[:40]))))
         nationality = code
     year = None
     if born is not None:
         text_born = str(born).strip()
         if not (text_born.isdigit() and len(text_born) == 4):
-            issues.append(FieldIssue("born", f"{text_born[:20]!r} is not a birth year (like 1984)"))
+            issues.append(FieldIssue("born", msg("find.not_a_birth_year", "{text} is not a birth year (like 1984)", text=repr(text_born[:20]))))
         else:
             year = int(text_born)
     if shelter and shelter not in folder.shelters:
-        known = ", ".join(folder.shelters) or "none yet"
-        issues.append(FieldIssue("shelter", f"{shelter[:40]!r} is not a shelter (known: {known})"))
+        if folder.shelters:
+            issues.append(FieldIssue("shelter", msg("shelter.not_known", "{key} is not a shelter (known: {known})",
+                                                    key=repr(shelter[:40]), known=", ".join(folder.shelters))))
+        else:
+            issues.append(FieldIssue("shelter", msg("shelter.not_known_none_yet", "{key} is not a shelter (known: none yet)", key=repr(shelter[:40]))))
     bounds: List[Optional[date]] = []
     for name, value in (("from", first_from), ("to", first_to)):
         if value is None:
@@ -201,10 +212,10 @@ def find_women(
         try:
             bounds.append(parse_date(value, folder.today))
         except DateError as exc:
-            issues.append(FieldIssue(name, str(exc)))
+            issues.append(FieldIssue(name, _reason(exc)))
             bounds.append(None)
     if text is not None and (not text.strip() or len(text) > 100):
-        issues.append(FieldIssue("TEXT", "give part of an alias or the start of an id (at most 100 characters)"))
+        issues.append(FieldIssue("text", msg("find.bad_text", "give part of an alias or the start of an id (at most 100 characters)")))
     if issues:
         raise Refused(issues)
     low, high = bounds
@@ -215,7 +226,7 @@ def find_women(
             aliases = load_aliases(folder.root)
         except AliasError as exc:  # ids still match; say why aliases did not
             if warnings is not None:
-                warnings.append(f"your alias file was not read, so no alias matched: {exc}")
+                warnings.append(msg("find.aliases_unread", "your alias file was not read, so no alias matched: {reason}", reason=_reason(exc)))
             aliases = {}
     wanted = fold(text) if text is not None else None
     id_start = text.strip().upper() if text is not None else None

@@ -19,6 +19,7 @@ from rosa_cli.core import gitrepo, ids
 from rosa_cli.core.dates import format_datetime
 from rosa_cli.core.errors import FieldIssue, Issue, Refused  # noqa: F401 - re-exported
 from rosa_cli.core.folder import CACHE_DIR, SETTINGS_FILE, SHELTERS_FILE, RecordsFolder
+from rosa_cli.core.messages import Message, msg, msgn
 from rosa_cli.core.model import Stay
 from rosa_cli.core.schema import FIELDS, Field, field_map
 from rosa_cli.core.validate import FieldError, build_record, convert, stay_conflicts
@@ -34,8 +35,12 @@ class Outcome:
     commit: gitrepo.CommitResult
     paths: List[Path] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
-    # one line saying what the command did, for stderr: ids, keys, dates, numbers (never free text)
+    # one line saying what the command did, for stderr: ids, keys, dates, numbers (never free text);
+    # notes and summary are Messages (docs/messages.md) the CLI renders in the user's language
     summary: str = ""
+    # True when the edit saved nothing because the text was unchanged: callers decide on
+    # this, never on the words of a note
+    unchanged: bool = False
 
 
 def refuse_unsafe_folder(folder: RecordsFolder) -> None:
@@ -111,7 +116,7 @@ def _required(values: Dict[str, Any], issues: List[FieldIssue], names: Sequence[
     """An "is required" issue for each of ``names`` that has no value and no issue yet."""
     for name in names:
         if name not in values and not any(i.field == name for i in issues):
-            issues.append(FieldIssue(name, "is required"))
+            issues.append(FieldIssue(name, msg("field.required", "is required")))
 
 
 def convert_inputs(kind: str, raw: Dict[str, Any], folder: RecordsFolder) -> Tuple[Dict[str, Any], List[FieldIssue]]:
@@ -127,7 +132,7 @@ def convert_inputs(kind: str, raw: Dict[str, Any], folder: RecordsFolder) -> Tup
         try:
             values[name] = convert(spec, value, ctx, entry=True)
         except FieldError as exc:
-            issues.append(FieldIssue(name, str(exc)))
+            issues.append(FieldIssue(name, message_of(exc)))
     return values, issues
 
 
@@ -157,7 +162,16 @@ def _validated(folder: RecordsFolder, kind: str, text: str, shown: str, expected
     return record
 
 
-def _commit(folder: RecordsFolder, paths: Sequence[Path], message: str, body: str = "") -> gitrepo.CommitResult:
+def message_of(exc: BaseException) -> str:
+    """The reason an exception carries: its :class:`Message` when it was raised with one
+    (so the CLI can still translate it), else its text."""
+    for value in (getattr(exc, "message", None), exc.args[0] if exc.args else None):
+        if isinstance(value, Message):
+            return value
+    return str(exc)
+
+
+def commit_records(folder: RecordsFolder, paths: Sequence[Path], message: str, body: str = "") -> gitrepo.CommitResult:
     """Commit this command's files; hand-changed record files go first in their own commit
     when they are valid (see :func:`gitrepo.commit_change`). A failed commit leaves the
     files written and says why: the records are safe on disk either way."""
@@ -166,7 +180,11 @@ def _commit(folder: RecordsFolder, paths: Sequence[Path], message: str, body: st
             folder.root, paths, message, body, folder.git_status, hand_edits_ok=lambda rels: _valid_hand_edits(folder, rels)
         )
     except gitrepo.GitError as exc:
-        return gitrepo.CommitResult(False, warning=f"the change was written but not committed: {exc}")
+        return gitrepo.CommitResult(False, warning=msg("commit.failed", "the change was written but not committed: {reason}", reason=str(exc)))
+
+
+# the former private name, still imported by other modules (core/transfer.py, core/withdraw.py)
+_commit = commit_records
 
 
 _KIND_BY_DIR = {"women": "woman", "stays": "stay", "calls": "call",
@@ -233,7 +251,7 @@ def _write_new(folder: RecordsFolder, kind: str, year: int, data: Dict[str, Any]
         try:
             path = ids.create_given(directory, given_id, dump_new({"id": given_id, **data}))
         except FileExistsError:
-            raise Refused([FieldIssue("id", f"{given_id} already exists")]) from None
+            raise Refused([FieldIssue("id", msg("record.exists", "{id} already exists", id=given_id))]) from None
         return given_id, path
     return ids.create_new(directory, kind, year, lambda record_id: dump_new({"id": record_id, **data}))
 
@@ -242,7 +260,7 @@ def load_existing(folder: RecordsFolder, kind: str, record_id: str, argument: Op
     """An existing record and its path, found only through the id grammar (never a path)."""
     path = folder.record_path(kind, record_id, argument)
     if path is None:
-        raise Refused([FieldIssue(argument or kind, f"{record_id} does not exist")])
+        raise Refused([FieldIssue(argument or kind, msg("record.unknown", "{id} does not exist", id=record_id))])
     record, problems = folder.load_one(kind, path)
     if record is None:
         raise Refused([p for p in problems if p.is_error] or problems)
@@ -351,18 +369,18 @@ def init_folder(root: Path, organisation: str = "ROSA") -> gitrepo.CommitResult:
     """Make a new records folder: owner-only, a git repository, defaults, first commit."""
     root = Path(root)
     if (root / SETTINGS_FILE).exists():
-        raise Refused([FieldIssue("DIR", f"{root} already holds a records folder ({SETTINGS_FILE})")])
+        raise Refused([FieldIssue("DIR", msg("init.exists", "{root} already holds a records folder ({file})", root=str(root), file=SETTINGS_FILE))])
     if root.exists() and not root.is_dir():
-        raise Refused([FieldIssue("DIR", f"{root} exists and is not a folder")])
+        raise Refused([FieldIssue("DIR", msg("init.not_a_folder", "{root} exists and is not a folder", root=str(root)))])
     if not organisation.strip():
-        raise Refused([FieldIssue("organisation", "must not be empty")])
+        raise Refused([FieldIssue("organisation", msg("field.empty", "must not be empty"))])
     from rosa_cli.core.privacy import identifying_details
 
     found = identifying_details(organisation)
     if found:
         from rosa_cli.core.validate import KEEP_OUT
 
-        raise Refused([FieldIssue("organisation", f"holds {' and '.join(found)}; {KEEP_OUT}")])
+        raise Refused([FieldIssue("organisation", msg("privacy.holds", "holds {found}; {keep_out}", found=" and ".join(found), keep_out=KEEP_OUT))])
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(root, 0o700)
     for sub in ("women", "stays", "calls"):
@@ -382,7 +400,7 @@ def init_folder(root: Path, organisation: str = "ROSA") -> gitrepo.CommitResult:
     try:
         return gitrepo.commit_change(root, paths, "init")
     except gitrepo.GitError as exc:  # written, not committed, said so (no identity yet, a hook)
-        return gitrepo.CommitResult(False, warning=f"the records folder was made but not committed: {exc}")
+        return gitrepo.CommitResult(False, warning=msg("init.not_committed", "the records folder was made but not committed: {reason}", reason=str(exc)))
 
 
 def _door_issues(folder: RecordsFolder, texts: Dict[str, Optional[str]]) -> List[FieldIssue]:
@@ -396,7 +414,7 @@ def _door_issues(folder: RecordsFolder, texts: Dict[str, Optional[str]]) -> List
             try:
                 check_free_text(text, folder.context(), entry=True)
             except FieldError as exc:
-                issues.append(FieldIssue(name, str(exc)))
+                issues.append(FieldIssue(name, message_of(exc)))
     return issues
 
 
@@ -406,11 +424,11 @@ def add_shelter(folder: RecordsFolder, key: str, name: str, municipality: Option
 
     issues: List[FieldIssue] = []
     if not re.match(r"^[a-z0-9][a-z0-9-]*$", key):
-        issues.append(FieldIssue("KEY", f"{key!r} must be lowercase letters, digits and '-' (like oslo or bergen-2)"))
+        issues.append(FieldIssue("key", msg("shelter.bad_key", "{key} must be lowercase letters, digits and '-' (like oslo or bergen-2)", key=repr(key))))
     if key in folder.shelters:
-        issues.append(FieldIssue("KEY", f"shelter {key} already exists"))
+        issues.append(FieldIssue("key", msg("shelter.exists", "shelter {key} already exists", key=key)))
     if not name.strip():
-        issues.append(FieldIssue("name", "must not be empty"))
+        issues.append(FieldIssue("name", msg("field.empty", "must not be empty")))
     issues += _door_issues(folder, {"name": name, "municipality": municipality})
     shelter_problems = [p for p in folder.shelters_and_problems()[1] if p.is_error]
     if shelter_problems:
@@ -433,7 +451,7 @@ def add_shelter(folder: RecordsFolder, key: str, name: str, municipality: Option
     doc[key] = entry
     new_text = round_trip_dump(doc)
     atomic_write(path, new_text)
-    return Outcome([key], _commit(folder, [path], f"shelter add {key}"), [path], summary=f"Added shelter {key}")
+    return Outcome([key], commit_records(folder, [path], f"shelter add {key}"), [path], summary=msg("shelter.added", "Added shelter {key}", key=key))
 
 
 # --- women --------------------------------------------------------------------------------
@@ -448,7 +466,7 @@ def add_woman(folder: RecordsFolder, raw: Dict[str, Any], residence: Optional[st
         try:
             status = convert(_vocab_field("residence"), residence, folder.context())
         except FieldError as exc:
-            issues.append(FieldIssue("residence", str(exc)))
+            issues.append(FieldIssue("residence", message_of(exc)))
         else:
             if "first_contact" in values:
                 from rosa_cli.core.model import ResidenceEntry
@@ -459,16 +477,17 @@ def add_woman(folder: RecordsFolder, raw: Dict[str, Any], residence: Optional[st
         if problem:
             issues.append(FieldIssue("id", problem))
         elif folder.record_path("woman", given_id):
-            issues.append(FieldIssue("id", f"{given_id} already exists"))
+            issues.append(FieldIssue("id", msg("record.exists", "{id} already exists", id=given_id)))
     if "nationality" not in values and not any(i.field == "nationality" for i in issues):
-        issues.append(FieldIssue("nationality", "is required (a country code like NG, or unknown)"))
+        issues.append(FieldIssue("nationality", msg("woman.nationality_required", "is required (a country code like NG, or unknown)")))
     if issues:
         raise Refused(issues)
     data = record_data("woman", values)
     _check_new("woman", {"id": given_id or "W-0000-CHECK", **data}, folder, "women/(new)")
     record_id, path = _write_new(folder, "woman", values["first_contact"].year, data, given_id)
-    summary = f"Added {record_id} (nationality {values['nationality']}, first contact {values['first_contact']})"
-    return Outcome([record_id], _commit(folder, [path], f"woman add {record_id}"), [path], summary=summary)
+    summary = msg("woman.added", "Added {id} (nationality {nationality}, first contact {first_contact})",
+                  id=record_id, nationality=values["nationality"], first_contact=values["first_contact"])
+    return Outcome([record_id], commit_records(folder, [path], f"woman add {record_id}"), [path], summary=summary)
 
 
 @locked
@@ -480,28 +499,32 @@ def woman_status(folder: RecordsFolder, woman_id: str, status: str, start: Any) 
     try:
         day = convert(Field("from", "date"), start, ctx)
     except FieldError as exc:
-        issues.append(FieldIssue("from", str(exc)))
+        issues.append(FieldIssue("from", message_of(exc)))
     try:
         key = convert(_vocab_field("residence"), status, ctx)
     except FieldError as exc:
-        issues.append(FieldIssue("STATUS", str(exc)))
+        issues.append(FieldIssue("status", message_of(exc)))
     if issues:
         raise Refused(issues)
     if any(e.start == day for e in woman.residence):
-        raise Refused([FieldIssue("from", f"{woman_id} already has a residence status from {day}")])
+        raise Refused([FieldIssue("from", msg("woman.residence_exists", "{woman} already has a residence status from {day}", woman=woman_id, day=day))])
     if day < woman.first_contact:
-        raise Refused([FieldIssue("from", f"{day} is before her first contact {woman.first_contact} (is the year right?)")])
+        raise Refused([FieldIssue("from", msg("woman.residence_before_first_contact", "{day} is before her first contact {first_contact} (is the year right?)",
+                                              day=day, first_contact=woman.first_contact))])
     latest = woman.residence[-1] if woman.residence else None
     if latest is not None and day < latest.start:
-        raise Refused([FieldIssue("from", (
-            f"{day} is before her latest residence status ({latest.status} from {latest.start}); is the year right? "
-            f"To add an earlier entry, put it in its place with rosa woman edit {woman_id}"
+        raise Refused([FieldIssue("from", msg(
+            "woman.residence_before_latest", "{day} is before her latest residence status ({status} from {start}); is the year right?",
+            day=day, status=latest.status, start=latest.start, woman=woman_id,
         ))])
     text = _update(folder, "woman", path, {}, append_residence=(day, key))
     atomic_write(path, text)
-    was = f" (was {latest.status} from {latest.start})" if latest is not None else ""
-    summary = f"Residence status of {woman_id} from {day}: {key}{was}"
-    return Outcome([woman_id], _commit(folder, [path], f"woman status {woman_id} (residence)"), [path], summary=summary)
+    if latest is not None:
+        summary = msg("woman.status_changed_from", "Residence status of {woman} from {day}: {status} (was {was} from {was_from})",
+                      woman=woman_id, day=day, status=key, was=latest.status, was_from=latest.start)
+    else:
+        summary = msg("woman.status_set", "Residence status of {woman} from {day}: {status}", woman=woman_id, day=day, status=key)
+    return Outcome([woman_id], commit_records(folder, [path], f"woman status {woman_id} (residence)"), [path], summary=summary)
 
 
 def _vocab_field(vocab: str) -> Field:
@@ -514,24 +537,30 @@ def woman_decline(folder: RecordsFolder, woman_id: str, reason: str, on: Any, re
     overwrite the first reason without a word, so it is refused unless ``replace``."""
     woman, path = load_existing(folder, "woman", woman_id)
     if woman.declined_on is not None and not replace:
-        raise Refused([FieldIssue("ID", (
-            f"{woman_id} already declined on {woman.declined_on} ({woman.declined_reason}); "
-            "give --replace to record this decline instead"
+        raise Refused([FieldIssue("woman", msg(
+            "woman.already_declined", "{woman} already declined on {on} ({reason})",
+            woman=woman_id, on=woman.declined_on, reason=woman.declined_reason,
         ))])
     values, issues = convert_inputs("woman", {"declined_on": on or "today", "declined_reason": reason}, folder)
     if issues:
         raise Refused([FieldIssue({"declined_on": "on", "declined_reason": "reason"}[i.field], i.message) for i in issues])
     if values["declined_on"] < woman.first_contact:
-        raise Refused([FieldIssue("on", f"{values['declined_on']} is before her first contact {woman.first_contact}")])
+        raise Refused([FieldIssue("on", msg("woman.before_first_contact", "{day} is before her first contact {first_contact}",
+                                            day=values["declined_on"], first_contact=woman.first_contact))])
     stays = stays_of(folder, woman_id)
     if stays:
-        raise Refused([FieldIssue("ID", f"{woman_id} has accepted a place ({stays[0][0].id}); a declined offer is for women who never stayed")])
+        raise Refused([FieldIssue("woman", msg("woman.decline_after_stay", "{woman} has accepted a place ({stay}); a declined offer is for women who never stayed",
+                                               woman=woman_id, stay=stays[0][0].id))])
     text = _update(folder, "woman", path, values)
     atomic_write(path, text)
-    summary = f"Recorded that {woman_id} declined on {values['declined_on']}: {values['declined_reason']}"
     if woman.declined_on is not None:
-        summary += f" (replacing {woman.declined_on}: {woman.declined_reason})"
-    return Outcome([woman_id], _commit(folder, [path], f"woman decline {woman_id} (declined_on, declined_reason)"), [path], summary=summary)
+        summary = msg("woman.decline_replaced", "Recorded that {woman} declined on {on}: {reason} (replacing {was_on}: {was_reason})",
+                      woman=woman_id, on=values["declined_on"], reason=values["declined_reason"],
+                      was_on=woman.declined_on, was_reason=woman.declined_reason)
+    else:
+        summary = msg("woman.declined", "Recorded that {woman} declined on {on}: {reason}",
+                      woman=woman_id, on=values["declined_on"], reason=values["declined_reason"])
+    return Outcome([woman_id], commit_records(folder, [path], f"woman decline {woman_id} (declined_on, declined_reason)"), [path], summary=summary)
 
 
 @locked
@@ -546,13 +575,13 @@ def replace_record(folder: RecordsFolder, kind: str, record_id: str, text: str, 
     """
     path = folder.record_path(kind, record_id)
     if path is None:
-        raise Refused([FieldIssue(kind, f"{record_id} does not exist")])
+        raise Refused([FieldIssue(kind, msg("record.unknown", "{id} does not exist", id=record_id))])
     original = path.read_text(encoding="utf-8")
     notes: List[str] = []
     if base is not None and original != base:
         text, notes = _merge_with_disk(record_id, base, text, original)
     if text == original:
-        return Outcome([record_id], gitrepo.CommitResult(False), [path], notes=notes + ["no changes"])
+        return Outcome([record_id], gitrepo.CommitResult(False), [path], notes=notes + [NO_CHANGES], unchanged=True)
     validate_text(folder, kind, text, path)
     before: Dict[str, Any] = mapping_from_text(original, folder.shown(path))[0] or {}
     after: Dict[str, Any] = mapping_from_text(text, folder.shown(path))[0] or {}
@@ -563,8 +592,8 @@ def replace_record(folder: RecordsFolder, kind: str, record_id: str, text: str, 
             return refiled
     atomic_write(path, text)
     message = f"{command} {record_id} ({', '.join(changed)})"
-    summary = f"Saved {record_id} (changed: {', '.join(changed)})"
-    return Outcome([record_id], _commit(folder, [path], message), [path], notes=notes, summary=summary)
+    summary = msg("edit.saved", "Saved {id} (changed: {fields})", id=record_id, fields=", ".join(changed))
+    return Outcome([record_id], commit_records(folder, [path], message), [path], notes=notes, summary=summary)
 
 
 def _refile_call(folder: RecordsFolder, record_id: str, text: str, path: Path, original: str, command: str, changed: List[str], notes: List[str]) -> Optional[Outcome]:
@@ -600,8 +629,8 @@ def _refile_call(folder: RecordsFolder, record_id: str, text: str, path: Path, o
         new_path.unlink(missing_ok=True)
         raise
     message = f"{command} {record_id} ({', '.join(changed)}; filed under {year} as {new_id})"
-    notes = notes + [f"note: the call is now in {year}: its id is {new_id} (was {record_id})"]
-    return Outcome([new_id], _commit(folder, [path, new_path], message), [path, new_path], notes=notes)
+    notes = notes + [msg("call.refiled", "note: the call is now in {year}: its id is {id} (was {was})", year=year, id=new_id, was=record_id)]
+    return Outcome([new_id], commit_records(folder, [path, new_path], message), [path, new_path], notes=notes)
 
 
 # --- shelter edit and retire ------------------------------------------------------------
@@ -621,8 +650,10 @@ def _shelters_doc(folder: RecordsFolder):
 def _shelter_entry(folder: RecordsFolder, key: str):
     path, doc = _shelters_doc(folder)
     if not doc or key not in doc:
-        known = ", ".join(folder.shelters) or "none yet"
-        raise Refused([FieldIssue("KEY", f"{key!r} is not a shelter in shelters.yaml (known: {known})")])
+        if folder.shelters:
+            raise Refused([FieldIssue("key", msg("shelter.unknown", "{key} is not a shelter in shelters.yaml (known: {known})",
+                                                 key=repr(key), known=", ".join(folder.shelters)))])
+        raise Refused([FieldIssue("key", msg("shelter.unknown_none_yet", "{key} is not a shelter in shelters.yaml (known: none yet)", key=repr(key)))])
     return path, doc
 
 
@@ -643,11 +674,13 @@ def _retire_blockers(folder: RecordsFolder, key: str, day) -> List[FieldIssue]:
     open_ones = [s for s in here if s.is_open]
     if open_ones:
         listed = ", ".join(f"{s.id} ({s.woman}, since {s.start})" for s in open_ones)
-        issues.append(FieldIssue("KEY", f"shelter {key} still has {len(open_ones)} open stay(s): {listed}; close or move them first"))
+        issues.append(FieldIssue("key", msg("shelter.has_open_stays", "shelter {key} still has {n} open stay(s): {listed}; close or move them first",
+                                            key=key, n=len(open_ones), listed=listed)))
     later = [s for s in here if not s.is_open and s.end > day]
     if later:
         listed = ", ".join(f"{s.id} ({s.woman}, until {s.end})" for s in later)
-        issues.append(FieldIssue("on", f"shelter {key} has stay(s) with nights after {day}: {listed}; retire it on {max(s.end for s in later if s.end is not None)} or later"))
+        issues.append(FieldIssue("on", msg("shelter.nights_after_retired", "shelter {key} has stay(s) with nights after {day}: {listed}; retire it on {earliest} or later",
+                                           key=key, day=day, listed=listed, earliest=max(s.end for s in later if s.end is not None))))
     return issues
 
 
@@ -666,12 +699,12 @@ def validate_shelter_text(folder: RecordsFolder, key: str, text: str, before: Op
     shelters, problems = build_shelters({key: dict(mapping)}, shown)
     errors = [p for p in problems if p.is_error]
     if errors or key not in shelters:
-        raise Refused(errors or [FieldIssue("name", "a shelter needs a name")])
+        raise Refused(errors or [FieldIssue("name", msg("shelter.needs_name", "a shelter needs a name"))])
     old: Dict[str, Any] = (mapping_from_text(before, shown)[0] or {}) if before else {}
     changed = {name: mapping.get(name) for name in ("name", "municipality") if mapping.get(name) != old.get(name)}
     issues = _door_issues(folder, {k: str(v) for k, v in changed.items() if v is not None})
     if not str(mapping.get("name", "")).strip():
-        issues.append(FieldIssue("name", "must not be empty"))
+        issues.append(FieldIssue("name", msg("field.empty", "must not be empty")))
     retired = shelters[key].retired
     if retired is not None and mapping.get("retired") != old.get("retired"):
         issues += _retire_blockers(folder, key, retired)
@@ -690,16 +723,16 @@ def edit_shelter(folder: RecordsFolder, key: str, text: str, base: Optional[str]
     original = round_trip_dump(doc[key])
     notes: List[str] = []
     if base is not None and original != base:
-        text, notes = _merge_with_disk(f"shelter {key}", base, text, original)
+        text, notes = _merge_with_disk(msg("shelter.named", "shelter {key}", key=key), base, text, original)
     if text == original:
-        return Outcome([key], gitrepo.CommitResult(False), [path], notes=notes + ["no changes"])
+        return Outcome([key], gitrepo.CommitResult(False), [path], notes=notes + [NO_CHANGES], unchanged=True)
     validate_shelter_text(folder, key, text, before=original)
     before: Dict[str, Any] = mapping_from_text(original, SHELTERS_FILE)[0] or {}
     after: Dict[str, Any] = mapping_from_text(text, SHELTERS_FILE)[0] or {}
     changed = sorted({str(k) for k in set(before) | set(after) if before.get(k) != after.get(k)}) or ["comments or layout"]
     doc[key] = round_trip_load(text)
     atomic_write(path, round_trip_dump(doc))
-    return Outcome([key], _commit(folder, [path], f"shelter edit {key} ({', '.join(changed)})"), [path], notes=notes)
+    return Outcome([key], commit_records(folder, [path], f"shelter edit {key} ({', '.join(changed)})"), [path], notes=notes)
 
 
 @locked
@@ -711,17 +744,20 @@ def retire_shelter(folder: RecordsFolder, key: str, on: Any = None) -> Outcome:
     try:
         day = convert(Field("on", "date"), on or "today", folder.context())
     except FieldError as exc:
-        raise Refused([FieldIssue("on", str(exc))]) from None
+        raise Refused([FieldIssue("on", message_of(exc))]) from None
     current = folder.shelters[key].retired
     if current is not None:
-        raise Refused([FieldIssue("KEY", f"shelter {key} is already retired (on {current}); change the date with rosa shelter edit {key}")])
+        raise Refused([FieldIssue("key", msg("shelter.already_retired", "shelter {key} is already retired (on {on})", key=key, on=current))])
     issues += _retire_blockers(folder, key, day)
     if issues:
         raise Refused(issues)
     doc[key]["retired"] = day
     atomic_write(path, round_trip_dump(doc))
-    done = f"Retired shelter {key} from {day}: no new stays there; reports list it only for periods it had nights in."
-    return Outcome([key], _commit(folder, [path], f"shelter retire {key}"), [path], notes=[done])
+    done = msg("shelter.retired", "Retired shelter {key} from {day}: no new stays there; reports list it only for periods it had nights in.", key=key, day=day)
+    return Outcome([key], commit_records(folder, [path], f"shelter retire {key}"), [path], notes=[done])
+
+
+NO_CHANGES = msg("edit.no_changes", "no changes")
 
 
 def _merge_with_disk(record_id: str, base: str, mine: str, disk: str) -> Tuple[str, List[str]]:
@@ -731,8 +767,13 @@ def _merge_with_disk(record_id: str, base: str, mine: str, disk: str) -> Tuple[s
     merged = merge_texts(base, mine, disk)
     if not merged.clean or merged.text is None:
         raise EditConflict(disk, merged.conflicts)
-    fields = ", ".join("the whole record" if f == WHOLE else f for f in merged.taken_from_theirs) or "layout"
-    return merged.text, [f"note: {record_id} was changed by a colleague while you were editing ({fields}); their change is kept too"]
+    taken: List[Any] = [msg("edit.whole_record", "the whole record") if f == WHOLE else f for f in merged.taken_from_theirs]
+    if taken:
+        note = msg("edit.merged", "note: {id} was changed by a colleague while you were editing ({fields}); their change is kept too",
+                   id=record_id, fields=", ".join(str(f) for f in taken))
+    else:
+        note = msg("edit.merged_layout", "note: {id} was changed by a colleague while you were editing (layout); their change is kept too", id=record_id)
+    return merged.text, [note]
 
 
 # --- stays ----------------------------------------------------------------------------
@@ -743,28 +784,33 @@ def open_stay(folder: RecordsFolder, woman_id: str, shelter: str, on: Any, child
     raw = {"woman": woman_id, "shelter": shelter, "start": on or "today", "children": children, "note": note}
     values, issues = convert_inputs("stay", raw, folder)
     if "woman" in values and folder.record_path("woman", values["woman"]) is None:
-        issues.append(FieldIssue("WOMAN", f"{woman_id} does not exist; add her first with rosa woman add"))
+        issues.append(FieldIssue("woman", msg("stay.woman_unknown", "{woman} does not exist", woman=woman_id)))
     if issues:
         raise Refused(issues)
     woman, _ = load_existing(folder, "woman", woman_id)
     stays = [s for s, _ in stays_of(folder, woman_id)]
     current = [s for s in stays if s.is_open]
     if current:
-        raise Refused([FieldIssue("WOMAN", f"{woman_id} is already at {current[0].shelter} (stay {current[0].id}); use rosa stay move or rosa stay close")])
+        raise Refused([FieldIssue("woman", msg("stay.already_open", "{woman} is already at {shelter} (stay {stay})",
+                                               woman=woman_id, shelter=current[0].shelter, stay=current[0].id))])
     if values["start"] < woman.first_contact:
-        raise Refused([FieldIssue("on", f"{values['start']} is before her first contact {woman.first_contact}")])
+        raise Refused([FieldIssue("on", msg("woman.before_first_contact", "{day} is before her first contact {first_contact}",
+                                            day=values["start"], first_contact=woman.first_contact))])
     if woman.declined_on is not None:
-        raise Refused([FieldIssue("WOMAN", f"{woman_id} is recorded as having declined; edit her record (rosa woman edit) to remove declined_on first")])
+        raise Refused([FieldIssue("woman", msg("stay.woman_declined", "{woman} is recorded as having declined", woman=woman_id))])
     data = record_data("stay", values)
     probe = _check_new("stay", {"id": "S-0000-CHECK", **data}, folder, "stays/(new)")
     conflicts = stay_conflicts(woman_id, stays + [probe])
     if conflicts:
-        raise Refused([FieldIssue("on", c.message.replace("S-0000-CHECK", "the new stay")) for c in conflicts])
+        raise Refused([FieldIssue("on", _renamed(c.message, "S-0000-CHECK", msg("stay.new", "the new stay"))) for c in conflicts])
     record_id, path = _write_new(folder, "stay", values["start"].year, data, None)
-    summary = f"Opened {record_id}: {woman_id} at {_shelter_name(folder, values['shelter'])} from {values['start']}"
+    shelter_name = _shelter_name(folder, values["shelter"])
     if values.get("children"):
-        summary += f", with {values['children']} child(ren)"
-    return Outcome([record_id], _commit(folder, [path], f"stay open {record_id} (woman {woman_id})"), [path], summary=summary)
+        summary = msg("stay.opened_children", "Opened {id}: {woman} at {shelter} from {start}, with {children} child(ren)",
+                      id=record_id, woman=woman_id, shelter=shelter_name, start=values["start"], children=values["children"])
+    else:
+        summary = msg("stay.opened", "Opened {id}: {woman} at {shelter} from {start}", id=record_id, woman=woman_id, shelter=shelter_name, start=values["start"])
+    return Outcome([record_id], commit_records(folder, [path], f"stay open {record_id} (woman {woman_id})"), [path], summary=summary)
 
 
 def _shelter_name(folder: RecordsFolder, key: str) -> str:
@@ -773,22 +819,31 @@ def _shelter_name(folder: RecordsFolder, key: str) -> str:
     return shelter.name if shelter is not None and shelter.name else key
 
 
-def _nights(start, end) -> str:
+def _renamed(message: Any, old: str, new: Any) -> Any:
+    """``message`` with the value ``old`` (a placeholder id) shown as ``new``: in a
+    Message's values, so it stays translatable; in plain text as a last resort."""
+    if isinstance(message, Message):
+        params = {k: new if v == old else (_renamed(v, old, new) if isinstance(v, Message) else v) for k, v in message.params.items()}
+        return Message(message.code, message.template, params, message.plural, message.n)
+    return str(message).replace(old, str(new))
+
+
+def _nights(start, end) -> Message:
     nights = (end - start).days
-    return f"{nights} night{'' if nights == 1 else 's'}"
+    return msgn("stay.nights", "{n} night", "{n} nights", nights)
 
 
 def _open_stay_of(folder: RecordsFolder, target: str) -> Tuple[Stay, Path]:
     if target.startswith("W-"):
         if folder.record_path("woman", target) is None:
-            raise Refused([FieldIssue("STAY", f"{target} does not exist")])
+            raise Refused([FieldIssue("stay", msg("record.unknown", "{id} does not exist", id=target))])
         open_ones = [(s, p) for s, p in stays_of(folder, target) if s.is_open]
         if not open_ones:
-            raise Refused([FieldIssue("STAY", f"{target} has no open stay")])
+            raise Refused([FieldIssue("stay", msg("stay.none_open", "{woman} has no open stay", woman=target))])
         return open_ones[-1]
     stay, path = load_existing(folder, "stay", target)
     if not stay.is_open:
-        raise Refused([FieldIssue("STAY", f"{target} is already closed (ended {stay.end})")])
+        raise Refused([FieldIssue("stay", msg("stay.already_closed", "{stay} is already closed (ended {end})", stay=target, end=stay.end))])
     return stay, path
 
 
@@ -799,30 +854,30 @@ def close_stay(folder: RecordsFolder, target: str, on: Any, reason: str) -> Outc
     if issues:
         raise Refused([FieldIssue({"end": "on", "end_reason": "reason"}[i.field], i.message) for i in issues])
     if values["end"] < stay.start:
-        raise Refused([FieldIssue("on", f"{values['end']} is before the stay started ({stay.start})")])
+        raise Refused([FieldIssue("on", msg("stay.end_before_start", "{day} is before the stay started ({start})", day=values["end"], start=stay.start))])
     text = _update(folder, "stay", path, values)
     atomic_write(path, text)
     message = f"stay close {stay.id} (woman {stay.woman}; end, end_reason)"
     end = values["end"]
-    summary = (f"Closed {stay.id} ({_shelter_name(folder, stay.shelter)}, {stay.start} to {end}, "
-               f"{_nights(stay.start, end)}): {values['end_reason']}")
-    return Outcome([stay.id], _commit(folder, [path], message), [path], summary=summary)
+    summary = msg("stay.closed", "Closed {id} ({shelter}, {start} to {end}, {nights}): {reason}", id=stay.id,
+                  shelter=_shelter_name(folder, stay.shelter), start=stay.start, end=end, nights=_nights(stay.start, end), reason=values["end_reason"])
+    return Outcome([stay.id], commit_records(folder, [path], message), [path], summary=summary)
 
 
 @locked
 def move_stay(folder: RecordsFolder, woman_id: str, to: str, on: Any) -> Outcome:
     """Close her open stay as ``moved`` and open the next one the same date: one commit."""
     if not woman_id.startswith("W-"):
-        raise Refused([FieldIssue("WOMAN", f"{woman_id!r} is not a woman id (W-…)")])
+        raise Refused([FieldIssue("woman", msg("woman.not_an_id", "{text} is not a woman id (W-…)", text=repr(woman_id)))])
     stay, path = _open_stay_of(folder, woman_id)
     values, issues = convert_inputs("stay", {"end": on or "today", "shelter": to}, folder)
     if issues:
         raise Refused([FieldIssue({"end": "on", "shelter": "to"}[i.field], i.message) for i in issues])
     day = values["end"]
     if day < stay.start:
-        raise Refused([FieldIssue("on", f"{day} is before her current stay started ({stay.start})")])
+        raise Refused([FieldIssue("on", msg("stay.move_before_start", "{day} is before her current stay started ({start})", day=day, start=stay.start))])
     if values["shelter"] == stay.shelter:
-        raise Refused([FieldIssue("to", f"she is already at {stay.shelter}")])
+        raise Refused([FieldIssue("to", msg("stay.same_shelter", "she is already at {shelter}", shelter=stay.shelter))])
     closed_text = _update(folder, "stay", path, {"end": day, "end_reason": "moved"})
     data = record_data("stay", {"woman": woman_id, "shelter": values["shelter"], "start": day, "children": stay.children})
     _check_new("stay", {"id": "S-0000-CHECK", **data}, folder, "stays/(new)")
@@ -833,9 +888,10 @@ def move_stay(folder: RecordsFolder, woman_id: str, to: str, on: Any) -> Outcome
         new_path.unlink(missing_ok=True)
         raise
     message = f"stay move {stay.id} {new_id} (woman {woman_id}; end, end_reason)"
-    summary = (f"Moved {woman_id} on {day} from {_shelter_name(folder, stay.shelter)} to {_shelter_name(folder, values['shelter'])}: "
-               f"closed {stay.id} ({stay.start} to {day}, {_nights(stay.start, day)}), opened {new_id}")
-    return Outcome([new_id], _commit(folder, [path, new_path], message), [path, new_path], summary=summary)
+    summary = msg("stay.moved", "Moved {woman} on {day} from {old} to {new}: closed {closed} ({start} to {day}, {nights}), opened {id}",
+                  woman=woman_id, day=day, old=_shelter_name(folder, stay.shelter), new=_shelter_name(folder, values["shelter"]),
+                  closed=stay.id, start=stay.start, nights=_nights(stay.start, day), id=new_id)
+    return Outcome([new_id], commit_records(folder, [path, new_path], message), [path, new_path], summary=summary)
 
 
 # --- calls -------------------------------------------------------------------------------
@@ -849,16 +905,19 @@ def add_call(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
     values, issues = convert_inputs("call", raw, folder)
     _required(values, issues, ("caller", "subject"))
     if "woman" in values and folder.record_path("woman", values["woman"]) is None:
-        issues.append(FieldIssue("woman", f"{values['woman']} does not exist"))
+        issues.append(FieldIssue("woman", msg("record.unknown", "{id} does not exist", id=values["woman"])))
     if issues:
         raise Refused(issues)
     data = record_data("call", values)
     _check_new("call", {"id": "C-0000-CHECK", **data}, folder, "calls/(new)")
     record_id, path = _write_new(folder, "call", values["at"].year, data, None)
-    summary = f"Logged {record_id}: {values['channel']} {values['at']:%Y-%m-%d %H:%M}, {values['subject']}"
+    at = f"{values['at']:%Y-%m-%d %H:%M}"
     if values.get("woman"):
-        summary += f", about {values['woman']}"
-    return Outcome([record_id], _commit(folder, [path], f"call add {record_id}"), [path], summary=summary)
+        summary = msg("call.logged_about", "Logged {id}: {channel} {at}, {subject}, about {woman}",
+                      id=record_id, channel=values["channel"], at=at, subject=values["subject"], woman=values["woman"])
+    else:
+        summary = msg("call.logged", "Logged {id}: {channel} {at}, {subject}", id=record_id, channel=values["channel"], at=at, subject=values["subject"])
+    return Outcome([record_id], commit_records(folder, [path], f"call add {record_id}"), [path], summary=summary)
 
 
 # --- services, activities, website (docs/services-activities-website.md) --------------------------------------------
@@ -875,16 +934,16 @@ def add_service(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
     values, issues = convert_inputs("service", raw, folder)
     _required(values, issues, ("woman", "kind", "on"))
     if "woman" in values and folder.record_path("woman", values["woman"]) is None:
-        issues.append(FieldIssue("woman", f"{values['woman']} does not exist"))
+        issues.append(FieldIssue("woman", msg("record.unknown", "{id} does not exist", id=values["woman"])))
     if values.get("on") and values.get("to") and values["to"] < values["on"]:
-        issues.append(FieldIssue("to", f"{values['to']} is before --on {values['on']}"))
+        issues.append(FieldIssue("to", msg("service.to_before_on", "{to} is before the first day {on}", to=values["to"], on=values["on"])))
     if issues:
         raise Refused(issues)
     data = record_data("service", values)
     _check_new("service", {"id": "T-0000-CHECK", **data}, folder, "services/(new)")
     record_id, path = _write_new(folder, "service", values["on"].year, data, None)
-    summary = f"Recorded {record_id}: {values['kind']} for {values['woman']} on {values['on']}"
-    return Outcome([record_id], _commit(folder, [path], f"service add {record_id}"), [path], summary=summary)
+    summary = msg("service.recorded", "Recorded {id}: {kind} for {woman} on {on}", id=record_id, kind=values["kind"], woman=values["woman"], on=values["on"])
+    return Outcome([record_id], commit_records(folder, [path], f"service add {record_id}"), [path], summary=summary)
 
 
 @locked
@@ -898,8 +957,8 @@ def add_activity(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
     data = record_data("activity", values)
     _check_new("activity", {"id": "A-0000-CHECK", **data}, folder, "activities/(new)")
     record_id, path = _write_new(folder, "activity", values["on"].year, data, None)
-    summary = f"Recorded {record_id}: {values['kind']} on {values['on']}"
-    return Outcome([record_id], _commit(folder, [path], f"activity add {record_id}"), [path], summary=summary)
+    summary = msg("activity.recorded", "Recorded {id}: {kind} on {on}", id=record_id, kind=values["kind"], on=values["on"])
+    return Outcome([record_id], commit_records(folder, [path], f"activity add {record_id}"), [path], summary=summary)
 
 
 WEBSITE_FIGURES = ("visits", "pages", "hits", "sites")
@@ -915,22 +974,27 @@ def set_website(folder: RecordsFolder, month: str, figures: Dict[str, Any]) -> O
     values, issues = convert_inputs("website", {"month": month, **figures}, folder)
     issues = [FieldIssue("MONTH", i.message) if i.field == "month" else i for i in issues]
     if not figures:
-        issues.append(FieldIssue("", "give at least one of --visits, --pages, --hits, --sites"))
+        # names the flags: services.py (not desk1's) should move this advice to the CLI by the code
+        issues.append(FieldIssue("", msg("website.no_figures", "give at least one of --visits, --pages, --hits, --sites")))
     if issues:
         raise Refused(issues)
     month = values["month"]
     path = folder.kind_dir("website") / f"{month}.yaml"
     if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise Refused([FieldIssue("MONTH", f"{folder.shown(path)} is not a regular file; refusing to write it")])
+        raise Refused([FieldIssue("MONTH", msg("file.not_regular_write", "{path} is not a regular file; refusing to write it", path=folder.shown(path)))])
     if path.exists():
         text = _update(folder, "website", path, {k: v for k, v in values.items() if k != "month"})
-        verb = "Updated"
+        updated = True
     else:
         text = dump_new(record_data("website", values))
         _validated(folder, "website", text, folder.shown(path), expected_id=month)
-        verb = "Set"
+        updated = False
     path.parent.mkdir(exist_ok=True, mode=0o700)
     atomic_write(path, text)
     changed = ",".join(k for k in WEBSITE_FIGURES if k in values)
-    summary = f"{verb} website {month}: " + ", ".join(f"{k} {values[k]}" for k in WEBSITE_FIGURES if k in values)
-    return Outcome([month], _commit(folder, [path], f"website set {month} ({changed})"), [path], summary=summary)
+    figures_text = ", ".join(f"{k} {values[k]}" for k in WEBSITE_FIGURES if k in values)
+    if updated:
+        summary = msg("website.updated", "Updated website {month}: {figures}", month=month, figures=figures_text)
+    else:
+        summary = msg("website.set", "Set website {month}: {figures}", month=month, figures=figures_text)
+    return Outcome([month], commit_records(folder, [path], f"website set {month} ({changed})"), [path], summary=summary)

@@ -15,6 +15,8 @@ import os
 from pathlib import Path
 from typing import Any, Dict, Optional, Tuple
 
+from rosa_cli.core.messages import msg
+
 ENV_FILE = "ROSA_CONFIG"
 ENV_USER = "ROSA_USER"
 
@@ -47,12 +49,12 @@ def read_config() -> Tuple[Dict[str, Any], Optional[str]]:
         return {}, None
     toml = _toml()
     if toml is None:
-        return {}, f"{path}: needs Python 3.11 or the tomli package to be read; using ${ENV_USER}"
+        return {}, msg("config.needs_toml", "{path}: needs Python 3.11 or the tomli package to be read; using ${env}", path=str(path), env=ENV_USER)
     try:
         with path.open("rb") as handle:
             data = toml.load(handle)
     except (OSError, ValueError) as exc:
-        return {}, f"{path}: not readable ({str(exc).splitlines()[0]}); ignored"
+        return {}, msg("config.unreadable", "{path}: not readable ({reason}); ignored", path=str(path), reason=str(exc).splitlines()[0])
     return data, None
 
 
@@ -67,7 +69,7 @@ def default_receiver() -> Tuple[Optional[str], Optional[str]]:
     if isinstance(value, str) and value.strip():
         return receiver_key(value), problem
     if value is not None and not isinstance(value, str):
-        problem = f"{config_file()}: receiver must be text, like receiver = \"KL\"; ignored"
+        problem = msg("config.receiver_not_text", "{path}: receiver must be text, like receiver = \"KL\"; ignored", path=str(config_file()))
     env = os.environ.get(ENV_USER, "").strip()
     return (receiver_key(env) if env else None), problem
 
