@@ -58,8 +58,6 @@ def with_errors(text: str, errors) -> str:
 
 
 # the former private names, still imported by rosa_cli/cli/conflicts.py
-_strip_header = strip_header
-_with_errors = with_errors
 
 
 def _describe(problem) -> str:
@@ -86,7 +84,6 @@ def keep_copy(folder, record_id: str, text: str) -> str:
     return str(path)
 
 
-_keep_copy = keep_copy  # the former private name (rosa_cli/cli/conflicts.py)
 
 
 class _Stopped(BaseException):
@@ -330,10 +327,3 @@ def _issue(kind: str, message: str):
     from rosa_cli.core.operations import FieldIssue
 
     return FieldIssue(kind, message)
-
-
-# Public names for the conflict commands' edit loop (cli/conflicts.py), which reuses
-# these steps; modules do not import each other's private helpers (docs/messages.md).
-strip_header = _strip_header
-with_errors = _with_errors
-keep_copy = _keep_copy
