@@ -57,8 +57,6 @@ def with_errors(text: str, errors) -> str:
     return "".join(lines) + text
 
 
-# the former private names, still imported by rosa_cli/cli/conflicts.py
-
 
 def _describe(problem) -> str:
     """One error line: a file problem as ``path:line: message``, a field's as ``field: message``."""
