@@ -144,9 +144,9 @@ def require_id(kinds: Tuple[str, ...], value: str, argument: str) -> str:
     for kind in kinds:
         if id_problem(kind, value) is None:
             return value
+    example = PREFIXES[kinds[0]] + "-2006-K7Q2X"
     problem = id_problem(kinds[0], value) if len(kinds) == 1 else msg(
-        "id.not_of_kinds", "{id!r} is not a {kinds} id (like {example})",
-        id=str(value)[:40], kinds=kinds_or(kinds), example=f"{PREFIXES[kinds[0]]}-2006-K7Q2X",
+        "id.not_of_kinds", "{id!r} is not a {kinds} id (like {example})", id=str(value)[:40], kinds=kinds_or(kinds), example=example,
     )
     raise Refused([FieldIssue(argument, problem or msg("id.not_of_kind", "{id!r} is not a {kind} id", id=str(value)[:40], kind=kind_noun(kinds[0])))])
 

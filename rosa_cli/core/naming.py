@@ -300,7 +300,8 @@ def candidate_lines(folder, candidates: Sequence[Tuple[str, str, str]]) -> List[
                     id=record_id, start=record.start, shelter=record.shelter, woman=record.woman,
                 ))
         elif kind == "call":
-            lines.append(msg("name.candidate_call", "{id}  {at}", id=record_id, at=f"{record.at:%Y-%m-%d %H:%M}"))
+            at = record.at.strftime("%Y-%m-%d %H:%M")
+            lines.append(msg("name.candidate_call", "{id}  {at}", id=record_id, at=at))
         else:
             lines.append(msg("name.candidate_dated", "{id}  {on}", id=record_id, on=getattr(record, "on", "")))
     return lines
