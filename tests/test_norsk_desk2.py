@@ -389,3 +389,13 @@ def test_core_refusals_carry_codes(records):
     seen = []
     assert resolve_id(folder, woman.lower(), ("woman",), "WOMAN", notice=seen.append) == woman
     assert [m.code for m in seen] == ["name.taking"]
+
+
+def test_the_record_taken_for_a_start_of_its_id_is_said_in_the_language(records, monkeypatch):
+    woman = add_woman(records)
+    add_call(records, "--woman", woman)
+    result = run_ok(records, "call", "list", "--woman", woman[:9])
+    assert f"taking {woman} for '{woman[:9]}'" in result.stderr
+    nb(monkeypatch)
+    result = run_ok(records, "call", "list", "--woman", woman[:9])
+    assert f"bruker {woman} for '{woman[:9]}'" in result.stderr and "taking" not in result.stderr

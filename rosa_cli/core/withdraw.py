@@ -436,5 +436,6 @@ def undo_last(folder: RecordsFolder) -> Tuple[Outcome, UndoPlan]:
             else:
                 atomic_write_bytes(path, now)
         _git(folder, "reset", "--quiet", "--", *[rel for rel, _ in plan.changes], check=False)  # unstage them
-        raise gitrepo.GitError(f"{(commit.warning or 'git did not commit').replace('the change was written but not committed: ', '')}; nothing was undone")
+        # commit.warning is shown whole (never cut up by its words): it says why git refused
+        raise gitrepo.GitError(f"git did not commit the undo ({commit.warning or 'no reason given'}); the files are put back, nothing was undone")
     return Outcome([], commit, written), plan
