@@ -10,17 +10,21 @@ from __future__ import annotations
 import click
 
 from rosa_cli.cli.common import Failure, core_errors, get_folder, records_option
+from rosa_cli.i18n import N_, _, render
 
 
-@click.command()
-@click.option("--on", "on", metavar="DATE", help="See the agenda of another day (default today).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.command(help=N_(
+    "Who needs attention: women in a shelter now, stays open longer than long_stay_days, reflection periods "
+    "ending within 30 days, and women in a shelter with no call or visit for more than followup_days (all in rosa.yaml)."
+))
+@click.option("--on", "on", metavar="DATE", help=N_("See the agenda of another day (default today)."))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help=N_("table for people, json for programs (the same lists as data)."))
 @records_option
 @core_errors()
 def agenda(on: str | None, fmt: str) -> None:
-    """Who needs attention: women in a shelter now, stays open longer than
-    long_stay_days, reflection periods ending within 30 days, and women in a shelter
-    with no call or visit for more than followup_days (all in rosa.yaml)."""
+    """The day's lists, so a coordinator starts from who needs her rather than from
+    statistics; the lists themselves are computed in core/agenda.py."""
     from rosa_cli.core.agenda import agenda_json, build_agenda
     from rosa_cli.core.dates import DateError, parse_date
     from rosa_cli.core.folder import load_records
@@ -31,7 +35,7 @@ def agenda(on: str | None, fmt: str) -> None:
         try:
             day = parse_date(on, folder.today)
         except DateError as exc:
-            raise Failure(f"--on: {exc}") from None
+            raise Failure(f"--on: {render(exc.message)}") from None
     records = load_records(folder)
     result = build_agenda(records, day)
     if fmt == "json":
@@ -41,30 +45,33 @@ def agenda(on: str | None, fmt: str) -> None:
     else:
         _print_tables(result, records)
     if records.skipped:
-        click.echo(f"warning: {records.skipped} invalid record file(s) left out; run rosa check", err=True)
+        click.echo(_("warning: {n} invalid record file(s) left out; run rosa check").format(n=records.skipped), err=True)
 
 
 def _print_tables(result, records) -> None:
     from tabulate import tabulate
 
     from rosa_cli.cli.render import cell
+    from rosa_cli.core.agenda import REFLECTION_NOTICE_DAYS
 
     def section(title: str, headers, rows) -> None:
         click.echo(f"{title} ({len(rows)})")
         if rows:
-            table = tabulate([[cell(v) for v in row] for row in rows], headers=list(headers), tablefmt="simple")
+            table = tabulate([[cell(v) for v in row] for row in rows], headers=[_(h) for h in headers], tablefmt="simple")
             click.echo("\n".join("  " + line for line in table.splitlines()))
         else:
-            click.echo("  none")
+            click.echo("  " + _("none"))
         click.echo("")
 
-    click.echo(f"Agenda for {result.on.isoformat()}\n")
-    section("In a shelter now", ["woman", "shelter", "since", "nights"],
+    click.echo(_("Agenda for {day}").format(day=result.on.isoformat()) + "\n")
+    section(_("In a shelter now"), [N_("woman"), N_("shelter"), N_("since"), N_("nights")],
             [[r.woman, r.shelter, r.since, r.nights] for r in result.in_shelter])
-    section(f"Open longer than {result.long_stay_days} days", ["stay", "woman", "shelter", "since", "nights"],
+    section(_("Open longer than {n} days").format(n=result.long_stay_days),
+            [N_("stay"), N_("woman"), N_("shelter"), N_("since"), N_("nights")],
             [[r.stay, r.woman, r.shelter, r.since, r.nights] for r in result.long_stays])
-    section("Reflection period ending within 30 days",
-            ["woman", "since", "ends", "days left", "shelter"],
+    section(_("Reflection period ending within {n} days").format(n=REFLECTION_NOTICE_DAYS),
+            [N_("woman"), N_("since"), N_("ends"), N_("days left"), N_("shelter")],
             [[r.woman, r.since, r.ends, r.days_left, r.shelter] for r in result.reflection_ending])
-    section(f"No call or visit for more than {result.followup_days} days", ["woman", "shelter", "last contact", "days"],
-            [[r.woman, r.shelter, r.last_contact or "never", r.days] for r in result.no_contact])
+    section(_("No call or visit for more than {n} days").format(n=result.followup_days),
+            [N_("woman"), N_("shelter"), N_("last contact"), N_("days")],
+            [[r.woman, r.shelter, r.last_contact or _("never"), r.days] for r in result.no_contact])

@@ -16,6 +16,7 @@ from rosa_cli.cli.common import (
     report_outcome,
     resolve_arg,
 )
+from rosa_cli.i18n import N_, _, render
 
 CALL_PLAN = (
     ("at", "now", True),
@@ -29,48 +30,51 @@ CALL_PLAN = (
 )
 
 
-@click.group()
+@click.group(help=N_("Calls and office visits (henvendelser)."))
 @records_option
 def call() -> None:
     """Calls and office visits (henvendelser)."""
 
 
-@call.command("add")
-@click.option("--at", help="When: 'i går 14:30', 'kl 14.30' (today), '14.3 10:00', '14.03.2026 kl 10:00', nå, or ISO 2026-03-14 14:30 (default now).")
-@click.option("--channel", help="phone (default), office, email, other — the key or its label (telefon, kontor …).")
-@click.option("--caller", help="Who called: shelter, public-agency, police, immigration, ngo, woman, private-person, other — or the label (politi …), any case, or its start.")
-@click.option("--subject", help="trafficking-first, trafficking-followup, project-info, other — or the label (første …).")
-@click.option("--woman", help="The woman it concerns (W-… id), if she has a record.")
-@click.option("--nationality", help="Nationality of the woman it concerns: code in any case (ng), or the name (Nigeria, norge), or unknown.")
-@click.option("--received-by", help="Staff initials, or the after-hours shelter; stored upper-case (default: receiver in ~/.config/rosa/config.toml, or $ROSA_USER).")
-@click.option("--note", help="Free text: no names, phone numbers or addresses.")
-@click.option("--prompt/--no-prompt", "prompt", default=None, help="Ask for missing fields (default: when on a terminal).")
+@call.command("add", help=N_("Log a call. On a terminal, asks for what the flags did not give; prints the new id."))
+@click.option("--at", help=N_("When: 'i går 14:30', 'kl 14.30' (today), '14.3 10:00', '14.03.2026 kl 10:00', nå, or ISO 2026-03-14 14:30 (default now)."))
+@click.option("--channel", help=N_("phone (default), office, email, other — the key or its label (telefon, kontor …)."))
+@click.option("--caller", help=N_("Who called: shelter, public-agency, police, immigration, ngo, woman, private-person, other — or the label (politi …), any case, or its start."))
+@click.option("--subject", help=N_("trafficking-first, trafficking-followup, project-info, other — or the label (første …)."))
+@click.option("--woman", help=N_("The woman it concerns (W-… id), if she has a record."))
+@click.option("--nationality", help=N_("Nationality of the woman it concerns: code in any case (ng), or the name (Nigeria, norge), or unknown."))
+@click.option("--received-by", help=N_("Staff initials, or the after-hours shelter; stored upper-case (default: receiver in ~/.config/rosa/config.toml, or $ROSA_USER)."))
+@click.option("--note", help=N_("Free text: no names, phone numbers or addresses."))
+@click.option("--prompt/--no-prompt", "prompt", default=None, help=N_("Ask for missing fields (default: when on a terminal)."))
 @records_option
 @core_errors()
 def call_add(prompt, **raw) -> None:
-    """Log a call. On a terminal, asks for what the flags did not give; prints the new id."""
+    """Log a call; the prompts ask only for what the flags left out, so a script and a
+    coordinator at the phone use the same command."""
     from rosa_cli.core.naming import resolve_id
     from rosa_cli.core.operations import add_call
 
     folder = get_folder(changing=True)
     if raw.get("woman"):
-        raw["woman"] = resolve_id(folder, raw["woman"], ("woman",), "woman", notice=lambda m: click.echo(m, err=True))
+        raw["woman"] = resolve_id(folder, raw["woman"], ("woman",), "woman", notice=lambda m: click.echo(render(m), err=True))
     if prompt is None:
         prompt = is_terminal()
     from rosa_cli.core.userconfig import default_receiver, receiver_key
 
     receiver, problem = default_receiver()
     if problem:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(_("warning: {problem}").format(problem=render(problem)), err=True)
     if prompt:
         from rosa_cli.cli.prompts import ask_missing
 
         plan = tuple((name, receiver if name == "received_by" else default, required) for name, default, required in CALL_PLAN)
         try:
-            resolvers = {"woman": lambda text: resolve_id(folder, text, ("woman",), "Woman", notice=lambda m: click.echo(f"  {m}", err=True))}
+            resolvers = {"woman": lambda text: resolve_id(
+                folder, text, ("woman",), "Woman", notice=lambda m: click.echo(f"  {render(m)}", err=True)
+            )}
             raw = ask_missing("call", raw, plan, folder.context(), resolvers=resolvers)
         except (click.Abort, EOFError, KeyboardInterrupt):
-            click.echo("\nCancelled; nothing was written.", err=True)
+            click.echo("\n" + _("Cancelled; nothing was written."), err=True)
             sys.exit(EXIT_USAGE)
     elif not raw.get("received_by") and receiver:
         raw["received_by"] = receiver
@@ -79,22 +83,22 @@ def call_add(prompt, **raw) -> None:
     report_outcome(add_call(folder, raw))
 
 
-@call.command("list")
-@click.option("--woman", help="Only calls about this woman (W-… id).")
-@click.option("--from", "start", help="Only calls on or after this date.")
-@click.option("--to", "end", help="Only calls on or before this date.")
-@click.option("--today", is_flag=True, help="Only today's calls.")
-@click.option("--week", is_flag=True, help="Only this week's calls (Monday to Sunday).")
-@click.option("--year", type=int, help="Only calls in this year.")
-@click.option("--subject", help="Only calls with this subject.")
-@click.option("--caller", help="Only calls from this kind of caller.")
-@click.option("--channel", help="Only calls by this channel (phone, office, …).")
-@click.option("--received-by", help="Only calls received by these initials (any letter case).")
-@click.option("--notes", is_flag=True, help="Show each call's note too.")
+@call.command("list", help=N_("List calls, oldest first; the filters combine (all must hold)."))
+@click.option("--woman", help=N_("Only calls about this woman (W-… id)."))
+@click.option("--from", "start", help=N_("Only calls on or after this date."))
+@click.option("--to", "end", help=N_("Only calls on or before this date."))
+@click.option("--today", is_flag=True, help=N_("Only today's calls."))
+@click.option("--week", is_flag=True, help=N_("Only this week's calls (Monday to Sunday)."))
+@click.option("--year", type=int, help=N_("Only calls in this year."))
+@click.option("--subject", help=N_("Only calls with this subject."))
+@click.option("--caller", help=N_("Only calls from this kind of caller."))
+@click.option("--channel", help=N_("Only calls by this channel (phone, office, …)."))
+@click.option("--received-by", help=N_("Only calls received by these initials (any letter case)."))
+@click.option("--notes", is_flag=True, help=N_("Show each call's note too."))
 @records_option
 @core_errors()
 def call_list(woman, start, end, today, week, year, subject, caller, channel, received_by, notes) -> None:
-    """List calls, oldest first; the filters combine (all must hold)."""
+    """List calls; every filter must hold, so a coordinator narrows the list step by step."""
     from rosa_cli.cli.render import print_table
     from rosa_cli.core.folder import load_records
 
@@ -120,10 +124,15 @@ def call_list(woman, start, end, today, week, year, subject, caller, channel, re
             continue
         row = [c.id, c.at, c.channel, c.caller, c.subject, c.woman, c.nationality, c.received_by]
         rows.append(row + [c.note] if notes else row)
-    headers = ["id", "at", "channel", "caller", "subject", "woman", "nationality", "received by"]
-    print_table(headers + ["note"] if notes else headers, rows)
+    headers = [_(h) for h in CALL_HEADERS]
+    print_table(headers + [_(NOTE_HEADER)] if notes else headers, rows)
     if records.skipped:
-        click.echo(f"warning: {records.skipped} invalid call file(s) left out; run rosa check", err=True)
+        click.echo(_("warning: {n} invalid call file(s) left out; run rosa check").format(n=records.skipped), err=True)
+
+
+# the columns of ``call list``, translated when shown
+CALL_HEADERS = (N_("id"), N_("at"), N_("channel"), N_("caller"), N_("subject"), N_("woman"), N_("nationality"), N_("received by"))
+NOTE_HEADER = N_("note")
 
 
 def _date_range(today, start, end, only_today: bool, week: bool):
@@ -133,7 +142,7 @@ def _date_range(today, start, end, only_today: bool, week: bool):
     from rosa_cli.core.dates import DateError, parse_date
 
     if sum(bool(x) for x in (only_today, week, start or end)) > 1:
-        raise Failure("give only one of --today, --week, or --from/--to")
+        raise Failure(_("give only one of --today, --week, or --from/--to"))
     if only_today:
         return today, today
     if week:
@@ -144,9 +153,9 @@ def _date_range(today, start, end, only_today: bool, week: bool):
         try:
             days.append(parse_date(value, today) if value else None)
         except DateError as exc:
-            raise Failure(f"{flag}: {exc}") from None
+            raise Failure(f"{flag}: {render(exc.message)}") from None
     if days[0] and days[1] and days[0] > days[1]:
-        raise Failure(f"--from {days[0]} is after --to {days[1]}")
+        raise Failure(_("--from {start} is after --to {end}").format(start=days[0], end=days[1]))
     return days[0], days[1]
 
 
@@ -159,13 +168,13 @@ def _vocab_choice(settings, vocabulary: str, flag: str, value: str) -> str:
     try:
         found = vocab_answer(settings, vocabulary, value.strip())
     except FieldError as exc:
-        raise Failure(f"{flag}: {exc}") from None
+        raise Failure(f"{flag}: {render(exc.args[0] if exc.args else exc)}") from None
     if found in keys:
         return found
-    raise Failure(f"{flag}: {value!r} is not one of: {', '.join(keys)}")
+    raise Failure(_("{flag}: {value!r} is not one of: {keys}").format(flag=flag, value=value, keys=", ".join(keys)))
 
 
-@call.command("show")
+@call.command("show", help=N_("Show every field of one call, with the labels from rosa.yaml."))
 @click.argument("call_id", metavar="ID")
 @records_option
 @core_errors({"call": "ID"})
@@ -189,7 +198,7 @@ def call_show(call_id: str) -> None:
         click.echo(f"{spec.name + ':':13} {field_text(spec, value, settings)}")
 
 
-@call.command("edit")
+@call.command("edit", help=N_("Correct a call in $VISUAL or $EDITOR; an invalid save reopens with the errors. Moving its time to another year files it under that year, with the id's year changed to match (printed on stdout)."))
 @click.argument("call_id", metavar="ID")
 @records_option
 @core_errors({"call": "ID"})

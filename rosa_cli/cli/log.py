@@ -5,20 +5,23 @@ from __future__ import annotations
 import click
 
 from rosa_cli.cli.common import Failure, core_errors, get_folder, records_option, resolve_arg
+from rosa_cli.i18n import N_, _, render
+
+LOG_HEADERS = (N_("date"), N_("author"), N_("commit"), N_("change"))
 
 
-@click.command()
+@click.command(help=N_(
+    "Show who changed what and when: the whole folder, or one record (W-, S-, C- id or shelter key). For a woman, "
+    "commits that name her (a stay opened for her, say) are shown too, and so are the commits of the calls and stays "
+    "about her; so is the commit that deleted a record (rosa void, with its reason)."
+))
 @click.argument("record_id", metavar="[ID]", required=False)
 @records_option
 @core_errors()
 def log(record_id: str | None) -> None:
-    """Show who changed what and when: the whole folder, or one record (W-, S-, C- id or shelter key).
-
-    For a woman, commits that name her (a stay opened for her, say) are shown too, and
-    so are the commits of the calls and stays about her; so is the commit that deleted a
-    record (rosa void, with its reason). A shallow copy of the history is warned
-    about, because its oldest commit would look like the start of every record.
-    """
+    """The audit trail is git's history, read rather than kept twice. A shallow copy
+    of the history is warned about, because its oldest commit would look like the
+    start of every record."""
     from rosa_cli.cli.render import print_table
     from rosa_cli.core.audit import record_history, shallow_warning, void_reasons
 
@@ -27,13 +30,14 @@ def log(record_id: str | None) -> None:
     try:
         entries = record_history(folder, record_id)
     except LookupError as exc:
-        raise Failure(f"ID: {exc}") from None
+        raise Failure(f"ID: {render(exc.args[0] if exc.args else exc)}") from None
     warning = shallow_warning(folder)
     if warning:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(_("warning: {problem}").format(problem=render(warning)), err=True)
     reasons = void_reasons(folder, entries)
-    rows = [[e.date, e.author, e.commit, e.message + (f" - reason: {reasons[e.commit]}" if e.commit in reasons else "")] for e in entries]
-    print_table(["date", "author", "commit", "change"], rows)
+    reason = _(" - reason: {reason}")
+    rows = [[e.date, e.author, e.commit, e.message + (reason.format(reason=reasons[e.commit]) if e.commit in reasons else "")] for e in entries]
+    print_table([_(h) for h in LOG_HEADERS], rows)
 
 
 def _named_record(folder, text):

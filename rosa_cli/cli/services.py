@@ -23,6 +23,7 @@ from rosa_cli.cli.common import (
     report_outcome,
     resolve_arg,
 )
+from rosa_cli.i18n import N_, _, render
 
 SERVICE_PLAN = (
     ("woman", None, True),
@@ -53,7 +54,7 @@ def _ask(kind: str, raw: dict, plan, folder, resolvers=None) -> dict:
     try:
         return ask_missing(kind, raw, plan, folder.context(), resolvers=resolvers)
     except (click.Abort, EOFError, KeyboardInterrupt):
-        click.echo("\nCancelled; nothing was written.", err=True)
+        click.echo("\n" + _("Cancelled; nothing was written."), err=True)
         sys.exit(EXIT_USAGE)
 
 
@@ -64,7 +65,7 @@ def _year_filter(folder, year, start, end):
         first = parse_date(start, folder.today) if start else None
         last = parse_date(end, folder.today) if end else None
     except DateError as exc:
-        raise Failure(f"--from/--to: {exc}") from None
+        raise Failure(f"--from/--to: {render(exc.message)}") from None
     return lambda day_first, day_last: not (
         (year is not None and not (day_first.year <= year <= day_last.year))
         or (first and day_last < first)
@@ -81,23 +82,23 @@ def _nok(value) -> str:
 # --- service -----------------------------------------------------------------------------------
 
 
-@click.group()
+@click.group(help=N_("Services given to women: interpreter, courses, health, legal aid (tilbud)."))
 @records_option
 def service() -> None:
     """Services given to women: interpreter, courses, health, legal aid (tilbud)."""
 
 
-@service.command("add")
+@service.command("add", help=N_("Record a service given to WOMAN (her W-… id); prints the new id."))
 @click.argument("woman", required=False)
-@click.option("--kind", help="interpreter, doctor, medicine, dental, psychologist, norwegian-course, fitness, hobby-course, vocational-training, legal-aid, travel, other.")
-@click.option("--on", help="The date given, or a course's first day (2006-03-14, 14.03.2006, today).")
-@click.option("--to", help="A course's or series' last day.")
-@click.option("--cost", help="What it cost, in whole NOK (12500).")
-@click.option("--paid-by", help="project, municipality, state, shelter, ngo, free, other, unknown.")
-@click.option("--provider", help="Who gave it: an organisation, never a person's name.")
-@click.option("--completed/--not-completed", default=None, help="For courses and training: did she complete it?")
-@click.option("--note", help="Free text: no names, phone numbers or addresses.")
-@click.option("--prompt/--no-prompt", "prompt", default=None, help="Ask for missing fields (default: when on a terminal).")
+@click.option("--kind", help=N_("interpreter, doctor, medicine, dental, psychologist, norwegian-course, fitness, hobby-course, vocational-training, legal-aid, travel, other."))
+@click.option("--on", help=N_("The date given, or a course's first day (2006-03-14, 14.03.2006, today)."))
+@click.option("--to", help=N_("A course's or series' last day."))
+@click.option("--cost", help=N_("What it cost, in whole NOK (12500)."))
+@click.option("--paid-by", help=N_("project, municipality, state, shelter, ngo, free, other, unknown."))
+@click.option("--provider", help=N_("Who gave it: an organisation, never a person's name."))
+@click.option("--completed/--not-completed", default=None, help=N_("For courses and training: did she complete it?"))
+@click.option("--note", help=N_("Free text: no names, phone numbers or addresses."))
+@click.option("--prompt/--no-prompt", "prompt", default=None, help=N_("Ask for missing fields (default: when on a terminal)."))
 @records_option
 @core_errors()
 def service_add(woman, prompt, **raw) -> None:
@@ -107,21 +108,23 @@ def service_add(woman, prompt, **raw) -> None:
 
     folder = get_folder(changing=True)
     if woman:
-        raw["woman"] = resolve_id(folder, woman, ("woman",), "WOMAN", notice=lambda m: click.echo(m, err=True))
+        raw["woman"] = resolve_id(folder, woman, ("woman",), "WOMAN", notice=lambda m: click.echo(render(m), err=True))
     if prompt is None:
         prompt = is_terminal()
     if prompt:
-        resolvers = {"woman": lambda text: resolve_id(folder, text, ("woman",), "Woman", notice=lambda m: click.echo(f"  {m}", err=True))}
+        resolvers = {"woman": lambda text: resolve_id(
+            folder, text, ("woman",), "Woman", notice=lambda m: click.echo(f"  {render(m)}", err=True)
+        )}
         raw = _ask("service", raw, SERVICE_PLAN, folder, resolvers)
     report_outcome(add_service(folder, raw))
 
 
-@service.command("list")
-@click.option("--woman", help="Only services given to this woman (W-… id).")
-@click.option("--kind", help="Only this kind of service.")
-@click.option("--year", type=int, help="Only services given (or running) in this year.")
-@click.option("--from", "start", help="Only services running on or after this date.")
-@click.option("--to", "end", help="Only services running on or before this date.")
+@service.command("list", help=N_("List services, oldest first; the filters combine."))
+@click.option("--woman", help=N_("Only services given to this woman (W-… id)."))
+@click.option("--kind", help=N_("Only this kind of service."))
+@click.option("--year", type=int, help=N_("Only services given (or running) in this year."))
+@click.option("--from", "start", help=N_("Only services running on or after this date."))
+@click.option("--to", "end", help=N_("Only services running on or before this date."))
 @records_option
 @core_errors()
 def service_list(woman, kind, year, start, end) -> None:
@@ -133,39 +136,42 @@ def service_list(woman, kind, year, start, end) -> None:
     if woman:
         woman = resolve_arg(folder, woman, ("woman",), "woman")
     if kind and kind not in folder.settings.keys("service"):
-        raise Failure(f"--kind: {kind!r} is not one of: {', '.join(folder.settings.keys('service'))}")
+        raise Failure(_("{flag}: {value!r} is not one of: {keys}").format(flag="--kind", value=kind, keys=", ".join(folder.settings.keys("service"))))
     wanted = _year_filter(folder, year, start, end)
     records = load_records(folder, kinds=("service",))
     rows = []
     for s in sorted(records.services.values(), key=lambda s: (s.on, s.id)):
         if (woman and s.woman != woman) or (kind and s.kind != kind) or not wanted(s.on, s.last_day):
             continue
-        done = "" if s.completed is None else ("yes" if s.completed else "no")
+        done = "" if s.completed is None else (_("yes") if s.completed else _("no"))
         rows.append([s.id, s.woman, s.kind, s.on, s.to, _nok(s.cost), s.paid_by, s.provider, done])
-    print_table(["id", "woman", "kind", "on", "to", "cost", "paid by", "provider", "completed"], rows)
+    print_table([_(h) for h in SERVICE_HEADERS], rows)
     if records.skipped:
-        click.echo(f"warning: {records.skipped} invalid service file(s) left out; run rosa check", err=True)
+        click.echo(_("warning: {n} invalid service file(s) left out; run rosa check").format(n=records.skipped), err=True)
+
+
+SERVICE_HEADERS = (N_("id"), N_("woman"), N_("kind"), N_("on"), N_("to"), N_("cost"), N_("paid by"), N_("provider"), N_("completed"))
 
 
 # --- activity ----------------------------------------------------------------------------------
 
 
-@click.group()
+@click.group(help=N_("Outreach and network activities: lectures, seminars, meetings (informasjonsarbeid)."))
 @records_option
 def activity() -> None:
     """Outreach and network activities: lectures, seminars, meetings (informasjonsarbeid)."""
 
 
-@activity.command("add")
-@click.option("--kind", help="seminar, conference, network-meeting, lecture, course, meeting, visit, media, other.")
-@click.option("--on", help="The date (2006-03-14, 14.03.2006, today).")
-@click.option("--days", help="How long: 0.5 for a half day, 1, 2 …")
-@click.option("--participants", help="How many took part.")
-@click.option("--audience", help="Who it was for, comma-separated: shelter, police, public-agency, immigration, ngo, health, education, union, international, public, other.")
-@click.option("--shelters", help="How many shelters it served.")
-@click.option("--title", help="A short title (no names of persons).")
-@click.option("--ours/--not-ours", "organised_by_us", default=None, help="Organised by the project (default: yes for seminar, conference, network-meeting, course).")
-@click.option("--prompt/--no-prompt", "prompt", default=None, help="Ask for missing fields (default: when on a terminal).")
+@activity.command("add", help=N_("Record an outreach or network activity; prints the new id."))
+@click.option("--kind", help=N_("seminar, conference, network-meeting, lecture, course, meeting, visit, media, other."))
+@click.option("--on", help=N_("The date (2006-03-14, 14.03.2006, today)."))
+@click.option("--days", help=N_("How long: 0.5 for a half day, 1, 2 …"))
+@click.option("--participants", help=N_("How many took part."))
+@click.option("--audience", help=N_("Who it was for, comma-separated: shelter, police, public-agency, immigration, ngo, health, education, union, international, public, other."))
+@click.option("--shelters", help=N_("How many shelters it served."))
+@click.option("--title", help=N_("A short title (no names of persons)."))
+@click.option("--ours/--not-ours", "organised_by_us", default=None, help=N_("Organised by the project (default: yes for seminar, conference, network-meeting, course)."))
+@click.option("--prompt/--no-prompt", "prompt", default=None, help=N_("Ask for missing fields (default: when on a terminal)."))
 @records_option
 @core_errors()
 def activity_add(prompt, **raw) -> None:
@@ -180,11 +186,11 @@ def activity_add(prompt, **raw) -> None:
     report_outcome(add_activity(folder, raw))
 
 
-@activity.command("list")
-@click.option("--kind", help="Only this kind of activity.")
-@click.option("--year", type=int, help="Only activities in this year.")
-@click.option("--from", "start", help="Only activities on or after this date.")
-@click.option("--to", "end", help="Only activities on or before this date.")
+@activity.command("list", help=N_("List activities, oldest first; the filters combine."))
+@click.option("--kind", help=N_("Only this kind of activity."))
+@click.option("--year", type=int, help=N_("Only activities in this year."))
+@click.option("--from", "start", help=N_("Only activities on or after this date."))
+@click.option("--to", "end", help=N_("Only activities on or before this date."))
 @records_option
 @core_errors()
 def activity_list(kind, year, start, end) -> None:
@@ -194,34 +200,37 @@ def activity_list(kind, year, start, end) -> None:
 
     folder = get_folder()
     if kind and kind not in folder.settings.keys("activity"):
-        raise Failure(f"--kind: {kind!r} is not one of: {', '.join(folder.settings.keys('activity'))}")
+        raise Failure(_("{flag}: {value!r} is not one of: {keys}").format(flag="--kind", value=kind, keys=", ".join(folder.settings.keys("activity"))))
     wanted = _year_filter(folder, year, start, end)
     records = load_records(folder, kinds=("activity",))
     rows = []
     for a in sorted(records.activities.values(), key=lambda a: (a.on, a.id)):
         if (kind and a.kind != kind) or not wanted(a.on, a.on):
             continue
-        rows.append([a.id, a.on, a.kind, a.days, a.participants, ",".join(a.audience), "yes" if a.ours else "no", a.shelters, a.title])
-    print_table(["id", "on", "kind", "days", "participants", "audience", "ours", "shelters", "title"], rows)
+        rows.append([a.id, a.on, a.kind, a.days, a.participants, ",".join(a.audience), _("yes") if a.ours else _("no"), a.shelters, a.title])
+    print_table([_(h) for h in ACTIVITY_HEADERS], rows)
     if records.skipped:
-        click.echo(f"warning: {records.skipped} invalid activity file(s) left out; run rosa check", err=True)
+        click.echo(_("warning: {n} invalid activity file(s) left out; run rosa check").format(n=records.skipped), err=True)
+
+
+ACTIVITY_HEADERS = (N_("id"), N_("on"), N_("kind"), N_("days"), N_("participants"), N_("audience"), N_("ours"), N_("shelters"), N_("title"))
 
 
 # --- website -----------------------------------------------------------------------------------
 
 
-@click.group()
+@click.group(help=N_("The website's monthly statistics (visits, pages, hits, sites)."))
 @records_option
 def website() -> None:
     """The website's monthly statistics (visits, pages, hits, sites)."""
 
 
-@website.command("set")
+@website.command("set", help=N_("Set MONTH's (YYYY-MM) website figures; figures not given keep their value."))
 @click.argument("month")
-@click.option("--visits", help="Visits in the month.")
-@click.option("--pages", help="Pages viewed.")
-@click.option("--hits", help="Hits (files served).")
-@click.option("--sites", help="Distinct visiting sites.")
+@click.option("--visits", help=N_("Visits in the month."))
+@click.option("--pages", help=N_("Pages viewed."))
+@click.option("--hits", help=N_("Hits (files served)."))
+@click.option("--sites", help=N_("Distinct visiting sites."))
 @records_option
 @core_errors()
 def website_set(month, **figures) -> None:
@@ -231,8 +240,8 @@ def website_set(month, **figures) -> None:
     report_outcome(set_website(get_folder(changing=True), month, figures))
 
 
-@website.command("list")
-@click.option("--year", type=int, help="Only months of this year.")
+@website.command("list", help=N_("List the website months recorded, oldest first."))
+@click.option("--year", type=int, help=N_("Only months of this year."))
 @records_option
 @core_errors()
 def website_list(year) -> None:
@@ -244,4 +253,7 @@ def website_list(year) -> None:
     records = load_records(folder, kinds=("website",))
     rows = [[m.month, m.visits, m.pages, m.hits, m.sites] for key, m in sorted(records.website.items())
             if year is None or key.startswith(f"{year}-")]
-    print_table(["month", "visits", "pages", "hits", "sites"], rows)
+    print_table([_(h) for h in WEBSITE_HEADERS], rows)
+
+
+WEBSITE_HEADERS = (N_("month"), N_("visits"), N_("pages"), N_("hits"), N_("sites"))

@@ -13,6 +13,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Dict, Optional, Tuple
 
+from rosa_cli.core.messages import Message, msg
+
 SPECIAL_NATIONALITIES: Dict[str, Dict[str, str]] = {
     "unknown": {"nb": "Ukjent", "en": "Unknown"},
     "stateless": {"nb": "Statsløs", "en": "Stateless"},
@@ -109,8 +111,16 @@ def match_country(text: str) -> Tuple[Optional[str], list]:
     return None, starts
 
 
-def normalise_nationality(text: str, loose: bool = False) -> Tuple[Optional[str], Optional[str]]:
-    """``(code, None)`` for a valid entry, else ``(None, error message)`` with a hint.
+def _more(several: list) -> object:
+    """`` and 3 more`` after the first twelve candidates, or nothing."""
+    if len(several) <= 12:
+        return ""
+    return msg("list.and_more", " and {n} more", n=len(several) - 12)
+
+
+def normalise_nationality(text: str, loose: bool = False) -> Tuple[Optional[str], Optional[Message]]:
+    """``(code, None)`` for a valid entry, else ``(None, message)`` with a hint; the
+    message's code is ``country.ambiguous``, ``country.suggest`` or ``country.unknown``.
 
     ``loose`` (what a person typed) also takes a country's name or a unique start of
     one (:func:`match_country`); a record file must hold the code itself.
@@ -124,13 +134,16 @@ def normalise_nationality(text: str, loose: bool = False) -> Tuple[Optional[str]
             return code, None
         if several:
             shown = ", ".join(f"{c} ({country_name(c)})" for c in several[:12])
-            more = f" and {len(several) - 12} more" if len(several) > 12 else ""
-            return None, f"{cleaned!r} fits several countries: {shown}{more}; type more of the name, or the code"
+            return None, msg(
+                "country.ambiguous", "{text!r} fits several countries: {shown}{more}; type more of the name, or the code",
+                text=cleaned, shown=shown, more=_more(several),
+            )
     hint = suggest_nationality(cleaned)
-    message = f"{cleaned!r} is not a country code (ISO 3166-1 alpha-2 like NG, or unknown, or stateless)"
     if hint:
-        message = f"{cleaned!r} is not a country code; did you mean {hint}?"
-    return None, message
+        return None, msg("country.suggest", "{text!r} is not a country code; did you mean {hint}?", text=cleaned, hint=hint)
+    return None, msg(
+        "country.unknown", "{text!r} is not a country code (ISO 3166-1 alpha-2 like NG, or unknown, or stateless)", text=cleaned
+    )
 
 
 @lru_cache(maxsize=4)
@@ -196,7 +209,7 @@ def match_language(text: str) -> Tuple[Optional[str], list]:
     return (starts[0], []) if len(starts) == 1 else (None, starts)
 
 
-def normalise_language(text: str, loose: bool = False) -> Tuple[Optional[str], Optional[str]]:
+def normalise_language(text: str, loose: bool = False) -> Tuple[Optional[str], Optional[Message]]:
     """Accept an ISO 639 code or an English language name; return its shortest code.
 
     ``loose`` (what a person typed) also takes the name in Norwegian (``engelsk``) and
@@ -213,16 +226,18 @@ def normalise_language(text: str, loose: bool = False) -> Tuple[Optional[str], O
             return code, None
         if several:
             shown = ", ".join(f"{c} ({language_name(c)})" for c in several[:12])
-            more = f" and {len(several) - 12} more" if len(several) > 12 else ""
-            return None, f"{cleaned!r} fits several languages: {shown}{more}; type more of the name, or the code"
+            return None, msg(
+                "language.ambiguous", "{text!r} fits several languages: {shown}{more}; type more of the name, or the code",
+                text=cleaned, shown=shown, more=_more(several),
+            )
     try:
         found = pycountry.languages.lookup(cleaned)
         hint = getattr(found, "alpha_2", None) or found.alpha_3
     except LookupError:
         hint = None
     if hint:
-        return None, f"{cleaned!r} is not a language code; did you mean {hint}?"
-    return None, f"{cleaned!r} is not an ISO 639 language code (like en, ro, ru)"
+        return None, msg("language.suggest", "{text!r} is not a language code; did you mean {hint}?", text=cleaned, hint=hint)
+    return None, msg("language.unknown", "{text!r} is not an ISO 639 language code (like en, ro, ru)", text=cleaned)
 
 
 def language_name(code: str) -> str:

@@ -24,6 +24,8 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Optional, Tuple
 
+from rosa_cli.core.messages import Message, msg
+
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?$")
@@ -40,21 +42,51 @@ WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
 }
 
-DATE_HINT = "i dag, i går, mandag, 14.03.2026, 14.3 — or today, yesterday, 2026-03-14"
-MOMENT_HINT = "i går 14:30, kl 14.30, 14.3 10:00, 14.03.2026 kl 10:00, nå — or yesterday 14:30, now, 2026-03-14 14:30"
+# The hints name the Norwegian forms first; in bokmål they are Norwegian only (the
+# English words are still accepted, they are just not advertised there).
+DATE_HINT = msg("date.hint", "i dag, i går, mandag, 14.03.2026, 14.3 — or today, yesterday, 2026-03-14")
+MOMENT_HINT = msg(
+    "moment.hint", "i går 14:30, kl 14.30, 14.3 10:00, 14.03.2026 kl 10:00, nå — or yesterday 14:30, now, 2026-03-14 14:30"
+)
 
 
 class DateError(ValueError):
-    """A date or time that could not be read; the message says what was expected."""
+    """A date or time that could not be read; ``message`` (a coded
+    :class:`~rosa_cli.core.messages.Message`: ``date.unreadable``, ``moment.needs_time`` …)
+    says what was expected. ``str(exc)`` is its English text; a caller that passes the
+    reason on should pass ``exc.message`` so the CLI can show it in the user's language."""
+
+    def __init__(self, message: Message):
+        super().__init__(message)
+        self.message = message
 
 
 class NeedsTime(DateError):
     """A date was given where a moment is needed; ``day`` is that date, so a prompt
     can ask for the time of day instead of throwing the answer away."""
 
-    def __init__(self, message: str, day: date):
+    def __init__(self, message: Message, day: date):
         super().__init__(message)
         self.day = day
+
+
+def _calendar_reason(year: int, month: int, day: int) -> Message:
+    """Why ``year-month-day`` is no day of the calendar, decided on the numbers (never
+    on the text of Python's error), in words that can be translated."""
+    if not 1 <= month <= 12:
+        return msg("date.no_such_month", "month must be in 1..12")
+    if not 1 <= year <= 9999:
+        return msg("date.no_such_year", "year {year} is out of range", year=year)
+    return msg("date.no_such_day", "day is out of range for month")
+
+
+def _clock_reason(hour: int, minute: int, second: int) -> Message:
+    """Why a time of day does not exist, decided on the numbers."""
+    if not 0 <= hour <= 23:
+        return msg("time.no_such_hour", "hour must be in 0..23")
+    if not 0 <= minute <= 59:
+        return msg("time.no_such_minute", "minute must be in 0..59")
+    return msg("time.no_such_second", "second must be in 0..59")
 
 
 def _full_year(text: str, today: date) -> int:
@@ -105,11 +137,12 @@ def parse_date(value: object, today: Optional[date] = None) -> date:
             except ValueError:
                 pass
         else:
-            raise DateError(f"{text!r} is not a date (use {DATE_HINT})")
+            raise DateError(msg("date.unreadable", "{text!r} is not a date (use {hint})", text=text, hint=DATE_HINT))
     try:
         return date(year, month, day)
-    except ValueError as exc:
-        raise DateError(f"{text!r} is not a date ({exc})") from None
+    except ValueError:
+        reason = _calendar_reason(year, month, day)
+        raise DateError(msg("date.impossible", "{text!r} is not a date ({reason})", text=text, reason=reason)) from None
 
 
 def _split_moment(text: str) -> Tuple[str, Optional[Tuple[int, int, int]]]:
@@ -144,7 +177,7 @@ def parse_datetime(value: object, now: Optional[datetime] = None, relative: bool
     if isinstance(value, datetime):
         return value.replace(tzinfo=None, microsecond=0)
     if isinstance(value, date):
-        raise NeedsTime(f"'{value.isoformat()}' has no time of day (add it: {value.isoformat()} 14:30)", value)
+        raise NeedsTime(msg("moment.no_time", "'{day}' has no time of day (add it: {day} 14:30)", day=value.isoformat()), value)
     now = now or datetime.now().replace(second=0, microsecond=0)
     text = str(value).strip()
     if _words(text) in NOW_WORDS and relative:
@@ -153,32 +186,43 @@ def parse_datetime(value: object, now: Optional[datetime] = None, relative: bool
         text = text.replace("T", " ", 1)
     day_text, clock = _split_moment(text)
     if not relative and not (_ISO_DATE.match(day_text) or _DAY_FIRST.match(day_text)):
-        raise DateError(f"{text!r} is not a date and time (use 2026-03-14 14:30)")
+        raise DateError(msg("moment.not_iso", "{text!r} is not a date and time (use 2026-03-14 14:30)", text=text))
     if clock is None:
         try:
             day = parse_date(day_text, now.date())
         except DateError:
-            raise DateError(f"{text!r} is not a date and time (use {MOMENT_HINT})") from None
-        raise NeedsTime(f"{text!r} is a day, not a date and time: add the time of day, like «{text} 14:30»", day)
+            raise DateError(_moment_unreadable(text)) from None
+        raise NeedsTime(
+            msg("moment.needs_time", "{text!r} is a day, not a date and time: add the time of day, like «{text} 14:30»", text=text), day
+        )
     if day_text:
         try:
             day = parse_date(day_text, now.date())
         except DateError:
-            raise DateError(f"{text!r} is not a date and time (use {MOMENT_HINT})") from None
+            raise DateError(_moment_unreadable(text)) from None
     else:
         day = now.date()
     hour, minute, second = clock
     try:
         return datetime(day.year, day.month, day.day, hour, minute, second)
-    except ValueError as exc:
-        raise DateError(f"{text!r} is not a time ({exc}; use HH:MM like 14:30)") from None
+    except ValueError:
+        try:
+            date(day.year, day.month, day.day)
+            reason = _clock_reason(hour, minute, second)
+        except ValueError:
+            reason = _calendar_reason(day.year, day.month, day.day)
+        raise DateError(msg("time.impossible", "{text!r} is not a time ({reason}; use HH:MM like 14:30)", text=text, reason=reason)) from None
+
+
+def _moment_unreadable(text: str) -> Message:
+    return msg("moment.unreadable", "{text!r} is not a date and time (use {hint})", text=text, hint=MOMENT_HINT)
 
 
 def parse_time_of_day(value: object) -> Tuple[int, int]:
     """Only a time of day (``14:30``, ``14.30``, ``kl 14``): what a prompt asks for after a bare date."""
     _day_text, clock = _split_moment(str(value).strip())
     if clock is None or _day_text or not (0 <= clock[0] < 24):
-        raise DateError(f"{str(value).strip()!r} is not a time of day (use 14:30, 14.30 or kl 14)")
+        raise DateError(msg("time.unreadable", "{text!r} is not a time of day (use 14:30, 14.30 or kl 14)", text=str(value).strip()))
     return clock[0], clock[1]
 
 

@@ -23,7 +23,9 @@ from __future__ import annotations
 import re
 import secrets
 from pathlib import Path
-from typing import Callable, Optional, Tuple
+from typing import Callable, Optional, Sequence, Tuple
+
+from rosa_cli.core.messages import Message, msg
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RANDOM_CHARS = 5  # 25 bits: at least 20 for women and stays, 25 for calls (docs/data-model.md)
@@ -33,6 +35,35 @@ KINDS_BY_PREFIX = {prefix: kind for kind, prefix in PREFIXES.items()}
 ID_GRAMMAR = re.compile(r"^([WSCTA])-([0-9]{4})-([0-9A-HJKMNP-TV-Z]{4,8})$")
 SHELTER_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _LONG_DIGITS = re.compile(r"[0-9]{6,}")
+
+# What each kind of record is called in a message (translated by the CLI like any message).
+KIND_NOUNS = {
+    "woman": msg("kind.woman", "woman"),
+    "stay": msg("kind.stay", "stay"),
+    "call": msg("kind.call", "call"),
+    "service": msg("kind.service", "service"),
+    "activity": msg("kind.activity", "activity"),
+}
+
+
+def kind_noun(kind: str) -> Message:
+    """``woman``, ``stay`` … as a message, so that ``kvinne``, ``opphold`` … in bokmål."""
+    return KIND_NOUNS.get(kind) or msg("kind.other", "{kind}", kind=kind)
+
+
+def kinds_or(kinds: Sequence[str]) -> Message:
+    """``woman or stay or call`` as one message (each noun and each "or" translated)."""
+    if not kinds:
+        return msg("kind.record", "record")
+    said = kind_noun(kinds[-1])
+    for kind in reversed(kinds[:-1]):
+        said = msg("kind.either", "{first} or {second}", first=kind_noun(kind), second=said)
+    return said
+
+
+def _shown(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def random_part(chars: int = RANDOM_CHARS) -> str:
@@ -44,7 +75,7 @@ def make_id(kind: str, year: int) -> str:
     return f"{PREFIXES[kind]}-{year:04d}-{random_part()}"
 
 
-def id_problem(kind: str, record_id: object) -> Optional[str]:
+def id_problem(kind: str, record_id: object) -> Optional[Message]:
     """Why ``record_id`` is not a valid id for ``kind``, or None when it is.
 
     The one grammar for ids wherever they come from: a record's ``id:`` field, ``--id``,
@@ -52,19 +83,23 @@ def id_problem(kind: str, record_id: object) -> Optional[str]:
     """
     prefix = PREFIXES[kind]
     text = str(record_id)
-    shown = text if len(text) <= 40 else text[:37] + "..."
+    shown = _shown(text)
     match = ID_GRAMMAR.match(text)
     if not match or match.group(1) != prefix:
-        return f"id {shown!r} is not a {kind} id (like {prefix}-2006-K7Q2X: {prefix}, a year, a random part of A-Z and 0-9 without I, L, O, U)"
+        return msg(
+            "id.malformed",
+            "id {id!r} is not a {kind} id (like {prefix}-2006-K7Q2X: {prefix}, a year, a random part of A-Z and 0-9 without I, L, O, U)",
+            id=shown, kind=kind_noun(kind), prefix=prefix,
+        )
     if _LONG_DIGITS.search(match.group(3)):
-        return f"id {shown!r} holds a run of six or more digits; ids must not carry dates or numbers"
+        return msg("id.long_digits", "id {id!r} holds a run of six or more digits; ids must not carry dates or numbers", id=shown)
     return None
 
 
-def shelter_key_problem(key: object) -> Optional[str]:
+def shelter_key_problem(key: object) -> Optional[Message]:
     """Why ``key`` is not a shelter key (lower-case letters, digits, '-'), or None."""
     if not SHELTER_KEY.match(str(key)):
-        return f"{str(key)[:40]!r} must be lowercase letters, digits and '-' (like oslo or bergen-2)"
+        return msg("shelter.key_malformed", "{key!r} must be lowercase letters, digits and '-' (like oslo or bergen-2)", key=str(key)[:40])
     return None
 
 
@@ -109,10 +144,11 @@ def require_id(kinds: Tuple[str, ...], value: str, argument: str) -> str:
     for kind in kinds:
         if id_problem(kind, value) is None:
             return value
-    problem = id_problem(kinds[0], value) if len(kinds) == 1 else (
-        f"{str(value)[:40]!r} is not a {' or '.join(kinds)} id (like {PREFIXES[kinds[0]]}-2006-K7Q2X)"
+    example = PREFIXES[kinds[0]] + "-2006-K7Q2X"
+    problem = id_problem(kinds[0], value) if len(kinds) == 1 else msg(
+        "id.not_of_kinds", "{id!r} is not a {kinds} id (like {example})", id=str(value)[:40], kinds=kinds_or(kinds), example=example,
     )
-    raise Refused([FieldIssue(argument, problem or f"{str(value)[:40]!r} is not a {kinds[0]} id")])
+    raise Refused([FieldIssue(argument, problem or msg("id.not_of_kind", "{id!r} is not a {kind} id", id=str(value)[:40], kind=kind_noun(kinds[0])))])
 
 
 def require_shelter_key(value: str, argument: str) -> str:

@@ -32,7 +32,8 @@ import re
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from rosa_cli.core.errors import FieldIssue, Refused
-from rosa_cli.core.ids import CROCKFORD, ID_GRAMMAR, KINDS_BY_PREFIX, PREFIXES
+from rosa_cli.core.ids import CROCKFORD, ID_GRAMMAR, KINDS_BY_PREFIX, PREFIXES, kinds_or
+from rosa_cli.core.messages import Message, msg
 
 ID_SHAPED = re.compile(r"^[A-Za-z0-9-]+$")
 MAX_TEXT = 100  # nothing longer is an id or a sensible alias; refused without looking
@@ -45,7 +46,13 @@ _WITH_YEAR = re.compile(r"^([0-9]{4})-([0-9A-Z]*)$")  # 2026-CR
 _RANDOM_ONLY = re.compile(rf"^({_RANDOM}+)$")  # CR
 _MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEARCHABLE = ("woman", "stay", "call", "service", "activity")  # kinds that have a folder of ids
-PLURAL_NOUN = {"woman": "women", "stay": "stays", "call": "calls", "service": "services", "activity": "activities"}
+PLURAL_NOUN = {
+    "woman": msg("kinds.woman", "women"),
+    "stay": msg("kinds.stay", "stays"),
+    "call": msg("kinds.call", "calls"),
+    "service": msg("kinds.service", "services"),
+    "activity": msg("kinds.activity", "activities"),
+}
 
 
 def resolve(folder, text: str, kinds: Sequence[str] = ("woman",), argument: str = "ID") -> Tuple[str, str]:
@@ -85,7 +92,7 @@ def _resolve(folder, text: str, kinds: Sequence[str], argument: str) -> Tuple[st
         try:
             aliases = _aliases(folder)
         except AliasError as exc:  # an unsafe alias file is not read, and the refusal says why
-            aliases, alias_trouble = {}, str(exc)
+            aliases, alias_trouble = {}, (exc.args[0] if exc.args else str(exc))
         named = women_named(aliases, given, "exact")
         if not named and not found:
             named = women_named(aliases, given, "start")
@@ -100,12 +107,13 @@ def _resolve(folder, text: str, kinds: Sequence[str], argument: str) -> Tuple[st
     if found:
         raise Refused([FieldIssue(argument, _ambiguous(folder, raw, found))])
     exact = _whole_id(given, kinds) if id_shaped else None
+    message: Message
     if exact is not None and exact[1] == raw:
-        message = f"{given} does not exist"
+        message = msg("record.missing", "{id} does not exist", id=given)
     else:
         message = _no_match(raw, kinds)
     if alias_trouble:
-        message += f" (your alias file was not read: {alias_trouble})"
+        message = msg("name.aliases_unread", "{message} (your alias file was not read: {why})", message=message, why=alias_trouble)
     raise Refused([FieldIssue(argument, message)])
 
 
@@ -119,20 +127,24 @@ def resolve_id(folder, text: str, kinds: Sequence[str] = ("woman",), argument: s
     kind, record_id, how = _resolve(folder, text, kinds, argument)
     if notice is not None and str(text).strip() != record_id:
         if how == "alias":
-            notice(f"taking {record_id} (your alias for her)")
+            notice(msg("name.taking_alias", "taking {id} (your alias for her)", id=record_id))
         else:
-            notice(f"taking {record_id} for {str(text).strip()!r}")
+            notice(msg("name.taking", "taking {id} for {text!r}", id=record_id, text=str(text).strip()))
     return record_id
 
 
 # --- matching ------------------------------------------------------------------------------
 
 
-def _no_match(text: str, kinds: Sequence[str]) -> str:
-    noun = " or ".join(kinds) or "record"
+def _no_match(text: str, kinds: Sequence[str]) -> Message:
+    noun = kinds_or(kinds)
     shown = text if len(text) <= 40 else text[:37] + "..."
-    alias = ", or an alias you keep" if "woman" in kinds else ""
-    return f"no {noun} matches {shown!r}: it is not a {noun} id here, the start of one{alias}"
+    if "woman" in kinds:
+        return msg(
+            "name.no_match", "no {noun} matches {text!r}: it is not a {noun} id here, the start of one, or an alias you keep",
+            noun=noun, text=shown,
+        )
+    return msg("name.no_match", "no {noun} matches {text!r}: it is not a {noun} id here, the start of one", noun=noun, text=shown)
 
 
 def _whole_id(text: str, kinds: Sequence[str]) -> Optional[Tuple[str, str]]:
@@ -223,20 +235,34 @@ def _aliases(folder) -> Dict[str, str]:
 # --- telling candidates apart ---------------------------------------------------------------
 
 
-def _ambiguous(folder, text: str, found: Dict[str, Tuple[str, str]]) -> str:
+def joined_lines(lines: Sequence[object]) -> object:
+    """Several lines (messages or text) as one message, each line translated on its own
+    when the CLI renders it."""
+    if not lines:
+        return ""
+    said = lines[-1]
+    for line in reversed(lines[:-1]):
+        said = msg("text.lines", "{first}\n{rest}", first=line, rest=said)
+    return said
+
+
+def _ambiguous(folder, text: str, found: Dict[str, Tuple[str, str]]) -> Message:
     shown = text if len(text) <= 40 else text[:37] + "..."
     ordered = sorted(found.items(), key=lambda item: (item[1][0], item[0]))
     kinds = {kind for kind, _ in found.values()}
-    what = PLURAL_NOUN[kinds.pop()] if len(kinds) == 1 else "records"
-    lines = [f"{shown!r} matches {len(found)} {what}; give more of the id:"]
+    what = PLURAL_NOUN[kinds.pop()] if len(kinds) == 1 else msg("kinds.record", "records")
+    lines: List[object] = []
     for line in candidate_lines(folder, [(kind, record_id, how) for record_id, (kind, how) in ordered[:SHOWN_CANDIDATES]]):
-        lines.append("  " + line)
+        lines.append(msg("text.indented", "  {line}", line=line))
     if len(ordered) > SHOWN_CANDIDATES:
-        lines.append(f"  … and {len(ordered) - SHOWN_CANDIDATES} more")
-    return "\n".join(lines)
+        lines.append(msg("list.more_lines", "  … and {n} more", n=len(ordered) - SHOWN_CANDIDATES))
+    return msg(
+        "name.ambiguous", "{text!r} matches {n} {what}; give more of the id:\n{candidates}",
+        text=shown, n=len(found), what=what, candidates=joined_lines(lines),
+    )
 
 
-def candidate_lines(folder, candidates: Sequence[Tuple[str, str, str]]) -> List[str]:
+def candidate_lines(folder, candidates: Sequence[Tuple[str, str, str]]) -> List[Message]:
     """One line per candidate: enough to tell two women (or stays, or calls) apart.
 
     A woman: id, nationality, born, current shelter. A stay: id, start (and end),
@@ -249,18 +275,35 @@ def candidate_lines(folder, candidates: Sequence[Tuple[str, str, str]]) -> List[
     lines = []
     for kind, record_id, how in candidates:
         record = _load(folder, kind, record_id)
-        by = "  (by your alias)" if how == "alias" else ""
+        by = msg("name.by_alias", "  (by your alias)") if how == "alias" else ""
         if record is None:
-            lines.append(f"{record_id}  (record cannot be read; run rosa check){by}")
+            lines.append(msg("name.candidate_unreadable", "{id}  (record cannot be read){by}", id=record_id, by=by))
         elif kind == "woman":
             born = str(record.birth_year) if record.birth_year else "?"
-            where = f"at {current[record_id]}" if record_id in current else "not in a shelter"
-            lines.append(f"{record_id}  {record.nationality}  born {born}  {where}{by}")
+            where = (
+                msg("name.at_shelter", "at {shelter}", shelter=current[record_id]) if record_id in current
+                else msg("name.not_in_shelter", "not in a shelter")
+            )
+            lines.append(msg(
+                "name.candidate_woman", "{id}  {nationality}  born {born}  {where}{by}",
+                id=record_id, nationality=record.nationality, born=born, where=where, by=by,
+            ))
         elif kind == "stay":
-            until = f" to {record.end}" if record.end else " (open)"
-            lines.append(f"{record_id}  {record.start}{until}  {record.shelter}  woman {record.woman}")
+            if record.end:
+                lines.append(msg(
+                    "name.candidate_stay", "{id}  {start} to {end}  {shelter}  woman {woman}",
+                    id=record_id, start=record.start, end=record.end, shelter=record.shelter, woman=record.woman,
+                ))
+            else:
+                lines.append(msg(
+                    "name.candidate_open_stay", "{id}  {start} (open)  {shelter}  woman {woman}",
+                    id=record_id, start=record.start, shelter=record.shelter, woman=record.woman,
+                ))
+        elif kind == "call":
+            at = record.at.strftime("%Y-%m-%d %H:%M")
+            lines.append(msg("name.candidate_call", "{id}  {at}", id=record_id, at=at))
         else:
-            lines.append(f"{record_id}  {record.at:%Y-%m-%d %H:%M}")
+            lines.append(msg("name.candidate_dated", "{id}  {on}", id=record_id, on=getattr(record, "on", "")))
     return lines
 
 

@@ -30,6 +30,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from rosa_cli.core import gitrepo, ids
 from rosa_cli.core.errors import FieldIssue, Refused
 from rosa_cli.core.folder import RecordsFolder
+from rosa_cli.core.messages import msg
 from rosa_cli.core.operations import Outcome, _commit, locked
 
 # --- void --------------------------------------------------------------------------------
@@ -42,9 +43,9 @@ class VoidPlan:
     kind: str
     record_id: str
     path: Path
-    summary: str  # one line: what the record is (dates, codes; never free text)
+    summary: str  # a Message: one line: what the record is (dates, codes; never free text)
     woman: Optional[str] = None  # the woman a stay or call is about
-    notes: List[str] = field(default_factory=list)  # what else changes (stays: her history)
+    notes: List[str] = field(default_factory=list)  # Messages: what else changes (stays: her history)
     tracked: bool = True  # in the last commit (else it was never committed)
 
 
@@ -68,28 +69,51 @@ def plan_void(folder: RecordsFolder, record_id: str, argument: str = "ID") -> Vo
     kind = kind_of(record_id, argument)
     path = folder.record_path(kind, record_id, argument)
     if path is None:
-        raise Refused([FieldIssue(argument, f"{record_id} does not exist")])
+        raise Refused([FieldIssue(argument, msg("record.missing", "{id} does not exist", id=record_id))])
     record, _problems = folder.load_one(kind, path)
-    plan = VoidPlan(kind, record_id, path, f"{kind} {record_id}")
+    plan = VoidPlan(kind, record_id, path, msg("void.summary", "{kind} {id}", kind=ids.kind_noun(kind), id=record_id))
     plan.tracked = _tracked(folder, path)
     if kind == "woman":
         _refuse_if_named(folder, record_id, argument)
         if record is not None:
-            plan.summary = f"woman {record_id} (first contact {record.first_contact}, nationality {record.nationality})"
+            plan.summary = msg(
+                "void.summary_woman", "woman {id} (first contact {first_contact}, nationality {nationality})",
+                id=record_id, first_contact=record.first_contact, nationality=record.nationality,
+            )
     elif kind == "stay" and record is not None:
         plan.woman = record.woman
-        end = f" to {record.end}" if record.end else ", still open"
-        plan.summary = f"stay {record_id} (woman {record.woman} at {record.shelter} from {record.start}{end})"
+        if record.end:
+            plan.summary = msg(
+                "void.summary_stay", "stay {id} (woman {woman} at {shelter} from {start} to {end})",
+                id=record_id, woman=record.woman, shelter=record.shelter, start=record.start, end=record.end,
+            )
+        else:
+            plan.summary = msg(
+                "void.summary_open_stay", "stay {id} (woman {woman} at {shelter} from {start}, still open)",
+                id=record_id, woman=record.woman, shelter=record.shelter, start=record.start,
+            )
         plan.notes = _stay_notes(folder, record)
     elif kind == "call" and record is not None:
         plan.woman = record.woman
-        about = f", woman {record.woman}" if record.woman else ""
-        plan.summary = f"call {record_id} ({record.at:%Y-%m-%d %H:%M}, {record.channel}, {record.subject}{about})"
+        at = f"{record.at:%Y-%m-%d %H:%M}"
+        if record.woman:
+            plan.summary = msg(
+                "void.summary_call_woman", "call {id} ({at}, {channel}, {subject}, woman {woman})",
+                id=record_id, at=at, channel=record.channel, subject=record.subject, woman=record.woman,
+            )
+        else:
+            plan.summary = msg(
+                "void.summary_call", "call {id} ({at}, {channel}, {subject})",
+                id=record_id, at=at, channel=record.channel, subject=record.subject,
+            )
     elif kind == "service" and record is not None:
         plan.woman = record.woman
-        plan.summary = f"service {record_id} ({record.kind} for woman {record.woman} on {record.on})"
+        plan.summary = msg(
+            "void.summary_service", "service {id} ({kind} for woman {woman} on {on})",
+            id=record_id, kind=record.kind, woman=record.woman, on=record.on,
+        )
     elif kind == "activity" and record is not None:
-        plan.summary = f"activity {record_id} ({record.kind} on {record.on})"
+        plan.summary = msg("void.summary_activity", "activity {id} ({kind} on {on})", id=record_id, kind=record.kind, on=record.on)
     return plan
 
 
@@ -121,33 +145,40 @@ def _refuse_if_named(folder: RecordsFolder, woman_id: str, argument: str) -> Non
             continue
     issues = []
     if named:
-        issues.append(FieldIssue(argument, (
-            f"{woman_id} is named by {len(named)} record(s): {', '.join(named)}; void or correct "
-            "those first (rosa void ID, rosa stay edit, rosa call edit), then her"
+        # the CLI adds how to void or correct them (code void.woman_named)
+        issues.append(FieldIssue(argument, msg(
+            "void.woman_named", "{woman} is named by {n} record(s): {ids}", woman=woman_id, n=len(named), ids=", ".join(named),
         )))
     for shown in sorted(set(unreadable)):
-        issues.append(FieldIssue(argument, f"{shown} cannot be read and holds {woman_id}; fix it first (see rosa check)"))
+        issues.append(FieldIssue(argument, msg(
+            "void.unreadable_names_her", "{path} cannot be read and holds {woman}", path=shown, woman=woman_id,
+        )))
     if issues:
         raise Refused(issues)
 
 
 def _stay_notes(folder: RecordsFolder, stay) -> List[str]:
-    """What voiding this stay changes in her history, in plain words."""
+    """What voiding this stay changes in her history, as messages (``void.note_*``)."""
     from rosa_cli.core.operations import stays_of
 
     others = [s for s, _ in stays_of(folder, stay.woman) if s.id != stay.id]
-    notes = []
+    notes: List[str] = []
     if stay.is_open:
-        notes.append(f"note: {stay.woman} is no longer recorded as staying at {stay.shelter} (the stay was open since {stay.start})")
+        notes.append(msg(
+            "void.note_left_shelter", "note: {woman} is no longer recorded as staying at {shelter} (the stay was open since {start})",
+            woman=stay.woman, shelter=stay.shelter, start=stay.start,
+        ))
     if not others:
-        notes.append(f"note: {stay.woman} has no stay left: she counts as not admitted")
+        notes.append(msg("void.note_no_stay_left", "note: {woman} has no stay left: she counts as not admitted", woman=stay.woman))
     for other in others:
         if other.end == stay.start and other.end_reason == "moved":
-            notes.append(
-                f"note: {other.id} still ends as moved on {other.end}; correct it (rosa stay edit {other.id}) if she did not move then"
-            )
+            # the CLI adds how to correct it (code void.note_still_moved, param stay)
+            notes.append(msg("void.note_still_moved", "note: {stay} still ends as moved on {end}", stay=other.id, end=other.end))
         if stay.end is not None and stay.end_reason == "moved" and other.start == stay.end:
-            notes.append(f"note: {other.id} from {other.start} stays as it is; it started with the move out of this stay")
+            notes.append(msg(
+                "void.note_moved_from", "note: {stay} from {start} stays as it is; it started with the move out of this stay",
+                stay=other.id, start=other.start,
+            ))
     return notes
 
 
@@ -157,13 +188,15 @@ def check_reason(folder: RecordsFolder, reason: Optional[str]) -> str:
 
     text = (reason or "").strip()
     if not text:
-        raise Refused([FieldIssue("reason", "is required: say briefly why the record is withdrawn (no names or numbers)")])
+        raise Refused([FieldIssue("reason", msg(
+            "void.reason_missing", "is required: say briefly why the record is withdrawn (no names or numbers)",
+        ))])
     if "\n" in text or "\r" in text:
-        raise Refused([FieldIssue("reason", "must be one line")])
+        raise Refused([FieldIssue("reason", msg("void.reason_lines", "must be one line"))])
     try:
         check_free_text(text, folder.context(), entry=True)
-    except FieldError as exc:
-        raise Refused([FieldIssue("reason", str(exc))]) from None
+    except FieldError as exc:  # the door check's own message (a coded Message once validate gives one)
+        raise Refused([FieldIssue("reason", exc.args[0] if exc.args else str(exc))]) from None
     return text
 
 
@@ -185,8 +218,8 @@ def void_record(folder: RecordsFolder, record_id: str, reason: str, argument: st
     plan.path.unlink()
     if not plan.tracked:
         # never committed (a failed commit left it): there is nothing for history to hold
-        return Outcome([record_id], gitrepo.CommitResult(False), [plan.path], notes=plan.notes + [
-            f"note: {record_id} was never committed, so its file was removed without a commit"
+        return Outcome([record_id], gitrepo.CommitResult(False), [plan.path], notes=list(plan.notes) + [
+            msg("void.note_never_committed", "note: {id} was never committed, so its file was removed without a commit", id=record_id)
         ])
     outcome = Outcome([record_id], _commit(folder, [plan.path], void_message(plan), f"Reason: {text}"), [plan.path])
     outcome.notes = plan.notes
@@ -213,10 +246,12 @@ def is_rosa_subject(subject: str) -> bool:
         subject = subject[len("undo "):]
     return bool(_ROSA_SUBJECT.match(subject))
 _NOT_ROSA = {
-    "init": "it is the folder's first commit (rosa init); there is nothing before it",
-    "hand edit:": "it is a commit of hand edits (rosa committed files changed outside rosa); correct them with another edit",
-    "sync:": "it is a merge made by rosa sync; it brings another office's changes and is not undone",
-    "scrub": "it is rosa scrub's commit; history was rewritten and cannot be put back",
+    "init": msg("undo.not_rosa_init", "it is the folder's first commit (rosa init); there is nothing before it"),
+    "hand edit:": msg(
+        "undo.not_rosa_hand_edit", "it is a commit of hand edits (rosa committed files changed outside rosa); correct them with another edit"
+    ),
+    "sync:": msg("undo.not_rosa_sync", "it is a merge made by rosa sync; it brings another office's changes and is not undone"),
+    "scrub": msg("undo.not_rosa_scrub", "it is rosa scrub's commit; history was rewritten and cannot be put back"),
 }
 
 
@@ -238,42 +273,54 @@ def plan_undo(folder: RecordsFolder) -> UndoPlan:
     """The newest commit and what undoing it writes, or :class:`Refused` saying why not."""
     root = folder.root
     if not gitrepo.is_own_repository(root):
-        raise Refused([FieldIssue("", "the records folder is not a git repository of its own; there is no commit to undo")])
+        raise Refused([FieldIssue("", msg(
+            "undo.no_repository", "the records folder is not a git repository of its own; there is no commit to undo",
+        ))])
     head = gitrepo.head_commit(root)
     if head is None:
-        raise Refused([FieldIssue("", "there is no commit yet; nothing to undo")])
+        raise Refused([FieldIssue("", msg("undo.no_commit", "there is no commit yet; nothing to undo"))])
     sep = "\x1f"
     info = _git(folder, "log", "-1", f"--format=%H{sep}%h{sep}%P{sep}%an{sep}%ad{sep}%s", "--date=format:%Y-%m-%d %H:%M", head).stdout.strip()
     full, short, parents, author, when, subject = info.split(sep, 5)
     parents = parents.split()
-    said = f"the newest commit ({short} {subject!r})"
+    said = msg("undo.newest", "the newest commit ({short} {subject!r})", short=short, subject=subject)
     if len(parents) > 1:
-        raise Refused([FieldIssue("", f"{said} is a merge (from rosa sync); undo only takes back rosa's own commands")])
+        raise Refused([FieldIssue("", msg(
+            "undo.merge", "{commit} is a merge (from rosa sync); undo only takes back rosa's own commands", commit=said,
+        ))])
     for start, why in _NOT_ROSA.items():
         if subject == start or subject.startswith(start if start.endswith(":") else start + " "):
-            raise Refused([FieldIssue("", f"{said} cannot be undone: {why}")])
+            raise Refused([FieldIssue("", msg("undo.not_rosa", "{commit} cannot be undone: {why}", commit=said, why=why))])
     if not parents:
-        raise Refused([FieldIssue("", f"{said} is the first commit of the folder; there is nothing before it")])
+        raise Refused([FieldIssue("", msg("undo.first_commit", "{commit} is the first commit of the folder; there is nothing before it", commit=said))])
     if not is_rosa_subject(subject):
-        raise Refused([FieldIssue("", f"{said} was not made by a rosa command (a commit made with git by hand?); undo takes back only rosa's commands")])
+        raise Refused([FieldIssue("", msg(
+            "undo.hand_commit",
+            "{commit} was not made by a rosa command (a commit made with git by hand?); undo takes back only rosa's commands",
+            commit=said,
+        ))])
     remote = _git(folder, "branch", "--remotes", "--contains", full, check=False).stdout.split()
     remote = [r for r in remote if r != "->"]
     if remote:
-        raise Refused([FieldIssue("", (
-            f"{said} was already synced ({remote[0]} has it), so other offices may have it too; "
-            "correct it with a new change instead (rosa void, or an edit command)"
+        # the CLI adds how to correct it instead (code undo.synced)
+        raise Refused([FieldIssue("", msg(
+            "undo.synced", "{commit} was already synced ({branch} has it), so other offices may have it too",
+            commit=said, branch=remote[0],
         ))])
     listed = _git(folder, "diff-tree", "--no-commit-id", "--name-only", "-r", "-z", "--no-renames", parents[0], full).stdout
     paths = sorted(p for p in listed.split("\0") if p)
     foreign = [p for p in paths if not gitrepo.is_record_file(p)]
     if foreign or not paths:
-        what = ", ".join(foreign[:3]) if foreign else "no files"
-        raise Refused([FieldIssue("", f"{said} changed {what}, which rosa does not manage; it is not undone")])
+        what = ", ".join(foreign[:3]) if foreign else msg("undo.no_files", "no files")
+        raise Refused([FieldIssue("", msg(
+            "undo.foreign_files", "{commit} changed {what}, which rosa does not manage; it is not undone", commit=said, what=what,
+        ))])
     pending = set(gitrepo.folder_status(root).uncommitted) & set(paths)
     if pending:
-        raise Refused([FieldIssue("", (
-            f"{', '.join(sorted(pending))} changed since {short} and the change is not committed; "
-            "undo would lose it (run rosa check, or git checkout -- FILE to drop it)"
+        # the CLI adds what to do about it (code undo.pending)
+        raise Refused([FieldIssue("", msg(
+            "undo.pending", "{paths} changed since {short} and the change is not committed; undo would lose it",
+            paths=", ".join(sorted(pending)), short=short,
         ))])
     changes = [(path, _blob(folder, parents[0], path)) for path in paths]
     plan = UndoPlan(full, short, subject, author, when, changes)
@@ -340,7 +387,7 @@ def _refuse_invalid_records(folder: RecordsFolder, changes: List[Tuple[str, Opti
     was = {(str(p.path), p.message) for p in cross_check(now) if p.is_error}
     found += [str(p) for p in cross_check(after) if p.is_error and (str(p.path), p.message) not in was]
     if found:
-        raise Refused([FieldIssue("", "undoing it would leave the records invalid: " + "; ".join(found))])
+        raise Refused([FieldIssue("", msg("undo.invalid", "undoing it would leave the records invalid: {problems}", problems="; ".join(found)))])
 
 
 def _refuse_invalid(folder: RecordsFolder, before: str, head: str) -> None:
@@ -353,7 +400,7 @@ def _refuse_invalid(folder: RecordsFolder, before: str, head: str) -> None:
     now = {(str(p.path), p.message) for p in errors_of_commit(folder, head)}
     new = [p for p in errors_of_commit(folder, before) if (str(p.path), p.message) not in now]
     if new:
-        raise Refused([FieldIssue("", "undoing it would leave the records invalid:"), *new])
+        raise Refused([FieldIssue("", msg("undo.invalid_below", "undoing it would leave the records invalid:")), *new])
 
 
 def undo_message(plan: UndoPlan) -> str:
@@ -389,5 +436,6 @@ def undo_last(folder: RecordsFolder) -> Tuple[Outcome, UndoPlan]:
             else:
                 atomic_write_bytes(path, now)
         _git(folder, "reset", "--quiet", "--", *[rel for rel, _ in plan.changes], check=False)  # unstage them
-        raise gitrepo.GitError(f"{(commit.warning or 'git did not commit').replace('the change was written but not committed: ', '')}; nothing was undone")
+        # commit.warning is shown whole (never cut up by its words): it says why git refused
+        raise gitrepo.GitError(f"git did not commit the undo ({commit.warning or 'no reason given'}); the files are put back, nothing was undone")
     return Outcome([], commit, written), plan
