@@ -215,12 +215,12 @@ def _case_status(woman, stays, last: date) -> str:
 
 def people(records, first: date, last: date, today: date) -> List[Person]:
     """Every woman with a first contact or a stay (a night or an arrival) in ``first``–``last``."""
-    from rosa_cli.stats.compute import _lows, group_keys, group_of
+    from rosa_cli.stats.compute import group_keys, group_lows, group_of
 
     stays_of: Dict[str, list] = {}
     for stay in records.stays.values():
         stays_of.setdefault(stay.woman, []).append(stay)
-    lows, keys = _lows(records.settings.age_groups), group_keys(records.settings.age_groups)
+    lows, keys = group_lows(records.settings.age_groups), group_keys(records.settings.age_groups)
     night_limit = date.fromordinal(last.toordinal() + 1)
     open_limit = min(night_limit, today)
     out = []

@@ -183,8 +183,7 @@ def commit_records(folder: RecordsFolder, paths: Sequence[Path], message: str, b
         return gitrepo.CommitResult(False, warning=msg("commit.failed", "the change was written but not committed: {reason}", reason=str(exc)))
 
 
-# the former private name, still imported by other modules (core/transfer.py, core/withdraw.py)
-_commit = commit_records
+_commit = commit_records  # TODO(lead): transfer.py still imports the old name
 
 
 _KIND_BY_DIR = {"women": "woman", "stays": "stay", "calls": "call",
@@ -394,7 +393,7 @@ def init_folder(root: Path, organisation: str = "ROSA") -> gitrepo.CommitResult:
         gitrepo.init_repository(root)
         os.chmod(root / ".git", 0o700)
         # remember which folders hold no new files: `git status` stays quick in big folders
-        gitrepo._run(root, ["config", "core.untrackedCache", "true"])
+        gitrepo.run_git(root, ["config", "core.untrackedCache", "true"])
     paths = [root / SETTINGS_FILE, root / SHELTERS_FILE, root / ".gitignore"] + [root / s / ".gitkeep" for s in ("women", "stays", "calls")]
     # only the files init wrote: a folder that held other files keeps them out of history
     try:

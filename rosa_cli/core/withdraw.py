@@ -31,7 +31,7 @@ from rosa_cli.core import gitrepo, ids
 from rosa_cli.core.errors import FieldIssue, Refused
 from rosa_cli.core.folder import RecordsFolder
 from rosa_cli.core.messages import msg
-from rosa_cli.core.operations import Outcome, _commit, locked
+from rosa_cli.core.operations import Outcome, commit_records, locked
 
 # --- void --------------------------------------------------------------------------------
 
@@ -121,7 +121,7 @@ def _tracked(folder: RecordsFolder, path: Path) -> bool:
     if not gitrepo.is_own_repository(folder.root):
         return True  # nothing is committed there anyway; commit_change says so
     rel = folder.shown(path)
-    return gitrepo._run(folder.root, ["cat-file", "-e", f"HEAD:{rel}"], check=False).returncode == 0
+    return gitrepo.run_git(folder.root, ["cat-file", "-e", f"HEAD:{rel}"], check=False).returncode == 0
 
 
 def _refuse_if_named(folder: RecordsFolder, woman_id: str, argument: str) -> None:
@@ -221,7 +221,7 @@ def void_record(folder: RecordsFolder, record_id: str, reason: str, argument: st
         return Outcome([record_id], gitrepo.CommitResult(False), [plan.path], notes=list(plan.notes) + [
             msg("void.note_never_committed", "note: {id} was never committed, so its file was removed without a commit", id=record_id)
         ])
-    outcome = Outcome([record_id], _commit(folder, [plan.path], void_message(plan), f"Reason: {text}"), [plan.path])
+    outcome = Outcome([record_id], commit_records(folder, [plan.path], void_message(plan), f"Reason: {text}"), [plan.path])
     outcome.notes = plan.notes
     return outcome
 
@@ -266,7 +266,7 @@ class UndoPlan:
 
 
 def _git(folder: RecordsFolder, *args: str, check: bool = True):
-    return gitrepo._run(folder.root, list(args), check=check)
+    return gitrepo.run_git(folder.root, list(args), check=check)
 
 
 def plan_undo(folder: RecordsFolder) -> UndoPlan:
@@ -423,7 +423,7 @@ def undo_last(folder: RecordsFolder) -> Tuple[Outcome, UndoPlan]:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             atomic_write_bytes(path, text)
         written.append(path)
-    commit = _commit(folder, written, undo_message(plan), f"Undoes commit {plan.short}.")
+    commit = commit_records(folder, written, undo_message(plan), f"Undoes commit {plan.short}.")
     if not commit.committed:
         # a hook said no, the disk is full...: put the files back as they are in the
         # commit, so the undo did not half happen (the next command would commit it as

@@ -79,14 +79,14 @@ NOT_NATIONALITIES = frozenset({UNKNOWN, "stateless"})
 
 def group_keys(bounds: Sequence[int]) -> List[str]:
     """Keys for groups with the given lower bounds: ``[18, 20]`` → ``["0-17", "18-19", "20+"]``."""
-    lows = _lows(bounds)
+    lows = group_lows(bounds)
     keys = []
     for i, low in enumerate(lows):
         keys.append(f"{low}-{lows[i + 1] - 1}" if i + 1 < len(lows) else f"{low}+")
     return keys
 
 
-def _lows(bounds: Sequence[int]) -> List[int]:
+def group_lows(bounds: Sequence[int]) -> List[int]:
     lows = sorted({int(b) for b in bounds if int(b) >= 0})
     if not lows or lows[0] > 0:
         lows.insert(0, 0)
@@ -94,7 +94,7 @@ def _lows(bounds: Sequence[int]) -> List[int]:
 
 
 def group_of(value: int, lows: List[int], keys: List[str]) -> str:
-    """The key of the group holding ``value`` (``lows`` from :func:`_lows`)."""
+    """The key of the group holding ``value`` (``lows`` from :func:`group_lows`)."""
     return keys[max(bisect_right(lows, value) - 1, 0)]
 
 
@@ -263,7 +263,7 @@ def offer_figures(women: Mapping[str, Woman], first_start: Mapping[str, date], s
 def admission_figures(women: Mapping[str, Woman], first_start: Mapping[str, date], settings: Settings,
                       period: Period) -> dict:
     """``admissions``: women whose first-ever stay starts in P, as they were on that day."""
-    age_lows = _lows(settings.age_groups)
+    age_lows = group_lows(settings.age_groups)
     age_keys = group_keys(settings.age_groups)
     by_age = {key: 0 for key in age_keys}
     by_age[UNKNOWN] = 0
@@ -316,7 +316,7 @@ def shelter_nights(stays: Iterable[Stay], shelters: Mapping[str, Shelter], perio
 def duration_figures(nights: Iterable[int], settings: Settings) -> dict:
     """``stays.duration`` and ``stays.by_duration_group`` from each woman's nights in P."""
     durations = sorted(nights)
-    lows = _lows(settings.duration_groups)
+    lows = group_lows(settings.duration_groups)
     keys = group_keys(settings.duration_groups)
     by_group = {key: 0 for key in keys}
     for n in durations:
