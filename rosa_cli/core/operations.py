@@ -169,6 +169,12 @@ def _commit(folder: RecordsFolder, paths: Sequence[Path], message: str, body: st
         return gitrepo.CommitResult(False, warning=f"the change was written but not committed: {exc}")
 
 
+def commit_records(folder: RecordsFolder, paths: Sequence[Path], message: str, body: str = "") -> gitrepo.CommitResult:
+    """The one commit of a changing command outside this module (``rosa import``):
+    the same rules as every command here (hand edits first, a failed commit warned)."""
+    return _commit(folder, paths, message, body)
+
+
 _KIND_BY_DIR = {"women": "woman", "stays": "stay", "calls": "call",
                 "services": "service", "activities": "activity", "website": "website"}
 
