@@ -1,6 +1,6 @@
 """``rosa check``: every problem in the records folder, in one run, as ``path:line: message``.
 
-The core says what is wrong as a coded message (docs/messages.md); this module also
+The core says what is wrong as a coded message (docs/messages.md, docs/message-codes.md); this module also
 holds the advice that names a rosa command or a shell command, keyed on those codes,
 because only the command line knows its own words.
 """

@@ -12,6 +12,9 @@ Two layers:
   the field, so each caller can name it its own way (``--nationality``, ``line 4``).
 * :func:`build_record` turns one file's mapping into a record; :func:`cross_check`
   then looks across records (duplicate ids, missing women, overlapping stays).
+
+Every problem's message is a coded :class:`~rosa_cli.core.messages.Message`; the codes
+are listed in docs/message-codes.md. Advice naming a command is the CLI's, never here.
 """
 
 from __future__ import annotations
