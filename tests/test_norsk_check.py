@@ -248,3 +248,25 @@ def test_settings_and_overlap_codes():
     second = Stay(id="S-2006-BBBBB", woman="W-2006-AAAAA", shelter="oslo", start=date(2006, 2, 1), path="b", lines=())
     conflicts = {p.message.code for p in stay_conflicts("W-2006-AAAAA", [first, second])}
     assert conflicts == {"stay.several_open", "stay.overlap"}
+
+
+def test_cached_problems_keep_code_values_and_language(monkeypatch):
+    """The cache is written with marshal, which cannot write a Message (a str subclass):
+    it keeps code, template and values, and a cached problem renders like a fresh one."""
+    import marshal
+
+    from rosa_cli.core.cache import message_row, problem_from_row, raw_result
+    from rosa_cli.i18n import render
+
+    data = mapping("id: W-2006-AAAAA\nfirst_contact: 2006-01-10\nnationality: NG\nreferred_by: polise\n")
+    _, problems = build_record("woman", data, "women/W-2006-AAAAA.yaml", context())
+    _, rows = raw_result(None, problems, {})
+    back = [problem_from_row(row) for row in marshal.loads(marshal.dumps(rows))]
+    assert [(p.path, p.line, p.message.code, str(p.message)) for p in back] == [
+        (p.path, p.line, p.message.code, str(p.message)) for p in problems]
+    inner = back[0].message.params["problem"]
+    assert inner.code == "vocab.unknown_key" and inner.params["hint"].code == "hint.did_you_mean"
+    monkeypatch.setenv("ROSA_LANG", "nb")
+    assert render(back[0].message) == render(problems[0].message)
+    assert "er ikke en av" in render(back[0].message) and "mente du police?" in render(back[0].message)
+    assert message_row("plain text") == "plain text"

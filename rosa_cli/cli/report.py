@@ -140,11 +140,9 @@ def build_result(folder, records, period, compare: bool, public: bool, provenanc
 @records_option
 @core_errors()
 def report(year, from_, to_, fmt, output, compare, public, lang, force, excel) -> None:
-    """The year's statistics: calls, nationalities, admissions, ages, referrers, bed-nights.
-
-    Periods include both ends: --year 2006 is 2006-01-01 to 2006-12-31. Every report
-    names the records' git commit and warns when the folder has uncommitted changes.
-    """
+    """Every format renders one result structure, so the table on screen, the JSON and
+    the workbook can never disagree; the commit named in each lets a figure be traced
+    back to the records it was counted from (help text: the decorator's ``help``)."""
     from rosa_cli.i18n import _
 
     folder = get_folder()
