@@ -270,3 +270,20 @@ def test_cached_problems_keep_code_values_and_language(monkeypatch):
     assert render(back[0].message) == render(problems[0].message)
     assert "er ikke en av" in render(back[0].message) and "mente du police?" in render(back[0].message)
     assert message_row("plain text") == "plain text"
+
+
+def test_refused_field_gets_its_advice_in_the_users_language(records, monkeypatch):
+    """A retired shelter refuses new stays; the core says so, the CLI says how to undo it."""
+    run_ok_result = invoke(records, "shelter", "retire", "bergen", "--on", "2006-06-01")
+    assert run_ok_result.exit_code == 0, run_ok_result.stderr
+    woman = add_woman(records, first_contact="2006-07-01")
+    before = snapshot(records)
+    english = invoke(records, "stay", "open", woman, "--shelter", "bergen", "--on", "2006-07-02")
+    assert english.exit_code == 2
+    assert "shelter bergen was retired on 2006-06-01 and takes no new stays (rosa shelter edit bergen to undo that)" in english.stderr
+    monkeypatch.setenv("ROSA_LANG", "nb")
+    norsk = invoke(records, "stay", "open", woman, "--shelter", "bergen", "--on", "2006-07-02")
+    assert norsk.exit_code == 2
+    assert ("krisesenteret bergen ble tatt ut av bruk 2006-06-01 og tar ikke imot nye opphold "
+            "(rosa shelter edit bergen angrer det)") in norsk.stderr
+    assert snapshot(records) == before

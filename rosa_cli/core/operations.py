@@ -127,7 +127,7 @@ def convert_inputs(kind: str, raw: Dict[str, Any], folder: RecordsFolder) -> Tup
         try:
             values[name] = convert(spec, value, ctx, entry=True)
         except FieldError as exc:
-            issues.append(FieldIssue(name, str(exc)))
+            issues.append(FieldIssue(name, exc.message))
     return values, issues
 
 
@@ -402,7 +402,7 @@ def _door_issues(folder: RecordsFolder, texts: Dict[str, Optional[str]]) -> List
             try:
                 check_free_text(text, folder.context(), entry=True)
             except FieldError as exc:
-                issues.append(FieldIssue(name, str(exc)))
+                issues.append(FieldIssue(name, exc.message))
     return issues
 
 
@@ -454,7 +454,7 @@ def add_woman(folder: RecordsFolder, raw: Dict[str, Any], residence: Optional[st
         try:
             status = convert(_vocab_field("residence"), residence, folder.context())
         except FieldError as exc:
-            issues.append(FieldIssue("residence", str(exc)))
+            issues.append(FieldIssue("residence", exc.message))
         else:
             if "first_contact" in values:
                 from rosa_cli.core.model import ResidenceEntry
@@ -486,11 +486,11 @@ def woman_status(folder: RecordsFolder, woman_id: str, status: str, start: Any) 
     try:
         day = convert(Field("from", "date"), start, ctx)
     except FieldError as exc:
-        issues.append(FieldIssue("from", str(exc)))
+        issues.append(FieldIssue("from", exc.message))
     try:
         key = convert(_vocab_field("residence"), status, ctx)
     except FieldError as exc:
-        issues.append(FieldIssue("STATUS", str(exc)))
+        issues.append(FieldIssue("STATUS", exc.message))
     if issues:
         raise Refused(issues)
     if any(e.start == day for e in woman.residence):
@@ -717,7 +717,7 @@ def retire_shelter(folder: RecordsFolder, key: str, on: Any = None) -> Outcome:
     try:
         day = convert(Field("on", "date"), on or "today", folder.context())
     except FieldError as exc:
-        raise Refused([FieldIssue("on", str(exc))]) from None
+        raise Refused([FieldIssue("on", exc.message)]) from None
     current = folder.shelters[key].retired
     if current is not None:
         raise Refused([FieldIssue("KEY", f"shelter {key} is already retired (on {current}); change the date with rosa shelter edit {key}")])
