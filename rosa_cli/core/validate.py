@@ -248,7 +248,7 @@ def _read_datetime(r: Reading) -> datetime:
     if moment > now.replace(second=59):
         raise FieldError(msg(
             "datetime.future", "{moment} is in the future (it is now {now})",
-            moment=f"{moment:%Y-%m-%d %H:%M}", now=f"{now:%Y-%m-%d %H:%M}",
+            moment=moment.strftime("%Y-%m-%d %H:%M"), now=now.strftime("%Y-%m-%d %H:%M"),
         ))
     return moment
 
