@@ -13,60 +13,66 @@ import click
 
 from rosa_cli.cli.common import EXIT_USAGE, Failure, core_errors, get_folder, records_option
 from rosa_cli.cli.report import gather, period_options, resolve_period
+from rosa_cli.core.messages import N_
 
 # kept in step with rosa_cli.charts.KINDS (not imported here, so --help stays quick)
 KIND_NAMES = ("calls", "months", "callers", "nationalities", "admitted-nationalities", "ages",
               "referrers", "residence", "durations", "shelters", "services", "costs", "activities", "website")
 
 
-@click.command()
+CHART_HELP = N_("""Draw one chart of the report as PNG or SVG.
+
+\b
+KIND is one of:
+  calls                   calls by subject
+  months                  calls per month
+  callers                 calls by who called
+  nationalities           nationalities of first-time inquiries
+  admitted-nationalities  nationalities of women referred to a safe place
+  ages                    age groups of women referred
+  referrers               who referred the women
+  residence               residence status at intake
+  durations               length-of-stay groups
+  shelters                bed-nights per shelter
+  services                women given each kind of service
+  costs                   costs per kind of service
+  activities              outreach activities per month
+  website                 website visits per month
+
+Example: rosa chart calls --year 2006 --compare -o calls-2006.png""")
+
+
+@click.command(help=CHART_HELP)
 @click.argument("kind", metavar="KIND", required=False)
 @period_options
 @click.option("-o", "--output", metavar="FILE.png|FILE.svg", type=click.Path(dir_okay=False, path_type=Path),
-              help="The file to write; its extension (.png or .svg) chooses the format.")
-@click.option("--compare", is_flag=True, help="Draw the previous period of the same length beside this one.")
-@click.option("--public", is_flag=True, help="For publishing: one ended calendar year; hidden counts (as in report --public) get no bar.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), help="Label language (default: language in rosa.yaml).")
-@click.option("--force", is_flag=True, help="Draw from the valid records even when some are invalid.")
+              help=N_("The file to write; its extension (.png or .svg) chooses the format."))
+@click.option("--compare", is_flag=True, help=N_("Draw the previous period of the same length beside this one."))
+@click.option("--public", is_flag=True, help=N_("For publishing: one ended calendar year; hidden counts (as in report --public) get no bar."))
+@click.option("--lang", type=click.Choice(["nb", "en"]), help=N_("Label language (default: language in rosa.yaml)."))
+@click.option("--force", is_flag=True, help=N_("Draw from the valid records even when some are invalid."))
 @records_option
 @core_errors()
 def chart(kind, year, from_, to_, output, compare, public, lang, force) -> None:
-    """Draw one chart of the report as PNG or SVG.
+    """One chart of the report's figures, for a document; the help text is CHART_HELP
+    (kept translatable), the figures are exactly the report's."""
+    from rosa_cli.i18n import _
 
-    \b
-    KIND is one of:
-      calls                   calls by subject
-      months                  calls per month
-      callers                 calls by who called
-      nationalities           nationalities of first-time inquiries
-      admitted-nationalities  nationalities of women referred to a safe place
-      ages                    age groups of women referred
-      referrers               who referred the women
-      residence               residence status at intake
-      durations               length-of-stay groups
-      shelters                bed-nights per shelter
-      services                women given each kind of service
-      costs                   costs per kind of service
-      activities              outreach activities per month
-      website                 website visits per month
-
-    Example: rosa chart calls --year 2006 --compare -o calls-2006.png
-    """
     if kind is None:
-        raise Failure(f"name the chart to draw, one of: {', '.join(KIND_NAMES)}", EXIT_USAGE)
+        raise Failure(_("name the chart to draw, one of: {kinds}").format(kinds=", ".join(KIND_NAMES)), EXIT_USAGE)
     if kind not in KIND_NAMES:
-        raise Failure(f"unknown chart {kind!r}; choose one of: {', '.join(KIND_NAMES)}", EXIT_USAGE)
+        raise Failure(_("unknown chart {kind}; choose one of: {kinds}").format(kind=repr(kind), kinds=", ".join(KIND_NAMES)), EXIT_USAGE)
     if output is None:
-        raise Failure("give the file to write with -o FILE.png or -o FILE.svg", EXIT_USAGE)
+        raise Failure(_("give the file to write with -o FILE.png or -o FILE.svg"), EXIT_USAGE)
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
-        raise Failure(f"-o {output}: a chart is written as .png or .svg, not {output.suffix or 'a file without extension'}",
-                      EXIT_USAGE)
+        suffix = output.suffix or _("a file without extension")
+        raise Failure(f"-o {output}: " + _("a chart is written as .png or .svg, not {suffix}").format(suffix=suffix), EXIT_USAGE)
     folder = get_folder()
     period = resolve_period(year, from_, to_, folder.today)
     records, result = gather(folder, period, compare, public, force)
     if not result["records"]["clean"]:
-        click.echo("warning: the records folder has uncommitted changes; this chart may not be reproducible from git", err=True)
+        click.echo(_("warning") + ": " + _("the records folder has uncommitted changes; this chart may not be reproducible from git"), err=True)
 
     from rosa_cli.charts import chart_data
     from rosa_cli.charts.draw import render
@@ -74,4 +80,4 @@ def chart(kind, year, from_, to_, output, compare, public, lang, force) -> None:
 
     data = chart_data(kind, result, records.settings, lang or records.settings.language, shelters=records.shelters)
     atomic_write_bytes(output, render(data, fmt), mode=0o600)
-    click.echo(f"Wrote {output}", err=True)
+    click.echo(_("Wrote {file}").format(file=output), err=True)

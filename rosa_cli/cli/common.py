@@ -96,25 +96,27 @@ def flag_name(field: str, flags: Optional[Dict[str, str]] = None) -> str:
 
 def problem_line(problem) -> str:
     """A :class:`Problem` as ``path:line: [warning: ]message`` in the user's language."""
+    from rosa_cli.cli.check import advice
     from rosa_cli.core.model import WARNING
     from rosa_cli.i18n import _, render
 
     where = f"{problem.path}:{problem.line}" if problem.line else problem.path
     prefix = _("warning") + ": " if problem.severity == WARNING else ""
-    return f"{where}: {prefix}{render(problem.message)}"
+    return f"{where}: {prefix}{render(problem.message)}{advice(problem.message)}"
 
 
 def refusal_lines(issues: Iterable, flags: Optional[Dict[str, str]] = None):
     """Each refusal as one ``error: …`` line in the user's language."""
+    from rosa_cli.cli.check import advice
     from rosa_cli.core.errors import FieldIssue
     from rosa_cli.i18n import _, render
 
     error = _("error")
     for issue in issues:
         if isinstance(issue, FieldIssue) and not issue.field:
-            yield f"{error}: {render(issue.message)}"
+            yield f"{error}: {render(issue.message)}{advice(issue.message)}"
         elif isinstance(issue, FieldIssue):
-            yield f"{error}: {flag_name(issue.field, flags)}: {render(issue.message)}"
+            yield f"{error}: {flag_name(issue.field, flags)}: {render(issue.message)}{advice(issue.message)}"
         else:
             yield f"{error}: {problem_line(issue)}"
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from rosa_cli.cli.common import EXIT_INVALID, Failure, core_errors, get_folder, problem_line, records_option
+from rosa_cli.core.messages import N_
 
 FORMATS = ("table", "json", "csv", "markdown", "html", "xlsx")
 EXTENSIONS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "table", ".xlsx": "xlsx"}
@@ -20,42 +21,44 @@ EXTENSIONS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "m
 
 def period_options(f):
     """``--year Y | --from D --to D``, shared by ``report`` and ``chart``."""
-    f = click.option("--to", "to_", metavar="D", help="Last day of the period (inclusive).")(f)
-    f = click.option("--from", "from_", metavar="D", help="First day of the period (inclusive; 2006-01-01 or 01.01.2006).")(f)
-    f = click.option("--year", type=int, help="A calendar year (default: the current year).")(f)
+    f = click.option("--to", "to_", metavar="D", help=N_("Last day of the period (inclusive)."))(f)
+    f = click.option("--from", "from_", metavar="D", help=N_("First day of the period (inclusive; 2006-01-01 or 01.01.2006)."))(f)
+    f = click.option("--year", type=int, help=N_("A calendar year (default: the current year)."))(f)
     return f
 
 
 def resolve_period(year, from_, to_, today: date):
     """The period the flags ask for; a clean usage error when they contradict each other."""
     from rosa_cli.core.dates import DateError, parse_date
+    from rosa_cli.i18n import _, render
     from rosa_cli.stats import Period
 
     if year is not None and (from_ or to_):
-        raise Failure("give either --year or --from and --to, not both")
+        raise Failure(_("give either --year or --from and --to, not both"))
     if year is not None:
         if not 1900 <= year <= 9999:
-            raise Failure(f"--year: {year} is not a year")
+            raise Failure("--year: " + _("{year} is not a year").format(year=year))
         return Period.year(year)
     if from_ or to_:
         if not (from_ and to_):
-            raise Failure("--from and --to go together (both dates are inclusive)")
+            raise Failure(_("--from and --to go together (both dates are inclusive)"))
         days = []
         for flag, value in (("--from", from_), ("--to", to_)):
             try:
                 days.append(parse_date(value, today))
             except DateError as exc:
-                raise Failure(f"{flag}: {exc}") from None
+                raise Failure(f"{flag}: {render(exc.args[0] if exc.args else exc)}") from None
         try:
             return Period(*days)
         except ValueError as exc:
-            raise Failure(f"--to: {exc}") from None
+            raise Failure(f"--to: {render(exc.args[0] if exc.args else exc)}") from None
     return Period.year(today.year)
 
 
 def load_for_report(folder, force: bool):
     """All records; with invalid ones, print the problems and stop unless ``--force``."""
     from rosa_cli.core.folder import load_records
+    from rosa_cli.i18n import _
 
     records = load_records(folder)
     errors = records.errors
@@ -63,12 +66,14 @@ def load_for_report(folder, force: bool):
         for problem in errors:
             click.echo(problem_line(problem), err=True)
         raise Failure(
-            f"the records have {len(errors)} error(s); fix them (rosa check) or use --force to report on the valid records only",
+            _("the records have {count} error(s); fix them (rosa check) or use --force to report on the valid records only").format(
+                count=len(errors)),
             EXIT_INVALID,
         )
     if errors:
         click.echo(
-            f"warning: --force: {len(errors)} error(s) in the records; {records.skipped} invalid record file(s) left out",
+            _("warning") + ": --force: " + _("{count} error(s) in the records; {skipped} invalid record file(s) left out").format(
+                count=len(errors), skipped=records.skipped),
             err=True,
         )
     return records
@@ -83,7 +88,9 @@ def gather(folder, period, compare: bool, public: bool, force: bool):
 
         refusal = public_period_refusal(period.start, period.end, folder.today)
         if refusal:
-            raise Failure(refusal)
+            from rosa_cli.i18n import render
+
+            raise Failure(render(refusal))
     folder_state = in_background(provenance, folder.root)
     records = load_for_report(folder, force)
     return records, build_result(folder, records, period, compare, public, folder_state())
@@ -121,33 +128,36 @@ def build_result(folder, records, period, compare: bool, public: bool, provenanc
     return result
 
 
-@click.command()
+@click.command(help=N_("The year's statistics: calls, nationalities, admissions, ages, referrers, bed-nights.\n\n"
+                       "Periods include both ends: --year 2006 is 2006-01-01 to 2006-12-31. Every report "
+                       "names the records' git commit and warns when the folder has uncommitted changes."))
 @period_options
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from -o's extension, else table).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of the screen.")
-@click.option("--compare", is_flag=True, help="Show the previous period of the same length beside each figure.")
-@click.option("--public", is_flag=True, help="For publishing: one ended calendar year, small counts (below suppress_below) and any count they could be worked back from hidden.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), help="Label language (default: language in rosa.yaml).")
-@click.option("--force", is_flag=True, help="Report on the valid records even when some are invalid.")
-@click.option("--excel/--no-excel", "excel", default=None, help="CSV for a Norwegian Excel: ';' between cells, decimal comma (default: when the report's language is nb).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help=N_("Output format (default: from -o's extension, else table)."))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=N_("Write to FILE instead of the screen."))
+@click.option("--compare", is_flag=True, help=N_("Show the previous period of the same length beside each figure."))
+@click.option("--public", is_flag=True, help=N_("For publishing: one ended calendar year, small counts (below suppress_below) and any count they could be worked back from hidden."))
+@click.option("--lang", type=click.Choice(["nb", "en"]), help=N_("Label language (default: language in rosa.yaml)."))
+@click.option("--force", is_flag=True, help=N_("Report on the valid records even when some are invalid."))
+@click.option("--excel/--no-excel", "excel", default=None, help=N_("CSV for a Norwegian Excel: ';' between cells, decimal comma (default: when the report's language is nb)."))
 @records_option
 @core_errors()
 def report(year, from_, to_, fmt, output, compare, public, lang, force, excel) -> None:
-    """The year's statistics: calls, nationalities, admissions, ages, referrers, bed-nights.
+    """Every format renders one result structure, so the table on screen, the JSON and
+    the workbook can never disagree; the commit named in each lets a figure be traced
+    back to the records it was counted from (help text: the decorator's ``help``)."""
+    from rosa_cli.i18n import _
 
-    Periods include both ends: --year 2006 is 2006-01-01 to 2006-12-31. Every report
-    names the records' git commit and warns when the folder has uncommitted changes.
-    """
     folder = get_folder()
     period = resolve_period(year, from_, to_, folder.today)
     if fmt is None and output is not None:
         fmt = EXTENSIONS.get(output.suffix.lower())
         if fmt is None:
             known = ", ".join(sorted(EXTENSIONS))
-            raise Failure(f"-o: cannot tell the format from {output.name!r}; name it {known}, or give --format")
+            raise Failure("-o: " + _("cannot tell the format from {name}; name it {known}, or give --format").format(
+                name=repr(output.name), known=known))
     fmt = fmt or "table"
     if fmt == "xlsx" and output is None:
-        raise Failure("--format xlsx needs -o FILE.xlsx (a workbook is not text for the screen)")
+        raise Failure(_("--format xlsx needs -o FILE.xlsx (a workbook is not text for the screen)"))
     records, result = gather(folder, period, compare, public, force)
     settings = records.settings
     lang = lang or settings.language
@@ -158,13 +168,13 @@ def report(year, from_, to_, fmt, output, compare, public, lang, force, excel) -
         "clean": result["records"]["clean"],
     }
     if not result["records"]["clean"]:
-        click.echo("warning: the records folder has uncommitted changes; this report may not be reproducible from git", err=True)
+        click.echo(_("warning") + ": " + _("the records folder has uncommitted changes; this report may not be reproducible from git"), err=True)
     if fmt == "xlsx":
         from rosa_cli.core.yamlio import atomic_write_bytes
         from rosa_cli.report.xlsx import report_workbook
 
         atomic_write_bytes(output, report_workbook(result, settings, lang, prov, records.shelters), mode=0o600)
-        click.echo(f"Wrote {output}", err=True)
+        click.echo(_("Wrote {file}").format(file=output), err=True)
         return
     text = _render(fmt, result, settings, lang, prov, records.shelters, output, excel)
     if text is None:
@@ -173,7 +183,7 @@ def report(year, from_, to_, fmt, output, compare, public, lang, force, excel) -
         from rosa_cli.core.yamlio import atomic_write
 
         atomic_write(output, text, mode=0o600)
-        click.echo(f"Wrote {output}", err=True)
+        click.echo(_("Wrote {file}").format(file=output), err=True)
     else:
         sys.stdout.write(text)
 

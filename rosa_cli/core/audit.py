@@ -7,6 +7,7 @@ from typing import List, Optional
 
 from rosa_cli.core import gitrepo
 from rosa_cli.core.folder import SHELTERS_FILE, RecordsFolder
+from rosa_cli.core.messages import Message, msg
 
 KIND_BY_PREFIX = {"W": "woman", "S": "stay", "C": "call"}
 _RECORD_ID = re.compile(r"^[WSC]-\d{4}-[0-9A-Z]+$")
@@ -32,14 +33,14 @@ def record_history(folder: RecordsFolder, record_id: Optional[str]) -> List[gitr
     """Newest first. For one record: every commit that touched its file (including the
     one that deleted it) plus commits naming its id (a stay opened for her, say)."""
     if gitrepo.repository_top(folder.root) is None:
-        raise gitrepo.GitError("the records folder is not in a git repository; there is no history")
+        raise gitrepo.GitError(msg("history.no_repository", "the records folder is not in a git repository; there is no history"))
     if not record_id:
         return gitrepo.history(folder.root)
     kind = KIND_BY_PREFIX.get(record_id.split("-")[0])
     if kind is None:
         if record_id in folder.shelters:
             return [e for e in gitrepo.history(folder.root, [SHELTERS_FILE]) if record_id in e.message.split()]
-        raise LookupError(f"{record_id!r} is not a record id (W-…, S-…, C-…) or a shelter key")
+        raise LookupError(msg("history.not_an_id", "{id} is not a record id (W-…, S-…, C-…) or a shelter key", id=repr(record_id)))
     spec = record_pathspec(record_id)
     own = {e.commit for e in gitrepo.history(folder.root, [spec])} if spec else set()
     everything = gitrepo.history(folder.root)
@@ -49,7 +50,7 @@ def record_history(folder: RecordsFolder, record_id: Optional[str]) -> List[gitr
     own |= {e.commit for e in naming}
     entries = [e for e in everything if e.commit in own]
     if not entries and folder.record_path(kind, record_id) is None:
-        raise LookupError(f"{record_id} does not exist and no commit names it")
+        raise LookupError(msg("history.unknown_id", "{id} does not exist and no commit names it", id=record_id))
     return entries
 
 
@@ -76,21 +77,22 @@ def void_reasons(folder: RecordsFolder, entries: List[gitrepo.LogEntry]) -> dict
     reasons = {}
     for entry in entries:
         if entry.message.startswith("void "):
-            body = gitrepo._run(folder.root, ["log", "-1", "--format=%b", entry.commit], check=False).stdout
+            body = gitrepo.commit_body(folder.root, entry.commit)
             for line in body.splitlines():
                 if line.startswith("Reason: "):
                     reasons[entry.commit] = line[len("Reason: "):].strip()
     return reasons
 
 
-def shallow_warning(folder: RecordsFolder) -> Optional[str]:
+def shallow_warning(folder: RecordsFolder) -> Optional[Message]:
     """A plain warning when the folder's git history is cut short (a shallow clone)."""
     if not gitrepo.is_shallow(folder.root):
         return None
-    return (
+    return msg(
+        "history.shallow",
         "this copy of the records has only part of the git history (a shallow clone); changes made before "
         "its oldest commit are not shown, and that oldest commit also stands in for all of them. "
-        "Run git fetch --unshallow in the records folder for the whole history"
+        "Run git fetch --unshallow in the records folder for the whole history",
     )
 
 

@@ -7,6 +7,7 @@ from typing import List
 
 from rosa_cli.core import gitrepo
 from rosa_cli.core.folder import RecordsFolder, load_records, loose_permissions
+from rosa_cli.core.messages import msg
 from rosa_cli.core.model import WARNING, Problem, Records
 
 
@@ -26,7 +27,9 @@ def uncommitted_problems(folder: RecordsFolder) -> List[Problem]:
     if not gitrepo.is_own_repository(folder.root):
         return []
     return [
-        Problem(path, None, "uncommitted change (not yet in the git history; the next rosa command commits it)", WARNING)
+        Problem(path, None, msg(
+            "git.uncommitted", "uncommitted change (not yet in the git history; the next rosa command commits it)",
+        ), WARNING)
         for path in gitrepo.uncommitted_paths(folder.root)
     ]
 
@@ -41,9 +44,10 @@ def permission_problems(folder: RecordsFolder) -> List[Problem]:
     """
     problems = loose_permissions(folder, folder.loose_files)
     if problems and not gitrepo.is_own_repository(folder.root):
-        return [Problem(".", None, (
-            f"{len(problems)} folder(s) or group(s) of files are readable or writable by group or others; "
-            f"a real records folder must not be: chmod -R go-rwx {folder.root}"
+        return [Problem(".", None, msg(
+            "permissions.loose_sample",
+            "{count} folder(s) or group(s) of files are readable or writable by group or others; a real records folder must not be",
+            count=len(problems), root=str(folder.root),
         ), WARNING)]
     return problems
 

@@ -461,6 +461,12 @@ def history(root: Path, paths: Sequence[str] = (), follow: bool = False) -> List
     return entries
 
 
+def commit_body(root: Path, commit: str) -> str:
+    """The body of one commit's message (the lines after its subject), or "" when git
+    cannot show it: ``rosa log`` reads the reason a void commit keeps there."""
+    return _run(root, ["log", "-1", "--format=%b", commit], check=False).stdout
+
+
 def is_shallow(root: Path) -> bool:
     """True in a shallow clone: its oldest commit stands in for all the history cut off."""
     result = _run(root, ["rev-parse", "--is-shallow-repository"], check=False)

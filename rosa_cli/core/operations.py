@@ -183,9 +183,6 @@ def commit_records(folder: RecordsFolder, paths: Sequence[Path], message: str, b
         return gitrepo.CommitResult(False, warning=msg("commit.failed", "the change was written but not committed: {reason}", reason=str(exc)))
 
 
-_commit = commit_records  # TODO(lead): transfer.py still imports the old name
-
-
 _KIND_BY_DIR = {"women": "woman", "stays": "stay", "calls": "call",
                 "services": "service", "activities": "activity", "website": "website"}
 

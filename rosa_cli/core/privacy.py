@@ -33,7 +33,9 @@ from __future__ import annotations
 import re
 from datetime import date
 from itertools import islice
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Iterable, List, Optional, Sequence, Tuple
+
+from rosa_cli.core.messages import Message, msg
 
 # Digit groups joined by one separator. No lookahead: a lookahead after an unbounded
 # run would make the engine retry every shorter run (quadratic on a long digit run).
@@ -206,8 +208,9 @@ def _has_email(text: str) -> bool:
     return False
 
 
-def identifying_details(text: str) -> List[str]:
-    """Plain descriptions (never the value itself) of what in ``text`` looks identifying."""
+def identifying_details(text: str) -> List[Message]:
+    """Plain descriptions (never the value itself) of what in ``text`` looks identifying,
+    as messages (``privacy.phone``, …); each is also its English text."""
     found = _Findings()
     for match in _RUN.finditer(text):
         start, end = match.span()
@@ -222,11 +225,22 @@ def identifying_details(text: str) -> List[str]:
         _judge_run(text, start, end, found)
         if found.identity and found.phone:
             break
-    descriptions: List[str] = []
-    if found.identity:
-        descriptions.append(f"what looks like a {found.identity}")
+    descriptions: List[Message] = []
+    if found.identity == IDENTITY:
+        descriptions.append(msg("privacy.identity_number", "what looks like a fødselsnummer"))
+    elif found.identity:
+        descriptions.append(msg("privacy.d_number", "what looks like a D-number"))
     if _has_email(text):
-        descriptions.append(f"what looks like an {EMAIL}")
+        descriptions.append(msg("privacy.email", "what looks like an e-mail address"))
     if found.phone:
-        descriptions.append(f"what looks like a {PHONE}")
+        descriptions.append(msg("privacy.phone", "what looks like a phone number"))
     return descriptions
+
+
+def describe_findings(found: Sequence[Any]) -> Any:
+    """Several findings as one message: ``A and B and C`` (each part still translates)."""
+    if not found:
+        return ""
+    if len(found) == 1:
+        return found[0]
+    return msg("privacy.and", "{first} and {rest}", first=found[0], rest=describe_findings(found[1:]))

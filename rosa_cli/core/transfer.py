@@ -30,8 +30,9 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from rosa_cli.core import ids
 from rosa_cli.core.dates import format_datetime
 from rosa_cli.core.folder import RecordsFolder, load_records
+from rosa_cli.core.messages import msg
 from rosa_cli.core.model import Problem, ResidenceEntry, Stay
-from rosa_cli.core.operations import Outcome, Refused, _commit, locked, record_data
+from rosa_cli.core.operations import Outcome, Refused, commit_records, locked, record_data
 from rosa_cli.core.outputsafety import FORMULA_STARTS, spreadsheet_safe
 from rosa_cli.core.schema import FIELDS, PLURAL, field_names
 from rosa_cli.core.validate import build_record, did_you_mean, stay_conflicts
@@ -45,17 +46,17 @@ DEFAULTS: Dict[str, Dict[str, Any]] = {"woman": {"first_contact": "today"}, "sta
 def _read_csv(path: Path, shown: str) -> Tuple[List[str], List[Tuple[int, Dict[str, str]]]]:
     try:
         if path.stat().st_size > MAX_IMPORT_BYTES:
-            raise Refused([Problem(shown, None, "file is too large to import")])
+            raise Refused([Problem(shown, None, msg("import.too_large", "file is too large to import"))])
         raw = path.read_bytes()
     except OSError as exc:
-        raise Refused([Problem(shown, None, f"cannot read file: {exc.strerror}")]) from None
+        raise Refused([Problem(shown, None, msg("import.unreadable", "cannot read file: {reason}", reason=str(exc.strerror)))]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise Refused([Problem(shown, line, "file is not UTF-8 text (save the spreadsheet as CSV UTF-8)")]) from None
+        raise Refused([Problem(shown, line, msg("import.not_utf8", "file is not UTF-8 text (save the spreadsheet as CSV UTF-8)"))]) from None
     if not text.strip():
-        raise Refused([Problem(shown, 1, "file is empty")])
+        raise Refused([Problem(shown, 1, msg("import.empty", "file is empty"))])
     first_line = text.splitlines()[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -66,10 +67,12 @@ def _read_csv(path: Path, shown: str) -> Tuple[List[str], List[Tuple[int, Dict[s
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) > len(header):
-                raise Refused([Problem(shown, reader.line_num, f"row has {len(cells)} cells but the header has {len(header)} columns")])
+                raise Refused([Problem(shown, reader.line_num, msg(
+                    "import.too_many_cells", "row has {cells} cells but the header has {columns} columns", cells=len(cells), columns=len(header),
+                ))])
             rows.append((reader.line_num, {h: _unquoted(c.strip()) for h, c in zip(header, cells) if c.strip()}))
     except csv.Error as exc:
-        raise Refused([Problem(shown, reader.line_num, f"CSV error: {exc}")]) from None
+        raise Refused([Problem(shown, reader.line_num, msg("import.csv_error", "CSV error: {reason}", reason=str(exc)))]) from None
     return header, rows
 
 
@@ -124,73 +127,106 @@ def import_file(folder: RecordsFolder, kind: str, path: Path) -> Outcome:
     """Validate every row, then write all of them and make one commit — or nothing."""
     shown = path.name
     header, rows = _read_csv(Path(path), shown)
+    problems = header_problems(kind, header, shown)
+    if problems:
+        raise Refused(problems)
+    if not rows:
+        raise Refused([Problem(shown, 2, msg("import.no_rows", "no rows to import"))])
+    batch = ImportBatch(folder, kind, shown)
+    for line, cells in rows:
+        problems.extend(batch.add_row(line, cells))
+    if problems:
+        raise Refused(problems)
+    return _write_all(folder, kind, batch.accepted, shown)
+
+
+def header_problems(kind: str, header: List[str], shown: str) -> List[Problem]:
+    """Columns that are not fields of ``kind``, and columns given twice (all on line 1)."""
     names = field_names(kind)
     problems: List[Problem] = []
     for column in header:
         if column not in names:
-            problems.append(Problem(shown, 1, f"unknown column {column!r}{did_you_mean(column, names)}"))
+            problems.append(Problem(shown, 1, msg(
+                "import.unknown_column", "unknown column {column}{hint}", column=repr(column), hint=did_you_mean(column, names),
+            )))
     if len(set(header)) != len(header):
-        problems.append(Problem(shown, 1, "a column appears twice"))
-    if problems:
-        raise Refused(problems)
-    if not rows:
-        raise Refused([Problem(shown, 2, "no rows to import")])
+        problems.append(Problem(shown, 1, msg("import.column_twice", "a column appears twice")))
+    return problems
 
-    ctx = folder.context()
-    existing = load_records(folder, kinds=("woman", "stay") if kind != "call" else ("woman",))
-    known_women: Set[str] = {p.stem for p in folder.record_files("woman")}
-    stays_by_woman: Dict[str, List[Stay]] = {}
-    for stay in existing.stays.values():
-        stays_by_woman.setdefault(stay.woman, []).append(stay)
-    taken: Set[str] = set()
-    accepted: List[Tuple[Optional[str], Dict[str, Any], int]] = []
-    for line, cells in rows:
+
+class ImportBatch:
+    """The rows of one import checked so far: each row is held to the records in the
+    folder and to the rows before it (ids, months, a woman's stays), as if those rows
+    had been written already."""
+
+    def __init__(self, folder: RecordsFolder, kind: str, shown: str):
+        self.folder, self.kind, self.shown = folder, kind, shown
+        self.ctx = folder.context()
+        existing = load_records(folder, kinds=("woman", "stay") if kind != "call" else ("woman",))
+        self.known_women: Set[str] = {p.stem for p in folder.record_files("woman")}
+        self.stays_by_woman: Dict[str, List[Stay]] = {}
+        for stay in existing.stays.values():
+            self.stays_by_woman.setdefault(stay.woman, []).append(stay)
+        self.taken: Set[str] = set()
+        self.row_stays: Dict[str, Any] = {}  # stays of earlier rows, not written yet, by their probe ids
+        self.accepted: List[Tuple[Optional[str], Dict[str, Any], int]] = []
+
+    def add_row(self, line: int, cells: Dict[str, str]) -> List[Problem]:
+        """Check one row; a good one is kept for writing. Returns the row's errors."""
+        kind = self.kind
         raw: Dict[str, Any] = {k: v for k, v in DEFAULTS[kind].items() if v is not None}
         raw.update(cells)
         if kind == "call" and "at" not in raw:
-            problems.append(Problem(shown, line, "missing at (when the call came)"))
-            continue
+            return [Problem(self.shown, line, msg("import.call_at_missing", "missing at (when the call came)"))]
         if kind == "woman" and "residence" in raw:
             raw["residence"] = _residence_cell(raw["residence"], raw.get("first_contact"))
         given_id = raw.pop("id", None)
         if kind == "website":  # a month is its own id: website/2006-03.yaml
-            probe_id = ""
-            record, found = build_record(kind, _as_mapping(kind, raw, line), shown, ctx, entry=True)
-            row_errors = [p for p in found if p.is_error]
-            if record is not None and not row_errors:
-                if record.month in taken or (folder.kind_dir("website") / f"{record.month}.yaml").exists():
-                    row_errors.append(Problem(shown, line, f"month {record.month} already has figures (change them with rosa website set)"))
-                taken.add(record.month)
-            problems.extend(row_errors)
-            if not row_errors and record is not None:
-                accepted.append((None, _values_of(kind, record), line))
-            continue
+            return self._website_row(line, raw)
+        return self._record_row(line, raw, given_id)
+
+    def _website_row(self, line: int, raw: Dict[str, Any]) -> List[Problem]:
+        record, found = build_record("website", _as_mapping("website", raw, line), self.shown, self.ctx, entry=True)
+        row_errors = [p for p in found if p.is_error]
+        if record is not None and not row_errors:
+            if record.month in self.taken or (self.folder.kind_dir("website") / f"{record.month}.yaml").exists():
+                row_errors.append(Problem(self.shown, line, month_taken(record.month)))
+            self.taken.add(record.month)
+        if not row_errors and record is not None:
+            self.accepted.append((None, _values_of("website", record), line))
+        return row_errors
+
+    def _record_row(self, line: int, raw: Dict[str, Any], given_id: Optional[str]) -> List[Problem]:
+        kind = self.kind
         probe_id = given_id or ids.PREFIXES[kind] + "-0000-PR0BE"
-        record, found = build_record(kind, _as_mapping(kind, {"id": probe_id, **raw}, line), shown, ctx, entry=True)
+        record, found = build_record(kind, _as_mapping(kind, {"id": probe_id, **raw}, line), self.shown, self.ctx, entry=True)
         row_errors = [p for p in found if p.is_error]
         if given_id and not row_errors:
-            if given_id in taken or folder.record_path(kind, given_id) is not None:
-                row_errors.append(Problem(shown, line, f"id {given_id} already exists"))
+            if given_id in self.taken or self.folder.record_path(kind, given_id) is not None:
+                row_errors.append(Problem(self.shown, line, msg("import.id_exists", "id {id} already exists", id=given_id)))
         if record is not None and not row_errors:
             woman_id = getattr(record, "woman", None)
-            if woman_id and woman_id not in known_women:
-                row_errors.append(Problem(shown, line, f"woman {woman_id} does not exist"))
+            if woman_id and woman_id not in self.known_women:
+                row_errors.append(Problem(self.shown, line, msg("import.woman_missing", "woman {woman} does not exist", woman=woman_id)))
             if kind == "stay" and not row_errors:
-                others = stays_by_woman.setdefault(record.woman, [])
-                conflicts = stay_conflicts(record.woman, others + [record])
-                if conflicts:
-                    row_errors.append(Problem(shown, line, conflicts[0].message.replace(probe_id, "this row's stay")))
-                else:
-                    record.id = f"{probe_id}-{line}"
-                    others.append(record)
-        problems.extend(row_errors)
+                row_errors.extend(self._stay_fits(line, record, probe_id))
         if not row_errors and record is not None:
             if given_id:
-                taken.add(given_id)
-            accepted.append((given_id, _values_of(kind, record), line))
-    if problems:
-        raise Refused(problems)
-    return _write_all(folder, kind, accepted, shown)
+                self.taken.add(given_id)
+            self.accepted.append((given_id, _values_of(kind, record), line))
+        return row_errors
+
+    def _stay_fits(self, line: int, record: Stay, probe_id: str) -> List[Problem]:
+        """The row's stay against her stays in the folder and in the rows before it."""
+        others = self.stays_by_woman.setdefault(record.woman, [])
+        naming = {probe_id: msg("import.this_row_stay", "this row's stay"), **self.row_stays}
+        conflicts = stay_conflicts(record.woman, others + [record], names=naming)
+        if conflicts:
+            return [Problem(self.shown, line, conflicts[0].message)]
+        record.id = f"{probe_id}-{line}"
+        self.row_stays[record.id] = msg("import.row_stay", "the stay on line {line}", line=line)
+        others.append(record)
+        return []
 
 
 def _values_of(kind: str, record) -> Dict[str, Any]:
@@ -214,7 +250,7 @@ def _write_all(folder: RecordsFolder, kind: str, accepted, shown: str) -> Outcom
                 path = folder.kind_dir("website") / f"{values['month']}.yaml"
                 path.parent.mkdir(exist_ok=True, mode=0o700)
                 if not link_new(path, dump_new(data).encode("utf-8")):
-                    raise Refused([Problem(shown, _line, f"month {values['month']} already has figures")])
+                    raise Refused([Problem(shown, _line, month_taken(values["month"]))])
                 written.append(path)
                 made.append(values["month"])
                 continue
@@ -237,7 +273,12 @@ def _write_all(folder: RecordsFolder, kind: str, accepted, shown: str) -> Outcom
     plural = PLURAL[kind]
     message = f"import {plural} ({len(made)} records)"
     body = "Records:\n" + "\n".join(f"  {i}" for i in made)
-    return Outcome(made, _commit(folder, written, message, body), written)
+    return Outcome(made, commit_records(folder, written, message, body), written)
+
+
+def month_taken(month: str):
+    """A website month that already has its figures (the CLI says how to change them)."""
+    return msg("website.month_exists", "month {month} already has figures", month=month)
 
 
 # --- export ------------------------------------------------------------------------------

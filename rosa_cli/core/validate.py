@@ -12,16 +12,20 @@ Two layers:
   the field, so each caller can name it its own way (``--nationality``, ``line 4``).
 * :func:`build_record` turns one file's mapping into a record; :func:`cross_check`
   then looks across records (duplicate ids, missing women, overlapping stays).
+
+Every problem's message is a coded :class:`~rosa_cli.core.messages.Message`; the codes
+are listed in docs/message-codes.md. Advice naming a command is the CLI's, never here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from rosa_cli.core import countries, ids
 from rosa_cli.core.dates import DateError, parse_date, parse_datetime
+from rosa_cli.core.messages import Message, msg
 from rosa_cli.core.model import (
     WARNING,
     Activity,
@@ -36,7 +40,7 @@ from rosa_cli.core.model import (
     WebsiteMonth,
     Woman,
 )
-from rosa_cli.core.privacy import identifying_details
+from rosa_cli.core.privacy import describe_findings, identifying_details
 from rosa_cli.core.schema import FIELDS, RESIDENCE_KEYS, Field, field_map
 from rosa_cli.core.vocab import DAY_SETTINGS, DEFAULT_VOCABULARIES, LANGUAGES
 
@@ -48,7 +52,31 @@ FALSE_WORDS = {"false", "no", "nei", "n", "0"}
 
 
 class FieldError(ValueError):
-    """A value that does not fit its field; the message names the value, not the field."""
+    """A value that does not fit its field; the message names the value, not the field.
+
+    ``message`` is the :class:`Message` (code and values) the CLI renders in the
+    user's language; ``str(exc)`` is its English rendering.
+    """
+
+    def __init__(self, message: Any):
+        self.message: Message = as_message(message)
+        super().__init__(self.message)
+
+
+def as_message(text: Any, code: str = "value.invalid") -> Message:
+    """``text`` as a :class:`Message`: itself when it is one, else wrapped under ``code``.
+
+    Some modules this one calls (dates, countries, ids) still say their problems as
+    plain English; wrapped, they still carry a code and render unchanged."""
+    if isinstance(text, Message):
+        return text
+    return msg(code, "{detail}", detail=str(text))
+
+
+def exception_message(exc: Exception, code: str = "value.invalid") -> Message:
+    """The message an exception carries (its first argument), as a :class:`Message`."""
+    first = exc.args[0] if exc.args else str(exc)
+    return as_message(first, code)
 
 
 @dataclass
@@ -60,16 +88,23 @@ class Context:
     today: date = field(default_factory=date.today)
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
+def did_you_mean(word: str, choices: Iterable[str]) -> Any:
+    """A hint naming the closest choice (a :class:`Message` to put in a ``{hint}``
+    field), or ``""`` when nothing is close."""
     import difflib
 
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]}?" if close else ""
+    return hint_for(close[0]) if close else ""
+
+
+def hint_for(word: str) -> Message:
+    """``; did you mean WORD?`` as a message of its own, so it translates."""
+    return msg("hint.did_you_mean", "; did you mean {word}?", word=word)
 
 
 def _text(value: Any) -> str:
     if isinstance(value, (bool, list, dict)) or value is None:
-        raise FieldError("must be text")
+        raise FieldError(msg("value.not_text", "must be text"))
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return str(value)
@@ -77,13 +112,13 @@ def _text(value: Any) -> str:
 
 def _date(value: Any, ctx: Context) -> date:
     if isinstance(value, (bool, list, dict)):
-        raise FieldError("must be a date like 2006-03-14")
+        raise FieldError(msg("date.wrong_type", "must be a date like 2006-03-14"))
     try:
         day = parse_date(value, ctx.today)
     except DateError as exc:
-        raise FieldError(str(exc)) from None
+        raise FieldError(exception_message(exc, "date.unreadable")) from None
     if day > ctx.today:
-        raise FieldError(f"{day.isoformat()} is in the future")
+        raise FieldError(msg("date.future", "{day} is in the future", day=day.isoformat()))
     return day
 
 
@@ -98,14 +133,23 @@ def check_free_text(text: str, ctx: Context, entry: bool) -> None:
     """
     limit = ctx.settings.max_text_chars
     if len(text) > limit:
-        raise FieldError(f"is {len(text)} characters long; the limit is {limit} (max_text_chars in rosa.yaml)")
+        raise FieldError(msg(
+            "text.too_long", "is {length} characters long; the limit is {limit} (max_text_chars in rosa.yaml)",
+            length=len(text), limit=limit,
+        ))
     if entry:
         found = identifying_details(text)
         if found:
-            raise FieldError(f"holds {' and '.join(found)}; {KEEP_OUT}")
+            raise FieldError(identifying_message(found))
 
 
 KEEP_OUT = "keep identifying details out of the records"
+
+
+def identifying_message(found: List[Any]) -> Message:
+    """``holds what looks like a phone number; keep identifying details out of the
+    records``: the refusal for free text with identifying details (never the value)."""
+    return msg("text.identifying", "holds {found}; keep identifying details out of the records", found=describe_findings(found))
 
 
 def vocab_answer(settings: Settings, vocabulary: str, text: str) -> str:
@@ -135,7 +179,10 @@ def vocab_answer(settings: Settings, vocabulary: str, text: str) -> str:
         return starts[0]
     if len(starts) > 1:
         shown = ", ".join(f"{k} ({settings.label(vocabulary, k)})" for k in starts)
-        raise FieldError(f"{text!r} is not one of: {', '.join(entries)}; it could be {shown}")
+        raise FieldError(msg(
+            "vocab.ambiguous", "{value} is not one of: {choices}; it could be {candidates}",
+            value=repr(text), choices=", ".join(entries), candidates=shown,
+        ))
     return text
 
 
@@ -150,155 +197,235 @@ def convert(spec: Field, value: Any, ctx: Context, entry: bool = False, typed: O
     false for record text (files, edits, imports), which must hold the key, the code
     and a full date as stored — a file is never rewritten behind her back, and
     ``i går`` in a file would mean another day tomorrow.
-    """
-    typed = entry if typed is None else typed
-    kind = spec.type
-    if kind in ("text",):
-        text = _text(value).strip()
-        if not text:
-            raise FieldError("is empty (leave the field out instead)")
-        check_free_text(text, ctx, entry)
-        return text
-    if kind == "id":
-        return _text(value)
-    if kind == "date":
-        return _date(value, ctx)
-    if kind == "datetime":
-        if isinstance(value, (bool, list, dict)):
-            raise FieldError("must be a date and time like 2006-03-14 14:10")
-        now = datetime.now().replace(second=0, microsecond=0)
-        if now.date() != ctx.today:  # a fixed "today" (tests, replays): the day's last minute
-            now = datetime.combine(ctx.today, now.time())
-        try:
-            moment = parse_datetime(value, now, relative=typed)
-        except DateError as exc:
-            raise FieldError(str(exc)) from None
-        # By the minute, not the day: a call at 09:15 typed at 01:43 is a typo.
-        if moment > now.replace(second=59):
-            raise FieldError(f"{moment:%Y-%m-%d %H:%M} is in the future (it is now {now:%Y-%m-%d %H:%M})")
-        return moment
-    if kind == "born":
-        if isinstance(value, bool):
-            raise FieldError("must be a birth year (1984) or date (1984-05-14)")
-        if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit() and len(value.strip()) == 4):
-            year = int(value)
-            if not 1900 <= year <= ctx.today.year:
-                raise FieldError(f"{year} is not a plausible birth year")
-            return year
-        try:
-            return _date(value, ctx)
-        except FieldError:
-            raise FieldError(f"{value!r} is not a birth year (1984) or date (1984-05-14)") from None
-    if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        word = str(value).strip().lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        raise FieldError(f"{value!r} is not true or false")
-    if kind == "count":
-        if isinstance(value, bool):
-            raise FieldError("must be a whole number")
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise FieldError(f"{value!r} is not a whole number") from None
-        if not 0 <= number <= MAX_CHILDREN:
-            raise FieldError(f"{number} is not between 0 and {MAX_CHILDREN}")
-        return number
-    if kind == "vocab":
-        key = _text(value).strip()
-        choices = ctx.settings.keys(spec.vocab or "")
-        if typed and key not in choices:
-            key = vocab_answer(ctx.settings, spec.vocab or "", key)
-        if key not in choices:
-            hint = did_you_mean(key, choices)
-            if not typed:  # a label in a file: name the key to write instead
-                try:
-                    found = vocab_answer(ctx.settings, spec.vocab or "", key)
-                except FieldError:
-                    found = key
-                hint = f"; did you mean {found}?" if found in choices else hint
-            raise FieldError(f"{key!r} is not one of: {', '.join(choices)}{hint}")
-        return key
-    if kind == "country":
-        code, message = countries.normalise_nationality(_text(value), loose=typed)
-        if code is None:
-            raise FieldError(message)
-        return code
-    if kind == "language":
-        code, message = countries.normalise_language(_text(value), loose=typed)
-        if code is None:
-            raise FieldError(message)
-        return code
-    if kind == "shelter":
-        key = _text(value).strip()
-        if key not in ctx.shelters:
-            known = ", ".join(ctx.shelters) or "none yet; add one with rosa shelter add"
-            raise FieldError(f"{key!r} is not a shelter in shelters.yaml (known: {known}){did_you_mean(key, ctx.shelters)}")
-        retired = getattr(ctx.shelters[key], "retired", None)
-        if entry and retired is not None:
-            raise FieldError(f"shelter {key} was retired on {retired} and takes no new stays (rosa shelter edit {key} to undo that)")
-        return key
-    if kind == "woman":
-        text = _text(value).strip()
-        problem = ids.id_problem("woman", text)
-        if problem:
-            raise FieldError(problem)
-        return text
-    if kind in ("cost", "int"):
-        # NOK amounts and counts of participants or visits: whole numbers, never negative
-        if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
-            raise FieldError("must be a whole number")
-        try:
-            number = int(str(value).strip().replace(" ", "")) if not isinstance(value, float) else int(value)
-        except ValueError:
-            raise FieldError(f"{value!r} is not a whole number") from None
-        if number < 0:
-            raise FieldError(f"{number} is negative")
-        if number > MAX_NUMBER:
-            raise FieldError(f"{number} is implausibly large")
-        return number
-    if kind == "number":
-        if isinstance(value, (bool, list, dict)):
-            raise FieldError("must be a number of days like 1 or 0.5")
-        try:
-            days = float(str(value).strip().replace(",", "."))
-        except ValueError:
-            raise FieldError(f"{value!r} is not a number of days like 1 or 0.5") from None
-        if not 0 < days <= 366 or days * 2 != int(days * 2):
-            raise FieldError(f"{value} is not a number of days (whole or half, above 0)")
-        return int(days) if days.is_integer() else days
-    if kind == "audience":
-        items = value if isinstance(value, list) else _text(value).replace(";", ",").split(",")
-        keys = []
-        choices = ctx.settings.keys(spec.vocab or "")
-        for item in items:
-            key = _text(item).strip()
-            if not key:
-                continue
-            if key not in choices:
-                raise FieldError(f"{key!r} is not one of: {', '.join(choices)}{did_you_mean(key, choices)}")
-            if key not in keys:
-                keys.append(key)
-        if not keys:
-            raise FieldError("is empty (leave the field out instead)")
-        return keys
-    if kind == "month":
-        import re
 
-        text = _text(value).strip()
-        match = re.match(r"^([0-9]{4})-(0[1-9]|1[0-2])$", text)
-        if not match:
-            raise FieldError(f"{text!r} is not a month like 2006-03")
-        if (int(match.group(1)), int(match.group(2))) > (ctx.today.year, ctx.today.month):
-            raise FieldError(f"{text} is in the future")
-        return text
-    if kind == "residence":
-        raise FieldError("residence must be a list of {from: date, status: key}")
-    raise AssertionError(f"unknown field type {kind}")
+    Each field type has its own reader in :data:`READERS`, so a type's rules are
+    read (and changed) in one small function.
+    """
+    reader = READERS.get(spec.type)
+    if reader is None:
+        raise AssertionError(f"unknown field type {spec.type}")
+    return reader(Reading(spec, value, ctx, entry, entry if typed is None else typed))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One value to read, with everything its reader may need."""
+
+    spec: Field
+    value: Any
+    ctx: Context
+    entry: bool
+    typed: bool
+
+
+def _read_text(r: Reading) -> str:
+    text = _text(r.value).strip()
+    if not text:
+        raise FieldError(msg("value.empty", "is empty (leave the field out instead)"))
+    check_free_text(text, r.ctx, r.entry)
+    return text
+
+
+def _read_id(r: Reading) -> str:
+    return _text(r.value)
+
+
+def _read_date(r: Reading) -> date:
+    return _date(r.value, r.ctx)
+
+
+def _read_datetime(r: Reading) -> datetime:
+    if isinstance(r.value, (bool, list, dict)):
+        raise FieldError(msg("datetime.wrong_type", "must be a date and time like 2006-03-14 14:10"))
+    now = datetime.now().replace(second=0, microsecond=0)
+    if now.date() != r.ctx.today:  # a fixed "today" (tests, replays): the day's last minute
+        now = datetime.combine(r.ctx.today, now.time())
+    try:
+        moment = parse_datetime(r.value, now, relative=r.typed)
+    except DateError as exc:
+        raise FieldError(exception_message(exc, "datetime.unreadable")) from None
+    # By the minute, not the day: a call at 09:15 typed at 01:43 is a typo.
+    if moment > now.replace(second=59):
+        raise FieldError(msg(
+            "datetime.future", "{moment} is in the future (it is now {now})",
+            moment=moment.strftime("%Y-%m-%d %H:%M"), now=now.strftime("%Y-%m-%d %H:%M"),
+        ))
+    return moment
+
+
+def _read_born(r: Reading) -> Any:
+    value = r.value
+    if isinstance(value, bool):
+        raise FieldError(msg("born.wrong_type", "must be a birth year (1984) or date (1984-05-14)"))
+    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit() and len(value.strip()) == 4):
+        year = int(value)
+        if not 1900 <= year <= r.ctx.today.year:
+            raise FieldError(msg("born.implausible_year", "{year} is not a plausible birth year", year=year))
+        return year
+    try:
+        return _date(value, r.ctx)
+    except FieldError:
+        raise FieldError(msg(
+            "born.unreadable", "{value} is not a birth year (1984) or date (1984-05-14)", value=repr(value),
+        )) from None
+
+
+def _read_bool(r: Reading) -> bool:
+    if isinstance(r.value, bool):
+        return r.value
+    word = str(r.value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise FieldError(msg("bool.unreadable", "{value} is not true or false", value=repr(r.value)))
+
+
+def _read_count(r: Reading) -> int:
+    if isinstance(r.value, bool):
+        raise FieldError(msg("number.wrong_type", "must be a whole number"))
+    try:
+        number = int(str(r.value).strip())
+    except ValueError:
+        raise FieldError(msg("number.unreadable", "{value} is not a whole number", value=repr(r.value))) from None
+    if not 0 <= number <= MAX_CHILDREN:
+        raise FieldError(msg("count.out_of_range", "{number} is not between 0 and {most}", number=number, most=MAX_CHILDREN))
+    return number
+
+
+def _read_vocab(r: Reading) -> str:
+    vocabulary = r.spec.vocab or ""
+    key = _text(r.value).strip()
+    choices = r.ctx.settings.keys(vocabulary)
+    if r.typed and key not in choices:
+        key = vocab_answer(r.ctx.settings, vocabulary, key)
+    if key in choices:
+        return key
+    hint = did_you_mean(key, choices)
+    if not r.typed:  # a label in a file: name the key to write instead
+        try:
+            found = vocab_answer(r.ctx.settings, vocabulary, key)
+        except FieldError:
+            found = key
+        hint = hint_for(found) if found in choices else hint
+    raise FieldError(msg(
+        "vocab.unknown_key", "{value} is not one of: {choices}{hint}", value=repr(key), choices=", ".join(choices), hint=hint,
+    ))
+
+
+def _read_country(r: Reading) -> str:
+    code, message = countries.normalise_nationality(_text(r.value), loose=r.typed)
+    if code is None:
+        raise FieldError(as_message(message, "country.unknown"))
+    return code
+
+
+def _read_language(r: Reading) -> str:
+    code, message = countries.normalise_language(_text(r.value), loose=r.typed)
+    if code is None:
+        raise FieldError(as_message(message, "language.unknown"))
+    return code
+
+
+def _read_shelter(r: Reading) -> str:
+    key = _text(r.value).strip()
+    shelters = r.ctx.shelters
+    if key not in shelters and not shelters:
+        raise FieldError(msg("shelter.none_yet", "{key} is not a shelter in shelters.yaml (known: none yet)", key=repr(key)))
+    if key not in shelters:
+        raise FieldError(msg(
+            "shelter.unknown", "{key} is not a shelter in shelters.yaml (known: {known}){hint}",
+            key=repr(key), known=", ".join(shelters), hint=did_you_mean(key, shelters),
+        ))
+    retired = getattr(shelters[key], "retired", None)
+    if r.entry and retired is not None:
+        raise FieldError(msg(
+            "shelter.retired", "shelter {key} was retired on {retired} and takes no new stays", key=key, retired=str(retired),
+        ))
+    return key
+
+
+def _read_woman(r: Reading) -> str:
+    text = _text(r.value).strip()
+    problem = ids.id_problem("woman", text)
+    if problem:
+        raise FieldError(as_message(problem, "id.malformed"))
+    return text
+
+
+def _read_amount(r: Reading) -> int:
+    """NOK amounts and counts of participants or visits: whole numbers, never negative."""
+    value = r.value
+    if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+        raise FieldError(msg("number.wrong_type", "must be a whole number"))
+    try:
+        number = int(str(value).strip().replace(" ", "")) if not isinstance(value, float) else int(value)
+    except ValueError:
+        raise FieldError(msg("number.unreadable", "{value} is not a whole number", value=repr(value))) from None
+    if number < 0:
+        raise FieldError(msg("number.negative", "{number} is negative", number=number))
+    if number > MAX_NUMBER:
+        raise FieldError(msg("number.too_large", "{number} is implausibly large", number=number))
+    return number
+
+
+def _read_days(r: Reading) -> Any:
+    value = r.value
+    if isinstance(value, (bool, list, dict)):
+        raise FieldError(msg("days.wrong_type", "must be a number of days like 1 or 0.5"))
+    try:
+        days = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        raise FieldError(msg("days.unreadable", "{value} is not a number of days like 1 or 0.5", value=repr(value))) from None
+    if not 0 < days <= 366 or days * 2 != int(days * 2):
+        raise FieldError(msg("days.out_of_range", "{value} is not a number of days (whole or half, above 0)", value=str(value)))
+    return int(days) if days.is_integer() else days
+
+
+def _read_audience(r: Reading) -> List[str]:
+    items = r.value if isinstance(r.value, list) else _text(r.value).replace(";", ",").split(",")
+    keys: List[str] = []
+    choices = r.ctx.settings.keys(r.spec.vocab or "")
+    for item in items:
+        key = _text(item).strip()
+        if not key:
+            continue
+        if key not in choices:
+            raise FieldError(msg(
+                "vocab.unknown_key", "{value} is not one of: {choices}{hint}",
+                value=repr(key), choices=", ".join(choices), hint=did_you_mean(key, choices),
+            ))
+        if key not in keys:
+            keys.append(key)
+    if not keys:
+        raise FieldError(msg("value.empty", "is empty (leave the field out instead)"))
+    return keys
+
+
+def _read_month(r: Reading) -> str:
+    import re
+
+    text = _text(r.value).strip()
+    match = re.match(r"^([0-9]{4})-(0[1-9]|1[0-2])$", text)
+    if not match:
+        raise FieldError(msg("month.unreadable", "{value} is not a month like 2006-03", value=repr(text)))
+    if (int(match.group(1)), int(match.group(2))) > (r.ctx.today.year, r.ctx.today.month):
+        raise FieldError(msg("month.future", "{month} is in the future", month=text))
+    return text
+
+
+def _read_residence(r: Reading) -> Any:
+    """A residence history is a list, read by :func:`_residence`; never one value."""
+    raise FieldError(msg("residence.wrong_type", "residence must be a list of {{from: date, status: key}}"))
+
+
+READERS: Dict[str, Callable[[Reading], Any]] = {
+    "text": _read_text, "id": _read_id, "date": _read_date, "datetime": _read_datetime, "born": _read_born,
+    "bool": _read_bool, "count": _read_count, "vocab": _read_vocab, "country": _read_country,
+    "language": _read_language, "shelter": _read_shelter, "woman": _read_woman, "cost": _read_amount,
+    "int": _read_amount, "number": _read_days, "audience": _read_audience, "month": _read_month,
+    "residence": _read_residence,
+}
 
 
 def _line(data: Any, key: Any) -> Optional[int]:
@@ -313,42 +440,45 @@ def _residence(value: Any, data: Any, shown: str, ctx: Context, problems: List[P
     if value is None:
         return []
     if not isinstance(value, list):
-        problems.append(Problem(shown, line, "residence must be a list of entries with from: and status:"))
+        problems.append(Problem(shown, line, msg("residence.not_a_list", "residence must be a list of entries with from: and status:")))
         return []
     entries: List[ResidenceEntry] = []
     status_spec = Field("status", "vocab", vocab="residence")
     for entry in value:
         entry_line = getattr(entry, "line", None) or line
         if not isinstance(entry, dict):
-            problems.append(Problem(shown, entry_line, "each residence entry needs from: and status:"))
+            problems.append(Problem(shown, entry_line, msg("residence.entry_not_a_mapping", "each residence entry needs from: and status:")))
             continue
         for key in entry:
             if key not in RESIDENCE_KEYS:
-                problems.append(Problem(shown, _line(entry, key), f"unknown key {key!r} in residence entry{did_you_mean(key, RESIDENCE_KEYS)}"))
+                problems.append(Problem(shown, _line(entry, key), msg(
+                    "residence.unknown_key", "unknown key {key} in residence entry{hint}", key=repr(key), hint=did_you_mean(key, RESIDENCE_KEYS),
+                )))
         ok = True
         converted: Dict[str, Any] = {}
         for key, spec in (("from", Field("from", "date")), ("status", status_spec)):
             if key not in entry or entry[key] is None:
-                problems.append(Problem(shown, entry_line, f"residence entry is missing {key}:"))
+                problems.append(Problem(shown, entry_line, msg("residence.missing_key", "residence entry is missing {key}:", key=key)))
                 ok = False
                 continue
             try:
                 converted[key] = convert(spec, entry[key], ctx)
             except FieldError as exc:
-                problems.append(Problem(shown, _line(entry, key), f"residence {key} {exc}"))
+                problems.append(Problem(shown, _line(entry, key), msg("residence.invalid", "residence {key} {problem}", key=key, problem=exc.message)))
                 ok = False
         if ok:
             if entries and converted["from"] < entries[-1].start:
                 # a tired hand's typo (2005 for 2006) shows as an entry out of order;
                 # sorting it silently would change her status history without a word
-                problems.append(Problem(shown, _line(entry, "from"), (
-                    f"residence entry from {converted['from']} comes after the entry from {entries[-1].start}; "
-                    "list the entries oldest first (is the year right?)"
+                problems.append(Problem(shown, _line(entry, "from"), msg(
+                    "residence.out_of_order",
+                    "residence entry from {start} comes after the entry from {previous}; list the entries oldest first (is the year right?)",
+                    start=str(converted["from"]), previous=str(entries[-1].start),
                 )))
             entries.append(ResidenceEntry(converted["from"], converted["status"]))
     starts = [e.start for e in entries]
     if len(set(starts)) != len(starts):
-        problems.append(Problem(shown, line, "residence has two entries from the same date"))
+        problems.append(Problem(shown, line, msg("residence.same_date", "residence has two entries from the same date")))
     return sorted(entries, key=lambda e: e.start)
 
 
@@ -375,13 +505,17 @@ def build_record(
     specs = field_map(kind)
     for key in data:
         if key not in specs:
-            problems.append(Problem(shown, _line(data, key), f"unknown field {key!r}{did_you_mean(key, specs)}"))
+            problems.append(Problem(shown, _line(data, key), msg(
+                "field.unknown", "unknown field {key}{hint}", key=repr(key), hint=did_you_mean(key, specs),
+            )))
     values: Dict[str, Any] = {}
     for name, spec in specs.items():
         value = data.get(name)
         if value is None or (isinstance(value, str) and not value.strip() and spec.type != "text"):
             if spec.required:
-                problems.append(Problem(shown, _line(data, name) if name in data else _first_line(data), f"missing required field {name}"))
+                problems.append(Problem(shown, _line(data, name) if name in data else _first_line(data), msg(
+                    "field.missing", "missing required field {field}", field=name,
+                )))
             continue
         if spec.type == "residence":
             values[name] = _residence(value, data, shown, ctx, problems)
@@ -390,16 +524,20 @@ def build_record(
         try:
             values[name] = convert(spec, value, ctx, entry=strict, typed=False)
         except FieldError as exc:
-            problems.append(Problem(shown, _line(data, name), f"{name} {exc}"))
+            problems.append(Problem(shown, _line(data, name), msg("field.invalid", "{field} {problem}", field=name, problem=exc.message)))
     if kind == "website" and expected_id is not None and values.get("month") not in (None, expected_id):
-        problems.append(Problem(shown, _line(data, "month"), f"month {values['month']} does not match the file name {expected_id}.yaml"))
+        problems.append(Problem(shown, _line(data, "month"), msg(
+            "month.file_name", "month {month} does not match the file name {expected}.yaml", month=values["month"], expected=expected_id,
+        )))
     record_id = values.get("id")
     if record_id is not None:
         problem = ids.id_problem(kind, record_id)
         if problem:
-            problems.append(Problem(shown, _line(data, "id"), problem))
+            problems.append(Problem(shown, _line(data, "id"), as_message(problem, "id.malformed")))
         elif expected_id is not None and record_id != expected_id:
-            problems.append(Problem(shown, _line(data, "id"), f"id {record_id} does not match the file name {expected_id}.yaml"))
+            problems.append(Problem(shown, _line(data, "id"), msg(
+                "id.file_name", "id {id} does not match the file name {expected}.yaml", id=record_id, expected=expected_id,
+            )))
     problems.extend(_record_rules(kind, values, data, shown, ctx))
     if any(p.is_error for p in problems):
         return None, problems
@@ -417,45 +555,79 @@ def _first_line(data: Any) -> Optional[int]:
 def _record_rules(kind: str, values: Dict[str, Any], data: Any, shown: str, ctx: Context) -> List[Problem]:
     """Rules within one record: end after start, reasons with their dates, plausible ages."""
     problems: List[Problem] = []
-    if kind == "stay":
-        start, end = values.get("start"), values.get("end")
-        if start and end and end < start:
-            problems.append(Problem(shown, _line(data, "end"), f"end {end} is before start {start}"))
-        if end and "end_reason" not in values and "end_reason" not in data:
-            problems.append(Problem(shown, _line(data, "end"), "end_reason is required once end is set"))
-        if "end_reason" in values and not end and "end" not in data:
-            problems.append(Problem(shown, _line(data, "end_reason"), "end_reason is set but end is not"))
-    if kind == "service":
-        on, to = values.get("on"), values.get("to")
-        if on and to and to < on:
-            problems.append(Problem(shown, _line(data, "to"), f"to {to} is before on {on}"))
-    if kind == "woman":
-        if values.get("declined_on") and "declined_reason" not in values and "declined_reason" not in data:
-            problems.append(Problem(shown, _line(data, "declined_on"), "declined_reason is required once declined_on is set"))
-        if values.get("declined_reason") and "declined_on" not in values and "declined_on" not in data:
-            problems.append(Problem(shown, _line(data, "declined_reason"), "declined_reason is set but declined_on is not"))
-        born, first = values.get("born"), values.get("first_contact")
-        if born is not None and first is not None:
-            probe = Woman(id="", first_contact=first, nationality="", born=born)
-            age = probe.age_on(first)
-            if age is not None and not MIN_AGE <= age <= MAX_AGE:
-                problems.append(Problem(shown, _line(data, "born"), f"implausible age {age} at first contact {first}"))
-        if first is not None:
-            for entry in values.get("residence") or []:
-                if entry.start < first:
-                    problems.append(Problem(shown, _residence_line(data, entry.start), (
-                        f"residence entry from {entry.start} is before her first contact {first}; "
-                        "her status at first contact is dated first_contact"
-                    )))
-        declined = values.get("declined_on")
-        if declined and first and declined < first:
-            problems.append(Problem(shown, _line(data, "declined_on"), f"declined_on {declined} is before first_contact {first}"))
+    rules = KIND_RULES.get(kind)
+    if rules is not None:
+        rules(values, data, shown, problems)
+    problems.extend(_privacy_warnings(kind, values, data, shown))
+    return problems
+
+
+def _stay_rules(values: Dict[str, Any], data: Any, shown: str, problems: List[Problem]) -> None:
+    """A stay ends after it starts, and an end comes with its reason (and the other way round)."""
+    start, end = values.get("start"), values.get("end")
+    if start and end and end < start:
+        problems.append(Problem(shown, _line(data, "end"), msg("stay.end_before_start", "end {end} is before start {start}", end=str(end), start=str(start))))
+    if end and "end_reason" not in values and "end_reason" not in data:
+        problems.append(Problem(shown, _line(data, "end"), msg("stay.end_reason_missing", "end_reason is required once end is set")))
+    if "end_reason" in values and not end and "end" not in data:
+        problems.append(Problem(shown, _line(data, "end_reason"), msg("stay.end_missing", "end_reason is set but end is not")))
+
+
+def _service_rules(values: Dict[str, Any], data: Any, shown: str, problems: List[Problem]) -> None:
+    """A course or series of sessions ends after its first day."""
+    on, to = values.get("on"), values.get("to")
+    if on and to and to < on:
+        problems.append(Problem(shown, _line(data, "to"), msg("service.to_before_on", "to {to} is before on {on}", to=str(to), on=str(on))))
+
+
+def _woman_rules(values: Dict[str, Any], data: Any, shown: str, problems: List[Problem]) -> None:
+    """A declined safe place has its reason, and ages and dates fit her first contact."""
+    if values.get("declined_on") and "declined_reason" not in values and "declined_reason" not in data:
+        problems.append(Problem(shown, _line(data, "declined_on"), msg(
+            "woman.declined_reason_missing", "declined_reason is required once declined_on is set",
+        )))
+    if values.get("declined_reason") and "declined_on" not in values and "declined_on" not in data:
+        problems.append(Problem(shown, _line(data, "declined_reason"), msg(
+            "woman.declined_on_missing", "declined_reason is set but declined_on is not",
+        )))
+    born, first = values.get("born"), values.get("first_contact")
+    if born is not None and first is not None:
+        probe = Woman(id="", first_contact=first, nationality="", born=born)
+        age = probe.age_on(first)
+        if age is not None and not MIN_AGE <= age <= MAX_AGE:
+            problems.append(Problem(shown, _line(data, "born"), msg(
+                "woman.implausible_age", "implausible age {age} at first contact {first}", age=age, first=str(first),
+            )))
+    if first is not None:
+        for entry in values.get("residence") or []:
+            if entry.start < first:
+                problems.append(Problem(shown, _residence_line(data, entry.start), msg(
+                    "woman.residence_before_first_contact",
+                    "residence entry from {start} is before her first contact {first}; her status at first contact is dated first_contact",
+                    start=str(entry.start), first=str(first),
+                )))
+    declined = values.get("declined_on")
+    if declined and first and declined < first:
+        problems.append(Problem(shown, _line(data, "declined_on"), msg(
+            "woman.declined_before_first_contact", "declined_on {declined} is before first_contact {first}",
+            declined=str(declined), first=str(first),
+        )))
+
+
+KIND_RULES = {"stay": _stay_rules, "service": _service_rules, "woman": _woman_rules}
+
+
+def _privacy_warnings(kind: str, values: Dict[str, Any], data: Any, shown: str) -> List[Problem]:
+    """Free text in a file that holds identifying details: a warning, not an error (see
+    :func:`check_free_text`)."""
+    problems: List[Problem] = []
     for spec in FIELDS[kind]:
         if spec.free_text and isinstance(values.get(spec.name), str):
             for finding in identifying_details(values[spec.name]):
-                problems.append(
-                    Problem(shown, _line(data, spec.name), f"{spec.name} holds {finding}; {KEEP_OUT}", WARNING)
-                )
+                problems.append(Problem(shown, _line(data, spec.name), msg(
+                    "text.identifying_in_file", "{field} holds {found}; keep identifying details out of the records",
+                    field=spec.name, found=finding,
+                ), WARNING))
     return problems
 
 
@@ -484,13 +656,13 @@ def cross_check(records: Records, complete: bool = True, woman_files: Iterable[s
     if complete:
         for stay in records.stays.values():
             if stay.woman not in exists:
-                problems.append(Problem(stay.path, stay.line_of("woman"), f"woman {stay.woman} does not exist (no women/{stay.woman}.yaml)"))
+                problems.append(Problem(stay.path, stay.line_of("woman"), missing_woman(stay.woman)))
         for call in records.calls.values():
             if call.woman and call.woman not in exists:
-                problems.append(Problem(call.path, call.line_of("woman"), f"woman {call.woman} does not exist (no women/{call.woman}.yaml)"))
+                problems.append(Problem(call.path, call.line_of("woman"), missing_woman(call.woman)))
         for service in records.services.values():
             if service.woman not in exists:
-                problems.append(Problem(service.path, service.line_of("woman"), f"woman {service.woman} does not exist (no women/{service.woman}.yaml)"))
+                problems.append(Problem(service.path, service.line_of("woman"), missing_woman(service.woman)))
     by_woman: Dict[str, List[Stay]] = {}
     for stay in records.stays.values():
         by_woman.setdefault(stay.woman, []).append(stay)
@@ -501,13 +673,23 @@ def cross_check(records: Records, complete: bool = True, woman_files: Iterable[s
             first = min(s.start for s in stays)
             if first < woman.first_contact:
                 problems.append(
-                    Problem(woman.path, woman.line_of("first_contact"), f"first_contact {woman.first_contact} is after her first stay starts ({first})", WARNING)
+                    Problem(woman.path, woman.line_of("first_contact"), msg(
+                        "woman.first_contact_after_stay", "first_contact {first_contact} is after her first stay starts ({start})",
+                        first_contact=str(woman.first_contact), start=str(first),
+                    ), WARNING)
                 )
             if woman.declined_on is not None:
                 problems.append(
-                    Problem(woman.path, woman.line_of("declined_on"), "she declined a safe place but has a stay; remove declined_on or the stay", WARNING)
+                    Problem(woman.path, woman.line_of("declined_on"), msg(
+                        "woman.declined_with_stay", "she declined a safe place but has a stay; remove declined_on or the stay",
+                    ), WARNING)
                 )
     return problems
+
+
+def missing_woman(woman_id: str) -> Message:
+    """A record naming a woman whose file does not exist."""
+    return msg("woman.missing", "woman {woman} does not exist (no women/{woman}.yaml)", woman=woman_id)
 
 
 def long_stays(records: Records, today: date) -> List[Problem]:
@@ -518,9 +700,9 @@ def long_stays(records: Records, today: date) -> List[Problem]:
     for stay in records.stays.values():
         if stay.end is None and (today - stay.start).days > limit:
             days = (today - stay.start).days
-            problems.append(Problem(stay.path, stay.line_of("start"), (
-                f"stay {stay.id} of woman {stay.woman} has been open {days} days (since {stay.start}; "
-                f"long_stay_days is {limit}); close it with rosa stay close if she has left"
+            problems.append(Problem(stay.path, stay.line_of("start"), msg(
+                "stay.open_long", "stay {stay} of woman {woman} has been open {days} days (since {start}; long_stay_days is {limit})",
+                stay=stay.id, woman=stay.woman, days=days, start=str(stay.start), limit=limit,
             ), WARNING))
     return problems
 
@@ -538,24 +720,34 @@ def nationality_mismatches(records: Records) -> List[Problem]:
         woman = records.women.get(call.woman)
         if woman is None or woman.nationality in NO_NATIONALITY or woman.nationality == call.nationality:
             continue
-        problems.append(Problem(call.path, call.line_of("nationality"), (
-            f"call {call.id} gives nationality {call.nationality} but woman {woman.id} is {woman.nationality}; "
-            "correct one of them (the report counts the call's)"
+        problems.append(Problem(call.path, call.line_of("nationality"), msg(
+            "call.nationality_mismatch",
+            "call {call} gives nationality {nationality} but woman {woman} is {hers}; correct one of them (the report counts the call's)",
+            call=call.id, nationality=call.nationality, woman=woman.id, hers=woman.nationality,
         ), WARNING))
     return problems
 
 
-def stay_conflicts(woman_id: str, stays: List[Stay]) -> List[Problem]:
-    """Overlapping stays and more than one open stay for one woman."""
+def stay_conflicts(woman_id: str, stays: List[Stay], names: Optional[Dict[str, Any]] = None) -> List[Problem]:
+    """Overlapping stays and more than one open stay for one woman.
+
+    ``names`` says how to name stays not yet written (a probe id -> a :class:`Message`
+    such as "this row's stay"), so no caller has to edit the words afterwards."""
+    names = names or {}
     problems: List[Problem] = []
     ordered = sorted(stays, key=lambda s: (s.start, s.end or date.max))
     open_stays = [s for s in ordered if s.end is None]
     if len(open_stays) > 1:
-        names = ", ".join(s.id for s in open_stays)
-        problems.append(Problem(open_stays[-1].path, open_stays[-1].line_of("start"), f"woman {woman_id} has more than one open stay ({names})"))
+        listed = ", ".join(str(names.get(s.id, s.id)) for s in open_stays)
+        problems.append(Problem(open_stays[-1].path, open_stays[-1].line_of("start"), msg(
+            "stay.several_open", "woman {woman} has more than one open stay ({stays})", woman=woman_id, stays=listed,
+        )))
     for before, after in zip(ordered, ordered[1:]):
         if before.end is None or after.start < before.end:
-            problems.append(Problem(after.path, after.line_of("start"), f"stay {after.id} overlaps stay {before.id} of woman {woman_id}"))
+            problems.append(Problem(after.path, after.line_of("start"), msg(
+                "stay.overlap", "stay {stay} overlaps stay {other} of woman {woman}",
+                stay=names.get(after.id, after.id), other=names.get(before.id, before.id), woman=woman_id,
+            )))
     return problems
 
 
@@ -566,78 +758,128 @@ SETTINGS_KEYS = ("organisation", "language", "started", "age_groups", "duration_
 
 
 def build_settings(data: Any, shown: str, today: Optional[date] = None) -> Tuple[Settings, List[Problem]]:
-    """Read ``rosa.yaml``. Always returns usable settings (defaults where it is wrong)."""
-    problems: List[Problem] = []
+    """Read ``rosa.yaml``. Always returns usable settings (defaults where it is wrong).
+
+    One function per section (:data:`SETTINGS_SECTIONS`), each setting what it
+    could read and saying what it could not."""
     settings = Settings(organisation="", vocabularies={k: dict(v) for k, v in DEFAULT_VOCABULARIES.items()})
     if not isinstance(data, dict):
-        return settings, [Problem(shown, 1, "rosa.yaml must be a mapping of setting: value")]
-    for key in data:
+        return settings, [Problem(shown, 1, msg("settings.not_a_mapping", "rosa.yaml must be a mapping of setting: value"))]
+    reading = SettingsReading(data, shown, today, settings, [])
+    for section in SETTINGS_SECTIONS:
+        section(reading)
+    return settings, reading.problems
+
+
+@dataclass
+class SettingsReading:
+    """``rosa.yaml`` as read so far: the mapping, the settings made and the problems found."""
+
+    data: Dict[Any, Any]
+    shown: str
+    today: Optional[date]
+    settings: Settings
+    problems: List[Problem]
+
+    def problem(self, key: Any, message: Message, within: Any = None) -> None:
+        """A problem on the line of ``key`` (in ``within``, else the whole file)."""
+        self.problems.append(Problem(self.shown, _line(self.data if within is None else within, key), message))
+
+
+def _unknown_settings(r: SettingsReading) -> None:
+    for key in r.data:
         if key not in SETTINGS_KEYS:
-            problems.append(Problem(shown, _line(data, key), f"unknown setting {key!r}{did_you_mean(key, SETTINGS_KEYS)}"))
-    org = data.get("organisation")
+            r.problem(key, msg("settings.unknown", "unknown setting {key}{hint}", key=repr(key), hint=did_you_mean(key, SETTINGS_KEYS)))
+
+
+def _organisation(r: SettingsReading) -> None:
+    org = r.data.get("organisation")
     if isinstance(org, str) and org.strip():
-        settings.organisation = org.strip()
+        r.settings.organisation = org.strip()
     else:
-        problems.append(Problem(shown, _line(data, "organisation"), "organisation must be set (a name for report headings)"))
-    lang = data.get("language", "nb")
+        r.problem("organisation", msg("settings.organisation_missing", "organisation must be set (a name for report headings)"))
+
+
+def _language(r: SettingsReading) -> None:
+    lang = r.data.get("language", "nb")
     if lang in LANGUAGES:
-        settings.language = lang
+        r.settings.language = lang
     else:
-        problems.append(Problem(shown, _line(data, "language"), f"language {lang!r} is not one of: {', '.join(LANGUAGES)}"))
-    if data.get("started") is not None:
-        try:
-            settings.started = parse_date(data["started"], today)
-        except DateError as exc:
-            problems.append(Problem(shown, _line(data, "started"), f"started {exc}"))
+        r.problem("language", msg(
+            "settings.language_unknown", "language {language} is not one of: {choices}", language=repr(lang), choices=", ".join(LANGUAGES),
+        ))
+
+
+def _started(r: SettingsReading) -> None:
+    if r.data.get("started") is None:
+        return
+    try:
+        r.settings.started = parse_date(r.data["started"], r.today)
+    except DateError as exc:
+        r.problem("started", msg("settings.started_invalid", "started {problem}", problem=exception_message(exc, "date.unreadable")))
+
+
+def _groups(r: SettingsReading) -> None:
     for key in ("age_groups", "duration_groups"):
-        if key in data:
-            bounds = data[key]
-            if (
-                isinstance(bounds, list)
-                and bounds
-                and all(isinstance(b, int) and not isinstance(b, bool) and b > 0 for b in bounds)
-                and all(a < b for a, b in zip(bounds, bounds[1:]))
-            ):
-                setattr(settings, key, list(bounds))
-            else:
-                problems.append(Problem(shown, _line(data, key), f"{key} must be a list of increasing whole numbers above 0"))
-    if "suppress_below" in data:
-        value = data["suppress_below"]
+        if key not in r.data:
+            continue
+        bounds = r.data[key]
+        if (
+            isinstance(bounds, list)
+            and bounds
+            and all(isinstance(b, int) and not isinstance(b, bool) and b > 0 for b in bounds)
+            and all(a < b for a, b in zip(bounds, bounds[1:]))
+        ):
+            setattr(r.settings, key, list(bounds))
+        else:
+            r.problem(key, msg("settings.groups_invalid", "{key} must be a list of increasing whole numbers above 0", key=key))
+
+
+def _whole_numbers(r: SettingsReading) -> None:
+    for key in ("suppress_below", "max_text_chars") + tuple(DAY_SETTINGS):
+        if key not in r.data:
+            continue
+        value = r.data[key]
         if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-            settings.suppress_below = value
+            setattr(r.settings, key, value)
         else:
-            problems.append(Problem(shown, _line(data, "suppress_below"), "suppress_below must be a whole number, 1 or more"))
-    for key in ("max_text_chars",) + tuple(DAY_SETTINGS):
-        if key in data:
-            value = data[key]
-            if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-                setattr(settings, key, value)
-            else:
-                problems.append(Problem(shown, _line(data, key), f"{key} must be a whole number, 1 or more"))
-    vocabularies = data.get("vocabularies")
-    if vocabularies is not None:
-        if not isinstance(vocabularies, dict):
-            problems.append(Problem(shown, _line(data, "vocabularies"), "vocabularies must be a mapping"))
+            r.problem(key, msg("settings.number_invalid", "{key} must be a whole number, 1 or more", key=key))
+
+
+def _vocabularies(r: SettingsReading) -> None:
+    vocabularies = r.data.get("vocabularies")
+    if vocabularies is None:
+        return
+    if not isinstance(vocabularies, dict):
+        r.problem("vocabularies", msg("settings.vocabularies_not_a_mapping", "vocabularies must be a mapping"))
+        return
+    for name, entries in vocabularies.items():
+        if name not in DEFAULT_VOCABULARIES:
+            r.problem(name, msg(
+                "settings.vocabulary_unknown", "unknown vocabulary {name}{hint}", name=repr(name), hint=did_you_mean(name, DEFAULT_VOCABULARIES),
+            ), vocabularies)
+        elif not isinstance(entries, dict) or not entries:
+            r.problem(name, msg("settings.vocabulary_empty", "vocabulary {name} must map keys to labels", name=name), vocabularies)
         else:
-            for name, entries in vocabularies.items():
-                if name not in DEFAULT_VOCABULARIES:
-                    problems.append(
-                        Problem(shown, _line(vocabularies, name), f"unknown vocabulary {name!r}{did_you_mean(name, DEFAULT_VOCABULARIES)}")
-                    )
-                    continue
-                if not isinstance(entries, dict) or not entries:
-                    problems.append(Problem(shown, _line(vocabularies, name), f"vocabulary {name} must map keys to labels"))
-                    continue
-                parsed: Dict[str, Dict[str, str]] = {}
-                for key, labels in entries.items():
-                    if isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values()):
-                        parsed[str(key)] = {str(k): v for k, v in labels.items()}
-                    elif isinstance(labels, str):
-                        parsed[str(key)] = {"nb": labels, "en": labels}
-                    else:
-                        problems.append(Problem(shown, _line(entries, key), f"vocabulary {name}: {key!r} needs labels like {{nb: ..., en: ...}}"))
-                settings.vocabularies[name] = parsed
-    return settings, problems
+            r.settings.vocabularies[name] = _vocabulary(r, name, entries)
+
+
+def _vocabulary(r: SettingsReading, name: str, entries: Dict[Any, Any]) -> Dict[str, Dict[str, str]]:
+    """One vocabulary's keys with their labels; a bare label serves both languages."""
+    parsed: Dict[str, Dict[str, str]] = {}
+    for key, labels in entries.items():
+        if isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values()):
+            parsed[str(key)] = {str(k): v for k, v in labels.items()}
+        elif isinstance(labels, str):
+            parsed[str(key)] = {"nb": labels, "en": labels}
+        else:
+            r.problem(key, msg(
+                "settings.vocabulary_labels", "vocabulary {name}: {key} needs labels like {{nb: ..., en: ...}}", name=name, key=repr(key),
+            ), entries)
+    return parsed
+
+
+SETTINGS_SECTIONS = (_unknown_settings, _organisation, _language, _started, _groups, _whole_numbers, _vocabularies)
 
 
 SHELTER_FIELDS = ("name", "municipality", "retired")
@@ -654,21 +896,25 @@ def build_shelters(data: Any, shown: str) -> Tuple[Dict[str, Shelter], List[Prob
     if data is None:
         return shelters, problems
     if not isinstance(data, dict):
-        return shelters, [Problem(shown, 1, "shelters.yaml must map shelter keys to {name, municipality}")]
+        return shelters, [Problem(shown, 1, msg("shelters.not_a_mapping", "shelters.yaml must map shelter keys to {{name, municipality}}"))]
     for key, entry in data.items():
         line = _line(data, key)
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            problems.append(Problem(shown, line, f"shelter {key!r} needs a name"))
+            problems.append(Problem(shown, line, msg("shelters.name_missing", "shelter {key} needs a name", key=repr(key))))
             continue
         for extra in entry:
             if extra not in SHELTER_FIELDS:
-                problems.append(Problem(shown, _line(entry, extra), f"unknown shelter field {extra!r}{did_you_mean(extra, SHELTER_FIELDS)}"))
+                problems.append(Problem(shown, _line(entry, extra), msg(
+                    "shelters.unknown_field", "unknown shelter field {field}{hint}", field=repr(extra), hint=did_you_mean(extra, SHELTER_FIELDS),
+                )))
         municipality = entry.get("municipality")
         retired = None
         if entry.get("retired") is not None:
             try:
                 retired = parse_date(entry["retired"])
             except DateError as exc:
-                problems.append(Problem(shown, _line(entry, "retired"), f"shelter {key}: retired {exc}"))
+                problems.append(Problem(shown, _line(entry, "retired"), msg(
+                    "shelters.retired_invalid", "shelter {key}: retired {problem}", key=str(key), problem=exception_message(exc, "date.unreadable"),
+                )))
         shelters[str(key)] = Shelter(str(key), entry["name"], str(municipality) if municipality is not None else None, retired)
     return shelters, problems
