@@ -70,7 +70,7 @@ def test_nb_place_refuse_and_close_a_stay(records: Path, monkeypatch):
     assert closed.exit_code == 0, closed.stderr
     err = closed.stderr
     assert "1=Flyttet til annet krisesenter  2=Egen bolig  3=Reist hjem" in err
-    assert "Grunn for utflytting:" in err
+    assert "Grunn til utflytting:" in err
     assert f"Avsluttet {stay_id} (Oslo krisesenter, 2006-02-01 til 2006-03-01, 28 døgn): own-housing" in err
     for english in ("Reason for leaving", "Closed ", "nights", "Moved to another shelter"):
         assert english not in err, (english, err)
