@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from rosa_cli.cli.common import EXIT_USAGE, Failure, core_errors, get_folder, records_option
+from rosa_cli.cli.common import EXIT_USAGE, Failure, core_errors, explicit_language, get_folder, records_option
 from rosa_cli.cli.report import gather, period_options, resolve_period
 
 # kept in step with rosa_cli.charts.KINDS (not imported here, so --help stays quick)
@@ -26,11 +26,10 @@ KIND_NAMES = ("calls", "months", "callers", "nationalities", "admitted-nationali
               help="The file to write; its extension (.png or .svg) chooses the format.")
 @click.option("--compare", is_flag=True, help="Draw the previous period of the same length beside this one.")
 @click.option("--public", is_flag=True, help="For publishing: one ended calendar year; hidden counts (as in report --public) get no bar.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), help="Label language (default: language in rosa.yaml).")
 @click.option("--force", is_flag=True, help="Draw from the valid records even when some are invalid.")
 @records_option
 @core_errors()
-def chart(kind, year, from_, to_, output, compare, public, lang, force) -> None:
+def chart(kind, year, from_, to_, output, compare, public, force) -> None:
     """Draw one chart of the report as PNG or SVG.
 
     \b
@@ -72,6 +71,6 @@ def chart(kind, year, from_, to_, output, compare, public, lang, force) -> None:
     from rosa_cli.charts.draw import render
     from rosa_cli.core.yamlio import atomic_write_bytes
 
-    data = chart_data(kind, result, records.settings, lang or records.settings.language, shelters=records.shelters)
+    data = chart_data(kind, result, records.settings, explicit_language() or records.settings.language, shelters=records.shelters)
     atomic_write_bytes(output, render(data, fmt), mode=0o600)
     click.echo(f"Wrote {output}", err=True)

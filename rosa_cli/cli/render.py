@@ -16,7 +16,9 @@ def cell(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
-        return "yes" if value else ""
+        from rosa_cli.i18n import _
+
+        return _("yes") if value else ""
     return str(value)
 
 
@@ -35,7 +37,10 @@ def field_text(spec, value: Any, settings) -> str:
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     from tabulate import tabulate
 
+    from rosa_cli.i18n import _
+
     if not rows:
-        click.echo("(none)", err=True)
+        click.echo(_("(none)"), err=True)
         return
-    click.echo(tabulate([[cell(v) for v in row] for row in rows], headers=list(headers), tablefmt="simple"))
+    # headers are English msgids (marked N_ where the listing defines them), shown in the interface language
+    click.echo(tabulate([[cell(v) for v in row] for row in rows], headers=[_(str(h)) for h in headers], tablefmt="simple"))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from rosa_cli.cli.common import EXIT_INVALID, Failure, core_errors, get_folder, problem_line, records_option
+from rosa_cli.cli.common import EXIT_INVALID, Failure, core_errors, explicit_language, get_folder, problem_line, records_option
 
 FORMATS = ("table", "json", "csv", "markdown", "html", "xlsx")
 EXTENSIONS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "table", ".xlsx": "xlsx"}
@@ -125,12 +125,11 @@ def build_result(folder, records, period, compare: bool, public: bool, provenanc
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of the screen.")
 @click.option("--compare", is_flag=True, help="Show the previous period of the same length beside each figure.")
 @click.option("--public", is_flag=True, help="For publishing: one ended calendar year, small counts (below suppress_below) and any count they could be worked back from hidden.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), help="Label language (default: language in rosa.yaml).")
 @click.option("--force", is_flag=True, help="Report on the valid records even when some are invalid.")
 @click.option("--excel/--no-excel", "excel", default=None, help="CSV for a Norwegian Excel: ';' between cells, decimal comma (default: when the report's language is nb).")
 @records_option
 @core_errors()
-def report(year, from_, to_, fmt, output, compare, public, lang, force, excel) -> None:
+def report(year, from_, to_, fmt, output, compare, public, force, excel) -> None:
     """The year's statistics: calls, nationalities, admissions, ages, referrers, bed-nights.
 
     Periods include both ends: --year 2006 is 2006-01-01 to 2006-12-31. Every report
@@ -148,7 +147,7 @@ def report(year, from_, to_, fmt, output, compare, public, lang, force, excel) -
         raise Failure("--format xlsx needs -o FILE.xlsx (a workbook is not text for the screen)")
     records, result = gather(folder, period, compare, public, force)
     settings = records.settings
-    lang = lang or settings.language
+    lang = explicit_language() or settings.language  # --lang: the interface's and the labels' language
     prov = {
         "organisation": settings.organisation,
         "generated": folder.today.isoformat(),
