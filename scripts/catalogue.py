@@ -32,8 +32,8 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "msg": (2,), "msgn": (2, 
 MsgId = Tuple[str, ...]  # (singular,) or (singular, plural)
 
 
-def po_path(language: str) -> Path:
-    return LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(language: str, locale: Path = LOCALE) -> Path:
+    return locale / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def extract(package: Path = PACKAGE):
@@ -96,9 +96,9 @@ class _Reader:
         parser.parse(io.BytesIO(data))
 
 
-def read(language: str):
+def read(language: str, locale: Path = LOCALE):
     """``(catalog, duplicates)`` of one language's .po (an empty catalogue when absent)."""
-    reader = _Reader(po_path(language))
+    reader = _Reader(po_path(language, locale))
     return reader.catalog, reader.duplicates
 
 
@@ -114,17 +114,17 @@ def placeholders(text: str) -> Set[str]:
     return names
 
 
-def problems(package: Path = PACKAGE, languages: Iterable[str] = LANGUAGES) -> List[str]:
+def problems(package: Path = PACKAGE, languages: Iterable[str] = LANGUAGES, locale: Path = LOCALE) -> List[str]:
     """What ``check`` reports: one line per message missing, fuzzy, empty, with changed
     placeholders, or translated twice differently, for every language."""
     ids = source_ids(package)
     found: List[str] = []
     for language in languages:
-        catalog, duplicates = read(language)
+        catalog, duplicates = read(language, locale)
         for key, where in sorted(ids.items()):
             shown = key[0].replace("\n", "\\n")
             at = where[0] if where else "?"
-            message = catalog.get(key[0] if len(key) == 1 else key[0])
+            message = catalog.get(key[0])
             if message is None:
                 found.append(f"{language}: {at}: no translation: {shown!r}")
                 continue
@@ -148,7 +148,7 @@ def problems(package: Path = PACKAGE, languages: Iterable[str] = LANGUAGES) -> L
     return found
 
 
-def update(package: Path = PACKAGE, languages: Iterable[str] = LANGUAGES) -> None:
+def update(package: Path = PACKAGE, languages: Iterable[str] = LANGUAGES, locale: Path = LOCALE) -> None:
     """Merge the source's messages into each .po: translations kept, new messages added
     (English: msgstr = msgid), gone ones dropped, duplicates settled (the first wins), sorted
     by msgid so that later merges are small."""
@@ -156,7 +156,7 @@ def update(package: Path = PACKAGE, languages: Iterable[str] = LANGUAGES) -> Non
 
     template = extract(package)
     for language in languages:
-        catalog, _duplicates = read(language)
+        catalog, _duplicates = read(language, locale)
         catalog.locale = language  # type: ignore[assignment]
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
@@ -165,7 +165,7 @@ def update(package: Path = PACKAGE, languages: Iterable[str] = LANGUAGES) -> Non
                 if message.id:
                     message.string = tuple(message.id) if message.pluralizable else message.id
                     message.flags.discard("fuzzy")
-        path = po_path(language)
+        path = po_path(language, locale)
         path.parent.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()
         write_po(buffer, catalog, sort_output=True, width=100, omit_header=False, include_previous=False)

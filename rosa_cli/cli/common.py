@@ -213,8 +213,9 @@ def resolve_arg(folder, text: str, kinds=("woman",), argument: str = "ID") -> st
     start of it, or (for women) the private alias — see core/naming.py and
     docs/finding.md. Says on stderr which record was taken when ``text`` was not the id."""
     from rosa_cli.core.naming import resolve_id
+    from rosa_cli.i18n import render
 
-    return resolve_id(folder, text, tuple(kinds), argument, notice=lambda message: click.echo(message, err=True))
+    return resolve_id(folder, text, tuple(kinds), argument, notice=lambda message: click.echo(render(message), err=True))
 
 
 def flag_name(field: str, flags: Optional[Dict[str, str]] = None) -> str:
