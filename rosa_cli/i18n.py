@@ -283,4 +283,42 @@ def install_click() -> None:
     click.Option.get_help_record = _with_translated("help", click.Option.get_help_record)  # type: ignore[method-assign]
     click.Option.make_metavar = _translated_metavar(click.Option.make_metavar)  # type: ignore[method-assign]
     click.Argument.make_metavar = _translated_metavar(click.Argument.make_metavar)  # type: ignore[method-assign]
+    _install_click_path()
     _click_installed = True
+
+
+def _install_click_path() -> None:
+    """click's Path type words itself ("file", "directory", "path") when a command is
+    defined; keep that name English (the metavar is derived from it and translated when
+    shown) and translate it only while a value is being checked ("Filen 'x' finnes ikke.")."""
+    import functools
+
+    import click
+
+    path_type = click.types.Path
+    original_init = path_type.__init__
+    original_convert = path_type.convert
+
+    def english_name(self) -> str:
+        if self.file_okay and not self.dir_okay:
+            return "file"
+        if self.dir_okay and not self.file_okay:
+            return "directory"
+        return "path"
+
+    @functools.wraps(original_init)
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.name = english_name(self)
+
+    @functools.wraps(original_convert)
+    def convert(self, *args, **kwargs):
+        english = english_name(self)
+        self.name = _(english)
+        try:
+            return original_convert(self, *args, **kwargs)
+        finally:
+            self.name = english
+
+    path_type.__init__ = init  # type: ignore[method-assign]
+    path_type.convert = convert  # type: ignore[method-assign]

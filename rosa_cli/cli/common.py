@@ -24,6 +24,12 @@ class Failure(click.ClickException):
     """A clean, one-line failure with its own exit code."""
 
     def __init__(self, message: str, exit_code: int = EXIT_USAGE):
+        from rosa_cli.core.messages import Message
+
+        if isinstance(message, Message):  # a core message handed on as it came: shown in the user's language
+            from rosa_cli.i18n import render
+
+            message = render(message)
         super().__init__(message)
         # click declares exit_code a class variable but reads it from the instance when it exits
         self.exit_code = exit_code  # type: ignore[misc]  # a per-instance code is what Failure is for
