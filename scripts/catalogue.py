@@ -151,13 +151,16 @@ def problems(package: Path = PACKAGE, languages: Iterable[str] = LANGUAGES, loca
 def update(package: Path = PACKAGE, languages: Iterable[str] = LANGUAGES, locale: Path = LOCALE) -> None:
     """Merge the source's messages into each .po: translations kept, new messages added
     (English: msgstr = msgid), gone ones dropped, duplicates settled (the first wins), sorted
-    by msgid so that later merges are small."""
+    by msgid and without source line numbers, so that later merges are small."""
     from babel.messages.pofile import write_po
 
     template = extract(package)
     for language in languages:
         catalog, _duplicates = read(language, locale)
         catalog.locale = language  # type: ignore[assignment]
+        catalog.project = "rosa"
+        catalog.fuzzy = False
+        catalog.header_comment = f"# rosa's messages in {language}. English msgids; see docs/messages.md."
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
         if language == SOURCE_LANGUAGE:
@@ -168,7 +171,7 @@ def update(package: Path = PACKAGE, languages: Iterable[str] = LANGUAGES, locale
         path = po_path(language, locale)
         path.parent.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()
-        write_po(buffer, catalog, sort_output=True, width=100, omit_header=False, include_previous=False)
+        write_po(buffer, catalog, sort_output=True, width=100, no_location=True, include_previous=False)
         path.write_bytes(buffer.getvalue())
 
 
