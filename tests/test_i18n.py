@@ -410,3 +410,17 @@ def test_installed_command_speaks_bokmal_by_default(tmp_path):
     assert done.returncode == 2
     assert done.stderr.startswith("Bruk: rosa init [VALG] MAPPE\nPrøv 'rosa init --help' for hjelp.\n")
     assert done.stderr.rstrip().endswith("Feil: Mangler argument 'MAPPE'.")
+
+
+def test_show_gives_vocabulary_labels_in_the_interface_language(tmp_path, monkeypatch):
+    """``call show`` prints each key with its rosa.yaml label in the language she reads;
+    the key itself stays English (it is what the file holds)."""
+    records = init_records(tmp_path / "records")
+    made = run_ok(records, "call", "add", "--no-prompt", "--at", "2006-03-14 14:10", "--channel", "phone", "--caller", "police",
+                  "--subject", "trafficking-first", "--received-by", "ab", "--nationality", "NG")
+    call_id = made.stdout.strip()
+    english = run_ok(records, "call", "show", call_id, "--lang", "en").stdout
+    assert "police (Police)" in english
+    monkeypatch.setenv("ROSA_LANG", "nb")
+    bokmal = run_ok(records, "call", "show", call_id).stdout
+    assert "police (Politi)" in bokmal and "NG (Nigeria)" in bokmal

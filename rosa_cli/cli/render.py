@@ -24,13 +24,18 @@ def cell(value: Any) -> str:
 
 def field_text(spec, value: Any, settings) -> str:
     """A record field as ``show`` commands print it: a vocabulary key or country code
-    with its label in the folder's language (``police (Politi)``, ``NG (Nigeria)``)."""
+    with its label in the interface's language (``police (Politi)`` in bokmål,
+    ``police (Police)`` in English; ``NG (Nigeria)``). The key stays: it is what the file
+    holds and what she types."""
+    from rosa_cli.i18n import current_language
+
+    language = current_language()
     if spec.type == "vocab":
-        return f"{value} ({settings.label(spec.vocab, value, settings.language)})"
+        return f"{value} ({settings.label(spec.vocab, value, language)})"
     if spec.type == "country":
         from rosa_cli.core.countries import country_name
 
-        return f"{value} ({country_name(value, settings.language)})"
+        return f"{value} ({country_name(value, language)})"
     return cell(value)
 
 
