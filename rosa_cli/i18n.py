@@ -183,6 +183,9 @@ CLICK_MESSAGES = (
     N_("STAY"),
     N_("STATUS"),
     N_("NAME"),
+    # the answers a yes/no question shows: [y/N]
+    N_("y"),
+    N_("n"),
 )
 
 
@@ -284,7 +287,49 @@ def install_click() -> None:
     click.Option.make_metavar = _translated_metavar(click.Option.make_metavar)  # type: ignore[method-assign]
     click.Argument.make_metavar = _translated_metavar(click.Argument.make_metavar)  # type: ignore[method-assign]
     _install_click_path()
+    import click.termui
+
+    click.confirm = confirm  # type: ignore[assignment]
+    click.termui.confirm = confirm  # type: ignore[assignment]
     _click_installed = True
+
+
+YES = ("y", "yes", "j", "ja")
+NO = ("n", "no", "nei")
+
+
+def confirm(
+    text: str,
+    default: Optional[bool] = False,
+    abort: bool = False,
+    prompt_suffix: str = ": ",
+    show_default: bool = True,
+    err: bool = False,
+) -> bool:
+    """click's yes/no question in the interface language: ``[j/N]`` in bokmål, ``[y/N]`` in
+    English; either language's answer is understood (``j``, ``ja``, ``y``, ``yes``; ``n``,
+    ``nei``, ``no``), because a coordinator types what her fingers know."""
+    import click
+
+    yes, no = _("y"), _("n")
+    choices = f"{yes}/{no}" if default is None else (f"{yes.upper()}/{no}" if default else f"{yes}/{no.upper()}")
+    question = f"{text} [{choices}]" if show_default else text
+    while True:
+        value = click.prompt(question, default="", show_default=False, prompt_suffix=prompt_suffix, err=err, type=str)
+        value = value.strip().lower()
+        if value in YES:
+            answer = True
+        elif value in NO:
+            answer = False
+        elif default is not None and value == "":
+            answer = default
+        else:
+            click.echo(_("Error: invalid input"), err=err)
+            continue
+        break
+    if abort and not answer:
+        raise click.Abort()
+    return answer
 
 
 def _install_click_path() -> None:

@@ -424,3 +424,30 @@ def test_show_gives_vocabulary_labels_in_the_interface_language(tmp_path, monkey
     monkeypatch.setenv("ROSA_LANG", "nb")
     bokmal = run_ok(records, "call", "show", call_id).stdout
     assert "police (Politi)" in bokmal and "NG (Nigeria)" in bokmal
+
+
+def test_yes_no_questions_in_bokmal(monkeypatch):
+    """click.confirm (void, scrub) asks [j/N] in bokmål and understands j/ja/y/yes and
+    n/nei/no; a wrong answer is asked again with a bokmål error."""
+    from click.testing import CliRunner
+
+    from rosa_cli import i18n
+
+    @click.command()
+    def ask():
+        click.echo("YES" if click.confirm("Trekke tilbake?", default=False, err=True) else "NO")
+
+    i18n.install_click()
+    runner = CliRunner()
+    try:
+        i18n.set_language("nb")
+        for answer, expected in (("j", "YES"), ("ja", "YES"), ("y", "YES"), ("nei", "NO"), ("", "NO"), ("kanskje\nn", "NO")):
+            result = runner.invoke(ask, input=answer + "\n")
+            assert result.stdout.strip() == expected, (answer, result.output)
+            assert "Trekke tilbake? [j/N]: " in result.stderr
+        assert "Feil: ugyldig svar" in runner.invoke(ask, input="kanskje\nn\n").stderr
+        i18n.set_language("en")
+        english = runner.invoke(ask, input="yes\n")
+        assert english.stdout.strip() == "YES" and "Trekke tilbake? [y/N]: " in english.stderr
+    finally:
+        i18n.set_language(None)
