@@ -2,7 +2,7 @@
 """rosa's message catalogue tool (docs/messages.md), built on Babel's API.
 
     python scripts/catalogue.py extract   # messages in rosa_cli -> rosa_cli/locale/rosa.pot
-    python scripts/catalogue.py update    # merge the .pot into every language's .po
+    python scripts/catalogue.py update [LANG...]  # merge the source's messages into the .po files
     python scripts/catalogue.py check     # exit 1 when a message lacks a bokmål translation
     python scripts/catalogue.py compile   # .po -> .mo beside it (the build does this too)
 
@@ -161,7 +161,9 @@ def update(package: Path = PACKAGE, languages: Iterable[str] = LANGUAGES, locale
         catalog.project = "rosa"
         catalog.fuzzy = False
         catalog.header_comment = f"# rosa's messages in {language}. English msgids; see docs/messages.md."
+        created = catalog.creation_date
         catalog.update(template, no_fuzzy_matching=True)
+        catalog.creation_date = created  # an unchanged catalogue is an unchanged file
         catalog.obsolete.clear()
         if language == SOURCE_LANGUAGE:
             for message in catalog:
@@ -208,8 +210,13 @@ def main(argv: List[str]) -> int:
         print(f"wrote {TEMPLATE.relative_to(ROOT)}")
         return 0
     if command == "update":
-        update()
-        print("updated " + ", ".join(str(po_path(language).relative_to(ROOT)) for language in LANGUAGES))
+        chosen = tuple(argv[2:]) or LANGUAGES
+        unknown = [language for language in chosen if language not in LANGUAGES]
+        if unknown:
+            print(f"update: unknown language {', '.join(unknown)} (known: {', '.join(LANGUAGES)})", file=sys.stderr)
+            return 2
+        update(languages=chosen)
+        print("updated " + ", ".join(str(po_path(language).relative_to(ROOT)) for language in chosen))
         return 0
     if command == "check":
         found = problems()
