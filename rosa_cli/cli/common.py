@@ -15,6 +15,7 @@ from typing import Callable, Dict, Iterable, Optional, Sequence, Tuple
 import click
 
 from rosa_cli.core.messages import N_
+from rosa_cli.i18n import LANGUAGES  # light: gettext only; the catalogue loads on first use
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -40,7 +41,6 @@ class Failure(click.ClickException):
         click.echo(f"{_('error')}: {self.format_message()}", err=True)
 
 
-LANGUAGES = ("nb", "en")
 
 
 def lang_option(f: Callable) -> Callable:
