@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from rosa_cli.cli.common import EXIT_USAGE, Failure, core_errors, get_folder, records_option
+from rosa_cli.cli.common import EXIT_USAGE, Failure, core_errors, explicit_language, get_folder, records_option
 from rosa_cli.cli.report import gather, period_options, resolve_period
 from rosa_cli.core.messages import N_
 
@@ -49,11 +49,10 @@ Example: rosa chart calls --year 2006 --compare -o calls-2006.png""")
               help=N_("The file to write; its extension (.png or .svg) chooses the format."))
 @click.option("--compare", is_flag=True, help=N_("Draw the previous period of the same length beside this one."))
 @click.option("--public", is_flag=True, help=N_("For publishing: one ended calendar year; hidden counts (as in report --public) get no bar."))
-@click.option("--lang", type=click.Choice(["nb", "en"]), help=N_("Label language (default: language in rosa.yaml)."))
 @click.option("--force", is_flag=True, help=N_("Draw from the valid records even when some are invalid."))
 @records_option
 @core_errors()
-def chart(kind, year, from_, to_, output, compare, public, lang, force) -> None:
+def chart(kind, year, from_, to_, output, compare, public, force) -> None:
     """One chart of the report's figures, for a document; the help text is CHART_HELP
     (kept translatable), the figures are exactly the report's."""
     from rosa_cli.i18n import _
@@ -78,6 +77,6 @@ def chart(kind, year, from_, to_, output, compare, public, lang, force) -> None:
     from rosa_cli.charts.draw import render
     from rosa_cli.core.yamlio import atomic_write_bytes
 
-    data = chart_data(kind, result, records.settings, lang or records.settings.language, shelters=records.shelters)
+    data = chart_data(kind, result, records.settings, explicit_language() or records.settings.language, shelters=records.shelters)
     atomic_write_bytes(output, render(data, fmt), mode=0o600)
     click.echo(_("Wrote {file}").format(file=output), err=True)

@@ -10,9 +10,12 @@ from __future__ import annotations
 import functools
 import sys
 from datetime import date
-from typing import Callable, Dict, Iterable, Optional
+from typing import Callable, Dict, Iterable, Optional, Sequence, Tuple
 
 import click
+
+from rosa_cli.core.messages import N_
+from rosa_cli.i18n import LANGUAGES  # light: gettext only; the catalogue loads on first use
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -22,16 +25,64 @@ class Failure(click.ClickException):
     """A clean, one-line failure with its own exit code."""
 
     def __init__(self, message: str, exit_code: int = EXIT_USAGE):
+        from rosa_cli.core.messages import Message
+
+        if isinstance(message, Message):  # a core message handed on as it came: shown in the user's language
+            from rosa_cli.i18n import render
+
+            message = render(message)
         super().__init__(message)
         # click declares exit_code a class variable but reads it from the instance when it exits
         self.exit_code = exit_code  # type: ignore[misc]  # a per-instance code is what Failure is for
 
     def show(self, file=None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        from rosa_cli.i18n import _
+
+        click.echo(f"{_('error')}: {self.format_message()}", err=True)
+
+
+
+
+def lang_option(f: Callable) -> Callable:
+    """``--lang nb|en`` on every command (also before the command): the interface's
+    language for this run and, for ``report`` and ``chart``, the labels' language too.
+
+    :meth:`LazyGroup.main` has already chosen the language from the whole command line
+    before click parses it (so ``rosa check --help --lang en`` is English); this callback
+    keeps the choice where :func:`explicit_language` finds it."""
+
+    def remember(ctx: click.Context, _param, value):
+        if value:
+            from rosa_cli import i18n
+
+            ctx.ensure_object(dict)["lang"] = value
+            i18n.set_language(value)
+        return value
+
+    return click.option(
+        "--lang",
+        "lang",
+        type=click.Choice(LANGUAGES),
+        expose_value=False,
+        callback=remember,
+        is_eager=True,
+        help=N_("Language of the interface (and of report labels): nb or en (else $ROSA_LANG, the user config, rosa.yaml, nb)."),
+    )(f)
+
+
+def explicit_language() -> Optional[str]:
+    """The ``--lang`` given on the command line for this run, if any (``report`` and
+    ``chart`` use it for their labels; without it they use the folder's language)."""
+    level: Optional[click.Context] = click.get_current_context(silent=True)
+    while level is not None:
+        if isinstance(level.obj, dict) and level.obj.get("lang"):
+            return level.obj["lang"]
+        level = level.parent
+    return None
 
 
 def records_option(f: Callable) -> Callable:
-    """``--records DIR`` on every command (it is also accepted before the command)."""
+    """``--records DIR`` and ``--lang`` on every command (both are also accepted before the command)."""
 
     def remember(ctx: click.Context, _param, value):
         if value:
@@ -45,8 +96,78 @@ def records_option(f: Callable) -> Callable:
         expose_value=False,
         callback=remember,
         is_eager=True,
-        help="The records folder (else $ROSA_RECORDS, else the nearest folder holding rosa.yaml).",
-    )(f)
+        help=N_("The records folder (else $ROSA_RECORDS, else the nearest folder holding rosa.yaml)."),
+    )(lang_option(f))
+
+
+def scan_arguments(args: Sequence[str]) -> Tuple[Optional[str], Optional[str]]:
+    """``(--lang, --records)`` as written anywhere on the command line (before ``--``).
+
+    The language must be known before click parses anything: ``--help`` and usage errors
+    come before the option callbacks run, and ``--lang`` may stand after the command."""
+    found: Dict[str, Optional[str]] = {"--lang": None, "--records": None}
+    items = list(args)
+    for index, item in enumerate(items):
+        if item == "--":
+            break
+        for name in found:
+            if item == name and index + 1 < len(items):
+                found[name] = items[index + 1]
+            elif item.startswith(name + "="):
+                found[name] = item[len(name) + 1 :]
+    return found["--lang"], found["--records"]
+
+
+def folder_language(explicit_records: Optional[str]) -> Optional[str]:
+    """The ``language:`` line of the records folder's rosa.yaml, found as
+    :func:`get_folder` finds it, read without loading (or even parsing) the records:
+    this runs before every command, including ``--help``."""
+    import os
+    import re
+    from pathlib import Path
+
+    candidates = []
+    chosen = explicit_records or os.environ.get("ROSA_RECORDS")
+    if chosen:
+        candidates = [Path(chosen).expanduser() / "rosa.yaml"]
+    else:
+        try:
+            here = Path.cwd().resolve()
+        except OSError:
+            return None
+        candidates = [folder / "rosa.yaml" for folder in (here, *here.parents)]
+    for settings in candidates:
+        try:
+            with open(settings, encoding="utf-8", errors="replace") as handle:
+                text = handle.read(65536)
+        except OSError:
+            continue
+        match = re.search(r"^language:[ \t]*[\"']?([A-Za-z]+)", text, re.MULTILINE)
+        return match.group(1).lower() if match else None
+    return None
+
+
+def choose_language(args: Sequence[str]) -> str:
+    """The interface language for one run (docs/messages.md): ``--lang``, else
+    ``$ROSA_LANG``, else ``language`` in the user's config.toml, else ``language:`` in the
+    records folder's rosa.yaml, else bokmål. A value that is not a language is skipped."""
+    import os
+
+    explicit, records = scan_arguments(args)
+    if explicit in LANGUAGES:
+        return explicit
+    env = os.environ.get("ROSA_LANG", "").strip().lower()
+    if env in LANGUAGES:
+        return env
+    from rosa_cli.core.userconfig import user_language
+
+    user = user_language()
+    if user in LANGUAGES:
+        return user
+    folder = folder_language(records)
+    if folder in LANGUAGES:
+        return folder
+    return LANGUAGES[0]
 
 
 def get_folder(today: Optional[date] = None, changing: bool = False):
@@ -67,12 +188,30 @@ def get_folder(today: Optional[date] = None, changing: bool = False):
         level = level.parent
     try:
         root = find_records_root(explicit)
-    except RecordsNotFound as exc:
-        raise Failure(str(exc)) from None
+    except RecordsNotFound:
+        raise Failure(records_not_found(explicit)) from None
     folder = RecordsFolder(root, today=today or date.today())
     if changing:
         folder.prefetch_git_status()
     return folder
+
+
+def records_not_found(explicit: Optional[str]) -> str:
+    """Why no records folder was found, and how to make one, in the user's language
+    (the same cases as core/folder.py's find_records_root)."""
+    import os
+
+    from rosa_cli.i18n import _
+
+    for source, value in (("--records", explicit), ("$ROSA_RECORDS", os.environ.get("ROSA_RECORDS"))):
+        if value:
+            return _("{source} {value}: no rosa.yaml there; make a records folder with: rosa init {value}").format(
+                source=source, value=value
+            )
+    return _(
+        "no records folder found (no rosa.yaml here or above); make one with: rosa init DIR, "
+        "then use --records DIR or set ROSA_RECORDS=DIR"
+    )
 
 
 def resolve_arg(folder, text: str, kinds=("woman",), argument: str = "ID") -> str:
@@ -87,10 +226,13 @@ def resolve_arg(folder, text: str, kinds=("woman",), argument: str = "ID") -> st
 
 def flag_name(field: str, flags: Optional[Dict[str, str]] = None) -> str:
     """How the user gave a field: ``--first-contact`` for a flag, ``WOMAN`` for an argument."""
+    from rosa_cli.i18n import _
+
     if flags and field in flags:
-        return flags[field]
+        named = flags[field]
+        return _(named) if named.isupper() else named
     if field.isupper():
-        return field
+        return _(field)  # the argument's metavar, as --help shows it
     return "--" + field.replace("_", "-")
 
 
@@ -133,12 +275,16 @@ def core_errors(flags: Optional[Dict[str, str]] = None) -> Callable:
             try:
                 return f(*args, **kwargs)
             except Refused as exc:
+                from rosa_cli.i18n import _
+
                 for line in refusal_lines(exc.issues, flags):
                     click.echo(line, err=True)
-                click.echo("Nothing was written.", err=True)
+                click.echo(_("Nothing was written."), err=True)
                 sys.exit(EXIT_USAGE)
             except GitError as exc:
-                raise Failure(str(exc), EXIT_INVALID) from None
+                from rosa_cli.i18n import render
+
+                raise Failure(render(exc.args[0]) if exc.args else str(exc), EXIT_INVALID) from None
             except BrokenPipeError:  # `rosa … | head`: the reader left; not an error
                 import os
 
@@ -160,13 +306,15 @@ def os_error_message(exc: OSError) -> str:
     """
     import errno
 
+    from rosa_cli.i18n import _
+
     where = f" ({exc.filename})" if exc.filename else ""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"the disk is full; nothing was written{where}"
+        return _("the disk is full; nothing was written") + where
     if exc.errno == errno.EROFS:
-        return f"the records folder is on a read-only disk; nothing was written{where}"
+        return _("the records folder is on a read-only disk; nothing was written") + where
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return f"no permission to write here; nothing was written{where}"
+        return _("no permission to write here; nothing was written") + where
     return f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")
 
 
@@ -174,30 +322,42 @@ def report_outcome(outcome, quiet_ids: bool = False) -> None:
     """Print the new ids on stdout; on stderr, one line saying what the command did
     (so a coordinator sees that ``stay close`` closed the stay she meant), then what
     git did."""
+    from rosa_cli.i18n import _, ngettext, render
+
     if not quiet_ids:
         for record_id in outcome.ids:
             click.echo(record_id)
     for note in outcome.notes:
-        click.echo(note, err=True)
+        click.echo(render(note), err=True)
     summary = getattr(outcome, "summary", "")
     if summary:
-        click.echo(summary, err=True)
+        click.echo(render(summary), err=True)
     commit = outcome.commit
     if commit.also_committed:
+        count = len(commit.also_committed)
         click.echo(
-            f"note: first committed {len(commit.also_committed)} earlier uncommitted record file(s) "
-            "(changed by hand, or left by a failed commit) in a commit of their own: "
-            + ", ".join(commit.also_committed),
+            ngettext(
+                "note: first committed {n} earlier uncommitted record file "
+                "(changed by hand, or left by a failed commit) in a commit of its own: {files}",
+                "note: first committed {n} earlier uncommitted record files "
+                "(changed by hand, or left by a failed commit) in a commit of their own: {files}",
+                count,
+            ).format(n=count, files=", ".join(commit.also_committed)),
             err=True,
         )
     if commit.left_uncommitted:
+        count = len(commit.left_uncommitted)
+        reason = render(commit.left_reason) if commit.left_reason else _("not valid")
         click.echo(
-            f"warning: left {len(commit.left_uncommitted)} earlier uncommitted record file(s) uncommitted, "
-            f"{commit.left_reason or 'not valid'}: " + ", ".join(commit.left_uncommitted),
+            ngettext(
+                "warning: left {n} earlier uncommitted record file uncommitted, {reason}: {files}",
+                "warning: left {n} earlier uncommitted record files uncommitted, {reason}: {files}",
+                count,
+            ).format(n=count, reason=reason, files=", ".join(commit.left_uncommitted)),
             err=True,
         )
     if commit.warning:
-        click.echo(f"warning: {commit.warning}", err=True)
+        click.echo(f"{_('warning')}: {render(commit.warning)}", err=True)
 
 
 def is_terminal() -> bool:

@@ -16,26 +16,36 @@ def cell(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
-        return "yes" if value else ""
+        from rosa_cli.i18n import _
+
+        return _("yes") if value else ""
     return str(value)
 
 
 def field_text(spec, value: Any, settings) -> str:
     """A record field as ``show`` commands print it: a vocabulary key or country code
-    with its label in the folder's language (``police (Politi)``, ``NG (Nigeria)``)."""
+    with its label in the interface's language (``police (Politi)`` in bokmål,
+    ``police (Police)`` in English; ``NG (Nigeria)``). The key stays: it is what the file
+    holds and what she types."""
+    from rosa_cli.i18n import current_language
+
+    language = current_language()
     if spec.type == "vocab":
-        return f"{value} ({settings.label(spec.vocab, value, settings.language)})"
+        return f"{value} ({settings.label(spec.vocab, value, language)})"
     if spec.type == "country":
         from rosa_cli.core.countries import country_name
 
-        return f"{value} ({country_name(value, settings.language)})"
+        return f"{value} ({country_name(value, language)})"
     return cell(value)
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     from tabulate import tabulate
 
+    from rosa_cli.i18n import _
+
     if not rows:
-        click.echo("(none)", err=True)
+        click.echo(_("(none)"), err=True)
         return
-    click.echo(tabulate([[cell(v) for v in row] for row in rows], headers=list(headers), tablefmt="simple"))
+    # headers are English msgids (marked N_ where the listing defines them), shown in the interface language
+    click.echo(tabulate([[cell(v) for v in row] for row in rows], headers=[_(str(h)) for h in headers], tablefmt="simple"))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from rosa_cli.cli.common import EXIT_INVALID, Failure, core_errors, get_folder, problem_line, records_option
+from rosa_cli.cli.common import EXIT_INVALID, Failure, core_errors, explicit_language, get_folder, problem_line, records_option
 from rosa_cli.core.messages import N_
 
 FORMATS = ("table", "json", "csv", "markdown", "html", "xlsx")
@@ -136,12 +136,11 @@ def build_result(folder, records, period, compare: bool, public: bool, provenanc
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=N_("Write to FILE instead of the screen."))
 @click.option("--compare", is_flag=True, help=N_("Show the previous period of the same length beside each figure."))
 @click.option("--public", is_flag=True, help=N_("For publishing: one ended calendar year, small counts (below suppress_below) and any count they could be worked back from hidden."))
-@click.option("--lang", type=click.Choice(["nb", "en"]), help=N_("Label language (default: language in rosa.yaml)."))
 @click.option("--force", is_flag=True, help=N_("Report on the valid records even when some are invalid."))
 @click.option("--excel/--no-excel", "excel", default=None, help=N_("CSV for a Norwegian Excel: ';' between cells, decimal comma (default: when the report's language is nb)."))
 @records_option
 @core_errors()
-def report(year, from_, to_, fmt, output, compare, public, lang, force, excel) -> None:
+def report(year, from_, to_, fmt, output, compare, public, force, excel) -> None:
     """Every format renders one result structure, so the table on screen, the JSON and
     the workbook can never disagree; the commit named in each lets a figure be traced
     back to the records it was counted from (help text: the decorator's ``help``)."""
@@ -160,7 +159,7 @@ def report(year, from_, to_, fmt, output, compare, public, lang, force, excel) -
         raise Failure(_("--format xlsx needs -o FILE.xlsx (a workbook is not text for the screen)"))
     records, result = gather(folder, period, compare, public, force)
     settings = records.settings
-    lang = lang or settings.language
+    lang = explicit_language() or settings.language  # --lang: the interface's and the labels' language
     prov = {
         "organisation": settings.organisation,
         "generated": folder.today.isoformat(),

@@ -14,7 +14,11 @@ from rosa_cli.core.model import Problem
 
 @dataclass(frozen=True)
 class FieldIssue:
-    """A bad input value for a field (from a flag, a prompt or a CSV cell)."""
+    """A bad input value for a field (from a flag, a prompt or a CSV cell).
+
+    ``field`` is the record's key (``first_contact``) or an argument's name in capitals
+    (``WOMAN``); the CLI turns it into the flag or the translated metavar she typed
+    (``flag_name``). ``message`` is a core Message, rendered in her language."""
 
     field: str
     message: str

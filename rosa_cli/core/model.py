@@ -29,7 +29,10 @@ class Problem:
     """One thing wrong in the records folder: where it is and what it is.
 
     Validation never raises on bad data; it collects problems so that ``rosa check``
-    can show them all in one run (errors are data).
+    can show them all in one run (errors are data). ``message`` is a
+    :class:`~rosa_cli.core.messages.Message` (a ``str`` whose value is English) that the CLI
+    shows in the user's language (``problem_line``, docs/messages.md); ``str(problem)`` is
+    the English line, for logs and for code that never meets a person.
     """
 
     path: str

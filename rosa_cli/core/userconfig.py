@@ -1,7 +1,8 @@
 """The user's own settings, outside the records: ``~/.config/rosa/config.toml``.
 
-What belongs to the person at the keyboard rather than to the organisation — today
-only ``receiver``, the initials that "received by" defaults to — lives here and never
+What belongs to the person at the keyboard rather than to the organisation — ``receiver``,
+the initials that "received by" defaults to, and ``language``, the interface language
+she prefers — lives here and never
 in the records folder, so it is not shared through git. ``$ROSA_USER`` gives the same
 default without a file (a shared desk machine, a script). ``$ROSA_CONFIG`` points at
 another file; ``$XDG_CONFIG_HOME`` is honoured. A missing or unreadable file is the
@@ -77,3 +78,14 @@ def default_receiver() -> Tuple[Optional[str], Optional[str]]:
 def receiver_key(text: str) -> str:
     """Initials as stored: upper case, inner spaces kept single."""
     return " ".join(str(text).split()).upper()
+
+
+def user_language() -> Optional[str]:
+    """``language`` in config.toml (``nb`` or ``en``): the interface language this person
+    prefers, over the folder's but under ``$ROSA_LANG`` and ``--lang`` (docs/messages.md).
+    Anything else (missing, unreadable, another language) is no preference."""
+    data, _problem = read_config()
+    value = data.get("language")
+    if isinstance(value, str) and value.strip().lower() in ("nb", "en"):
+        return value.strip().lower()
+    return None
