@@ -141,7 +141,7 @@ def test_import_overlapping_stay_names_the_rows_in_norwegian(records, tmp_path, 
 
 
 @pytest.mark.parametrize("language, expected", [
-    ("nb", "error: --year: 20066 er ikke et årstall"),
+    ("nb", "feil: --year: 20066 er ikke et årstall"),
     ("en", "error: --year: 20066 is not a year"),
 ])
 def test_report_bad_year_in_each_language(records, monkeypatch, language, expected):

@@ -62,7 +62,7 @@ def test_nb_place_refuse_and_close_a_stay(records: Path, monkeypatch):
     no_traceback(again)
     assert again.exit_code == 2
     first = again.stderr.splitlines()[0]
-    assert first == (f"feil: WOMAN: {woman_id} bor allerede på oslo (opphold {stay_id}); "
+    assert first == (f"feil: KVINNE: {woman_id} bor allerede på oslo (opphold {stay_id}); "
                      "bruk rosa stay move eller rosa stay close"), again.stderr
     assert snapshot(records) == before
 
@@ -118,7 +118,7 @@ def test_nb_shelter_refusals(records: Path, monkeypatch):
     before = snapshot(records)
     busy = invoke(records, "shelter", "retire", "oslo")
     assert busy.exit_code == 2
-    assert busy.stderr.startswith("feil: KEY: krisesenteret oslo har fortsatt 1 pågående opphold: "), busy.stderr
+    assert busy.stderr.startswith("feil: NØKKEL: krisesenteret oslo har fortsatt 1 pågående opphold: "), busy.stderr
     assert "avslutt eller flytt dem først" in busy.stderr
     retired = invoke(records, "shelter", "retire", "bergen", "--on", "2006-01-01")
     assert retired.exit_code == 0, retired.stderr

@@ -188,7 +188,7 @@ def test_scrub_refusals_name_the_argument_and_advise_in_bokmal(leaked, monkeypat
     monkeypatch.setenv("ROSA_LANG", "nb")
     short = invoke(records, "scrub", "987", "--yes")
     assert short.exit_code == 2
-    assert "TEXT: er kortere enn 4 tegn" in short.stderr
+    assert "TEKST: er kortere enn 4 tegn" in short.stderr
     woman = path.stem
     structured = invoke(records, "scrub", "2006-01-10", "--yes")
     assert structured.exit_code == 2

@@ -669,12 +669,12 @@ def _retire_blockers(folder: RecordsFolder, key: str, day) -> List[FieldIssue]:
     issues = []
     open_ones = [s for s in here if s.is_open]
     if open_ones:
-        listed = ", ".join(f"{s.id} ({s.woman}, since {s.start})" for s in open_ones)
+        listed = ", ".join(f"{s.id} ({s.woman}, {s.start}–)" for s in open_ones)  # no words: the message translates
         issues.append(FieldIssue("key", msg("shelter.has_open_stays", "shelter {key} still has {n} open stay(s): {listed}; close or move them first",
                                             key=key, n=len(open_ones), listed=listed)))
     later = [s for s in here if not s.is_open and s.end > day]
     if later:
-        listed = ", ".join(f"{s.id} ({s.woman}, until {s.end})" for s in later)
+        listed = ", ".join(f"{s.id} ({s.woman}, –{s.end})" for s in later)
         issues.append(FieldIssue("on", msg("shelter.nights_after_retired", "shelter {key} has stay(s) with nights after {day}: {listed}; retire it on {earliest} or later",
                                            key=key, day=day, listed=listed, earliest=max(s.end for s in later if s.end is not None))))
     return issues
