@@ -92,6 +92,17 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _load(current_language()).ngettext(singular, plural, n)
 
 
+def _param(value: Any) -> Any:
+    """A message's value as shown: nested messages rendered, vocabulary keys as labels."""
+    from rosa_cli.core.messages import Label
+
+    if isinstance(value, Message):
+        return render(value)
+    if isinstance(value, Label):
+        return value.in_language(current_language())
+    return value
+
+
 def render(message: Any) -> str:
     """A core :class:`Message` (or any value) as words in the current language.
 
@@ -102,7 +113,7 @@ def render(message: Any) -> str:
         template = ngettext(message.template, message.plural, message.n if message.n is not None else 1)
     else:
         template = _(message.template)
-    params = {key: render(value) if isinstance(value, Message) else value for key, value in message.params.items()}
+    params = {key: _param(value) for key, value in message.params.items()}
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):

@@ -37,7 +37,7 @@ def test_nb_woman_add_prompts_are_norwegian_with_numbered_labels(records: Path, 
                       "1=Politi  2=Krisesenter  3=Offentlig hjelpeinstans",
                       "1=Ulovlig opphold  2=Asylsøker  3=Refleksjonsperiode",
                       "1=Prostitusjon  2=Tvangsarbeid  3=Annet",
-                      f"Registrerte {woman_id} (nasjonalitet NG, første kontakt"):
+                      f"Registrerte {woman_id} (nasjonalitet Nigeria, første kontakt"):
         assert norwegian in err, (norwegian, err)
     for english in ("First contact", "Referred by", "Enter to skip", "Residence status", "Added ", "police", "prostitution"):
         assert english not in err, (english, err)
@@ -71,7 +71,7 @@ def test_nb_place_refuse_and_close_a_stay(records: Path, monkeypatch):
     err = closed.stderr
     assert "1=Flyttet til annet krisesenter  2=Egen bolig  3=Reist hjem" in err
     assert "Grunn til utflytting:" in err
-    assert f"Avsluttet {stay_id} (Oslo krisesenter, 2006-02-01 til 2006-03-01, 28 døgn): own-housing" in err
+    assert f"Avsluttet {stay_id} (Oslo krisesenter, 2006-02-01 til 2006-03-01, 28 døgn): Egen bolig" in err
     for english in ("Reason for leaving", "Closed ", "nights", "Moved to another shelter"):
         assert english not in err, (english, err)
     data = yaml.safe_load(next((records / "stays").rglob(f"{stay_id}.yaml")).read_text())
@@ -139,7 +139,7 @@ def test_en_the_same_steps_read_english(records: Path):
     woman_id = result.stdout.strip()
     for english in ("First contact [today]", "Born (year or date) (Enter to skip)", "Referred by",
                     "1=Police  2=Crisis shelter  3=Public agency", "1=Prostitution  2=Forced labour",
-                    f"Added {woman_id} (nationality NG, first contact"):
+                    f"Added {woman_id} (nationality Nigeria, first contact"):
         assert english in result.stderr, (english, result.stderr)
     assert "Henvist av" not in result.stderr and "Krisesenter" not in result.stderr
 

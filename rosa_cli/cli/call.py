@@ -99,7 +99,7 @@ def call_add(prompt, **raw) -> None:
 @core_errors()
 def call_list(woman, start, end, today, week, year, subject, caller, channel, received_by, notes) -> None:
     """List calls; every filter must hold, so a coordinator narrows the list step by step."""
-    from rosa_cli.cli.render import print_table
+    from rosa_cli.cli.render import label_cell, nationality_cell, print_table
     from rosa_cli.core.folder import load_records
 
     folder = get_folder()
@@ -122,7 +122,9 @@ def call_list(woman, start, end, today, week, year, subject, caller, channel, re
             continue
         if initials is not None and (c.received_by or "").strip().casefold() != initials:
             continue
-        row = [c.id, c.at, c.channel, c.caller, c.subject, c.woman, c.nationality, c.received_by]
+        st = records.settings
+        row = [c.id, c.at, label_cell(st, "channel", c.channel), label_cell(st, "caller", c.caller), label_cell(st, "subject", c.subject),
+               c.woman, nationality_cell(c.nationality), c.received_by]
         rows.append(row + [c.note] if notes else row)
     headers = [_(h) for h in CALL_HEADERS]
     print_table(headers + [_(NOTE_HEADER)] if notes else headers, rows)

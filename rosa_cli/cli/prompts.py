@@ -58,6 +58,11 @@ def shown_default(spec: Field, default: str, ctx: Context) -> str:
         return ctx.settings.label(spec.vocab or spec.name, default, current_language())
     if default in WORD_DEFAULTS:
         return _(WORD_DEFAULTS[default])
+    if spec.type == "country":
+        from rosa_cli.core.countries import SPECIAL_NATIONALITIES
+
+        if default in SPECIAL_NATIONALITIES:  # [Ukjent], read back by its name
+            return SPECIAL_NATIONALITIES[default].get(current_language(), default)
     return default
 
 

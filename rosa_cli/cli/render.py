@@ -49,3 +49,24 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         return
     # headers are English msgids (marked N_ where the listing defines them), shown in the interface language
     click.echo(tabulate([[cell(v) for v in row] for row in rows], headers=[_(str(h)) for h in headers], tablefmt="simple"))
+
+
+def label_cell(settings, vocabulary: str, key: Any) -> str:
+    """A vocabulary key in a list, as the folder's label in the interface's language
+    (``Politi`` / ``Police``); lists are read by people, files keep the key."""
+    if not key:
+        return ""
+    from rosa_cli.i18n import current_language
+
+    return settings.label(vocabulary, key, current_language())
+
+
+def nationality_cell(code: Any) -> str:
+    """A nationality in a list: the code (``NG``), or ``Ukjent``/``Unknown`` and
+    ``Statsløs``/``Stateless`` in the interface's language for the two special values."""
+    from rosa_cli.core.countries import SPECIAL_NATIONALITIES
+    from rosa_cli.i18n import current_language
+
+    if code in SPECIAL_NATIONALITIES:
+        return SPECIAL_NATIONALITIES[code].get(current_language(), code)
+    return code or ""

@@ -97,7 +97,7 @@ STAY_HEADERS = (N_("id"), N_("woman"), N_("shelter"), N_("start"), N_("end"), N_
 def stay_list(only_open: bool, shelter: str | None) -> None:
     """List stays, by arrival."""
     from rosa_cli.cli.common import Failure
-    from rosa_cli.cli.render import print_table
+    from rosa_cli.cli.render import label_cell, print_table
     from rosa_cli.core.folder import load_records
     from rosa_cli.i18n import _
 
@@ -111,7 +111,7 @@ def stay_list(only_open: bool, shelter: str | None) -> None:
         if (only_open and not s.is_open) or (shelter and s.shelter != shelter):
             continue
         nights = ((s.end or today) - s.start).days
-        rows.append([s.id, s.woman, s.shelter, s.start, s.end, s.end_reason, nights, s.children or ""])
+        rows.append([s.id, s.woman, s.shelter, s.start, s.end, label_cell(records.settings, "end_reason", s.end_reason), nights, s.children or ""])
     print_table([_(h) for h in STAY_HEADERS], rows)
     if records.skipped:
         click.echo(_("warning") + ": " + _("{n} invalid stay file(s) left out; run rosa check").format(n=records.skipped), err=True)

@@ -121,7 +121,7 @@ def woman_show(woman_id: str, fmt: str) -> None:
 
 def _print_case(folder, case, alias) -> None:
     """Her case as sections a coordinator reads top to bottom; empty sections say so."""
-    from rosa_cli.cli.render import cell, field_text
+    from rosa_cli.cli.render import cell, field_text, label_cell
     from rosa_cli.core.schema import WOMAN_FIELDS
     from rosa_cli.i18n import _, current_language, render
 
@@ -157,13 +157,14 @@ def _print_case(folder, case, alias) -> None:
     if case.stays:
         _table(
             [_(h) for h in CASE_STAY_HEADERS],
-            [[s.id, s.shelter, s.start, s.end or _("(open)"), case.nights(s), s.end_reason, s.children or ""] for s in case.stays],
+            [[s.id, s.shelter, s.start, s.end or _("(open)"), case.nights(s), label_cell(settings, "end_reason", s.end_reason), s.children or ""] for s in case.stays],
         )
     click.echo("\n" + _("Calls and visits about her ({n})").format(n=len(case.calls)))
     if case.calls:
         _table(
             [_(h) for h in CASE_CALL_HEADERS],
-            [[c.id, c.at, c.channel, c.caller, c.subject, c.received_by, c.note] for c in case.calls],
+            [[c.id, c.at, label_cell(settings, "channel", c.channel), label_cell(settings, "caller", c.caller), label_cell(settings, "subject", c.subject),
+              c.received_by, c.note] for c in case.calls],
         )
     if case.services:
         click.echo("\n" + _("Services ({n})").format(n=len(case.services)))
@@ -307,7 +308,7 @@ FOUND_HEADERS = (N_("nationality"), N_("born"), N_("first contact"), N_("referre
 @core_errors()
 def woman_list(in_shelter: bool, nationality: str | None) -> None:
     """List women, by first contact."""
-    from rosa_cli.cli.render import print_table
+    from rosa_cli.cli.render import label_cell, nationality_cell, print_table
     from rosa_cli.core.countries import normalise_nationality
     from rosa_cli.core.folder import load_records
     from rosa_cli.i18n import _, render
@@ -326,7 +327,8 @@ def woman_list(in_shelter: bool, nationality: str | None) -> None:
             continue
         if nationality and w.nationality != nationality:
             continue
-        rows.append([w.id, w.first_contact, w.nationality, w.birth_year, w.referred_by, open_at.get(w.id, ""), w.declined_on])
+        rows.append([w.id, w.first_contact, nationality_cell(w.nationality), w.birth_year, label_cell(records.settings, "referrer", w.referred_by),
+                     open_at.get(w.id, ""), w.declined_on])
     print_table([_(h) for h in LIST_HEADERS], rows)
     if records.skipped:
         click.echo(_("warning") + ": " + _("{n} invalid record file(s) left out; run rosa check").format(n=records.skipped), err=True)

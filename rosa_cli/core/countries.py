@@ -118,6 +118,11 @@ def _more(several: list) -> object:
     return msg("list.and_more", " and {n} more", n=len(several) - 12)
 
 
+def _special_by_name() -> Dict[str, str]:
+    """``unknown``/``stateless`` by their names in either language (``ukjent``, ``Statsløs``)."""
+    return {name.casefold(): key for key, names in SPECIAL_NATIONALITIES.items() for name in (key, *names.values())}
+
+
 def normalise_nationality(text: str, loose: bool = False) -> Tuple[Optional[str], Optional[Message]]:
     """``(code, None)`` for a valid entry, else ``(None, message)`` with a hint; the
     message's code is ``country.ambiguous``, ``country.suggest`` or ``country.unknown``.
@@ -129,6 +134,9 @@ def normalise_nationality(text: str, loose: bool = False) -> Tuple[Optional[str]
     if cleaned in SPECIAL_NATIONALITIES or cleaned in _alpha2_codes():
         return cleaned, None
     if loose:
+        special = _special_by_name().get(cleaned.casefold())
+        if special:
+            return special, None
         code, several = match_country(cleaned)
         if code is not None:
             return code, None

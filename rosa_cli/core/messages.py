@@ -71,3 +71,47 @@ def N_(text: str) -> str:
     """Mark a literal for the catalogue without translating it here (help texts,
     table headers kept as module constants); the CLI translates it when it shows it."""
     return text
+
+
+class Label(str):
+    """A vocabulary key (or country code) inside a message: its value is the key, and
+    ``labels`` maps a language to what the folder calls it (``rosa.yaml``; country
+    names from CLDR). The CLI shows the label in the interface language, so a summary
+    reads "Egen bolig" in bokmål and "Own housing" in English, while logs keep the key."""
+
+    labels: Mapping[str, str]
+
+    def __new__(cls, key: str, labels: Optional[Mapping[str, str]] = None) -> Label:
+        self = super().__new__(cls, key)
+        self.labels = dict(labels or {})
+        return self
+
+    def __reduce__(self):
+        return (Label, (str(self), dict(self.labels)))
+
+    def in_language(self, language: str) -> str:
+        return self.labels.get(language) or str(self)
+
+
+def vocabulary_label(settings: Any, vocabulary: str, key: Any) -> Any:
+    """``key`` of ``vocabulary`` as a :class:`Label` carrying the folder's labels
+    (``None`` and unknown keys pass through unchanged)."""
+    if not isinstance(key, str):
+        return key
+    labels = (getattr(settings, "vocabularies", {}) or {}).get(vocabulary, {}).get(key)
+    if not isinstance(labels, Mapping):
+        return key
+    return Label(key, {lang: text for lang, text in labels.items() if lang in ("nb", "en") and isinstance(text, str)})
+
+
+def country_label(code: Any) -> Any:
+    """A nationality code as a :class:`Label` with its country name in bokmål and English."""
+    from rosa_cli.core.countries import SPECIAL_NATIONALITIES, country_name
+
+    if not isinstance(code, str) or (len(code) != 2 and code not in SPECIAL_NATIONALITIES):
+        return code
+
+    try:
+        return Label(code, {"nb": country_name(code, "nb"), "en": country_name(code, "en")})
+    except Exception:  # a name we cannot look up: the code itself is shown
+        return code

@@ -19,7 +19,7 @@ from rosa_cli.core import gitrepo, ids
 from rosa_cli.core.dates import format_datetime
 from rosa_cli.core.errors import FieldIssue, Issue, Refused  # noqa: F401 - re-exported
 from rosa_cli.core.folder import CACHE_DIR, SETTINGS_FILE, SHELTERS_FILE, RecordsFolder
-from rosa_cli.core.messages import Message, msg, msgn
+from rosa_cli.core.messages import Message, country_label, msg, msgn, vocabulary_label
 from rosa_cli.core.model import Stay
 from rosa_cli.core.schema import FIELDS, Field, field_map
 from rosa_cli.core.validate import FieldError, build_record, convert, stay_conflicts
@@ -482,7 +482,7 @@ def add_woman(folder: RecordsFolder, raw: Dict[str, Any], residence: Optional[st
     _check_new("woman", {"id": given_id or "W-0000-CHECK", **data}, folder, "women/(new)")
     record_id, path = _write_new(folder, "woman", values["first_contact"].year, data, given_id)
     summary = msg("woman.added", "Added {id} (nationality {nationality}, first contact {first_contact})",
-                  id=record_id, nationality=values["nationality"], first_contact=values["first_contact"])
+                  id=record_id, nationality=country_label(values["nationality"]), first_contact=values["first_contact"])
     return Outcome([record_id], commit_records(folder, [path], f"woman add {record_id}"), [path], summary=summary)
 
 
@@ -517,9 +517,9 @@ def woman_status(folder: RecordsFolder, woman_id: str, status: str, start: Any) 
     atomic_write(path, text)
     if latest is not None:
         summary = msg("woman.status_changed_from", "Residence status of {woman} from {day}: {status} (was {was} from {was_from})",
-                      woman=woman_id, day=day, status=key, was=latest.status, was_from=latest.start)
+                      woman=woman_id, day=day, status=_label(folder, "residence", key), was=_label(folder, "residence", latest.status), was_from=latest.start)
     else:
-        summary = msg("woman.status_set", "Residence status of {woman} from {day}: {status}", woman=woman_id, day=day, status=key)
+        summary = msg("woman.status_set", "Residence status of {woman} from {day}: {status}", woman=woman_id, day=day, status=_label(folder, "residence", key))
     return Outcome([woman_id], commit_records(folder, [path], f"woman status {woman_id} (residence)"), [path], summary=summary)
 
 
@@ -551,11 +551,11 @@ def woman_decline(folder: RecordsFolder, woman_id: str, reason: str, on: Any, re
     atomic_write(path, text)
     if woman.declined_on is not None:
         summary = msg("woman.decline_replaced", "Recorded that {woman} declined on {on}: {reason} (replacing {was_on}: {was_reason})",
-                      woman=woman_id, on=values["declined_on"], reason=values["declined_reason"],
-                      was_on=woman.declined_on, was_reason=woman.declined_reason)
+                      woman=woman_id, on=values["declined_on"], reason=_label(folder, "declined", values["declined_reason"]),
+                      was_on=woman.declined_on, was_reason=_label(folder, "declined", woman.declined_reason))
     else:
         summary = msg("woman.declined", "Recorded that {woman} declined on {on}: {reason}",
-                      woman=woman_id, on=values["declined_on"], reason=values["declined_reason"])
+                      woman=woman_id, on=values["declined_on"], reason=_label(folder, "declined", values["declined_reason"]))
     return Outcome([woman_id], commit_records(folder, [path], f"woman decline {woman_id} (declined_on, declined_reason)"), [path], summary=summary)
 
 
@@ -809,6 +809,12 @@ def open_stay(folder: RecordsFolder, woman_id: str, shelter: str, on: Any, child
     return Outcome([record_id], commit_records(folder, [path], f"stay open {record_id} (woman {woman_id})"), [path], summary=summary)
 
 
+def _label(folder: RecordsFolder, vocabulary: str, key):
+    """A vocabulary key for a summary: the key, carrying the folder's labels so the CLI
+    shows "Egen bolig" or "Own housing" (docs/messages.md)."""
+    return vocabulary_label(folder.settings, vocabulary, key)
+
+
 def _shelter_name(folder: RecordsFolder, key: str) -> str:
     """A shelter's name for a summary line (its key if shelters.yaml has no name)."""
     shelter = folder.shelters.get(key)
@@ -856,7 +862,7 @@ def close_stay(folder: RecordsFolder, target: str, on: Any, reason: str) -> Outc
     message = f"stay close {stay.id} (woman {stay.woman}; end, end_reason)"
     end = values["end"]
     summary = msg("stay.closed", "Closed {id} ({shelter}, {start} to {end}, {nights}): {reason}", id=stay.id,
-                  shelter=_shelter_name(folder, stay.shelter), start=stay.start, end=end, nights=_nights(stay.start, end), reason=values["end_reason"])
+                  shelter=_shelter_name(folder, stay.shelter), start=stay.start, end=end, nights=_nights(stay.start, end), reason=_label(folder, "end_reason", values["end_reason"]))
     return Outcome([stay.id], commit_records(folder, [path], message), [path], summary=summary)
 
 
@@ -910,9 +916,10 @@ def add_call(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
     at = f"{values['at']:%Y-%m-%d %H:%M}"
     if values.get("woman"):
         summary = msg("call.logged_about", "Logged {id}: {channel} {at}, {subject}, about {woman}",
-                      id=record_id, channel=values["channel"], at=at, subject=values["subject"], woman=values["woman"])
+                      id=record_id, channel=_label(folder, "channel", values["channel"]), at=at, subject=_label(folder, "subject", values["subject"]), woman=values["woman"])
     else:
-        summary = msg("call.logged", "Logged {id}: {channel} {at}, {subject}", id=record_id, channel=values["channel"], at=at, subject=values["subject"])
+        summary = msg("call.logged", "Logged {id}: {channel} {at}, {subject}", id=record_id,
+                      channel=_label(folder, "channel", values["channel"]), at=at, subject=_label(folder, "subject", values["subject"]))
     return Outcome([record_id], commit_records(folder, [path], f"call add {record_id}"), [path], summary=summary)
 
 
@@ -938,7 +945,7 @@ def add_service(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
     data = record_data("service", values)
     _check_new("service", {"id": "T-0000-CHECK", **data}, folder, "services/(new)")
     record_id, path = _write_new(folder, "service", values["on"].year, data, None)
-    summary = msg("service.recorded", "Recorded {id}: {kind} for {woman} on {on}", id=record_id, kind=values["kind"], woman=values["woman"], on=values["on"])
+    summary = msg("service.recorded", "Recorded {id}: {kind} for {woman} on {on}", id=record_id, kind=_label(folder, "service", values["kind"]), woman=values["woman"], on=values["on"])
     return Outcome([record_id], commit_records(folder, [path], f"service add {record_id}"), [path], summary=summary)
 
 
@@ -953,7 +960,7 @@ def add_activity(folder: RecordsFolder, raw: Dict[str, Any]) -> Outcome:
     data = record_data("activity", values)
     _check_new("activity", {"id": "A-0000-CHECK", **data}, folder, "activities/(new)")
     record_id, path = _write_new(folder, "activity", values["on"].year, data, None)
-    summary = msg("activity.recorded", "Recorded {id}: {kind} on {on}", id=record_id, kind=values["kind"], on=values["on"])
+    summary = msg("activity.recorded", "Recorded {id}: {kind} on {on}", id=record_id, kind=_label(folder, "activity", values["kind"]), on=values["on"])
     return Outcome([record_id], commit_records(folder, [path], f"activity add {record_id}"), [path], summary=summary)
 
 

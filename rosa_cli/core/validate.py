@@ -25,7 +25,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from rosa_cli.core import countries, ids
 from rosa_cli.core.dates import DateError, parse_date, parse_datetime
-from rosa_cli.core.messages import Message, msg
+from rosa_cli.core.messages import Label, Message, msg
 from rosa_cli.core.model import (
     WARNING,
     Activity,
@@ -308,8 +308,12 @@ def _read_vocab(r: Reading) -> str:
         except FieldError:
             found = key
         hint = hint_for(found) if found in choices else hint
+    shown: Any = ", ".join(choices)
+    if r.typed:  # a person typing may give labels, so she is shown the labels in her language
+        settings = r.ctx.settings
+        shown = Label(shown, {lang: ", ".join(settings.label(vocabulary, k, lang) for k in choices) for lang in ("nb", "en")})
     raise FieldError(msg(
-        "vocab.unknown_key", "{value} is not one of: {choices}{hint}", value=repr(key), choices=", ".join(choices), hint=hint,
+        "vocab.unknown_key", "{value} is not one of: {choices}{hint}", value=repr(key), choices=shown, hint=hint,
     ))
 
 
