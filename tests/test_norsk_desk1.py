@@ -153,7 +153,7 @@ def test_en_the_same_steps_read_english(records: Path):
     closed = invoke(records, "stay", "close", stay_id, "--prompt", input="2\n")
     assert closed.exit_code == 0, closed.stderr
     assert "1=Moved to another shelter  2=Own housing" in closed.stderr and "Reason for leaving" in closed.stderr
-    assert f"Closed {stay_id} (Oslo krisesenter, " in closed.stderr and "0 nights): own-housing" in closed.stderr
+    assert f"Closed {stay_id} (Oslo krisesenter, " in closed.stderr and "0 nights): Own housing" in closed.stderr
     shown = invoke(records, "woman", "show", woman_id)
     assert "Residence status" in shown.stdout and "Stays (1)" in shown.stdout and "end reason" in shown.stdout
     assert invoke(records, "woman", "list").stdout.splitlines()[0].split()[:3] == ["id", "first", "contact"]
