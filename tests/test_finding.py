@@ -231,7 +231,7 @@ def test_woman_show_is_her_whole_case(her_case):
     assert "oslo" in stay_lines[first] and "2006-02-01" in stay_lines[first] and "28" in stay_lines[first].split() and "Moved to another shelter" in stay_lines[first]
     assert "bergen" in stay_lines[second] and "10" in stay_lines[second].split() and "Own housing" in stay_lines[second]
     # every call about her, with its note; none about others
-    assert about in out and "asked about the reflection period" in out and "office" in out and "2006-02-20 14:10" in out
+    assert about in out and "asked about the reflection period" in out and "Office visit" in out and "2006-02-20 14:10" in out
     assert other not in out
     # last changes from git: who, when, which command
     assert "Last changes" in out
