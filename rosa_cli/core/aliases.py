@@ -55,7 +55,7 @@ def load_aliases(records_root: Path) -> Dict[str, str]:
         raise AliasError(f"the alias file {path} is readable by others (mode {mode:o}); run: chmod 600 {path}")
     data, problems = mapping_from_text(path.read_text(encoding="utf-8"), str(path))
     if data is None:
-        if problems and problems[0].message == "file is empty":
+        if problems and getattr(problems[0].message, "code", None) == "yaml.empty":
             return {}
         raise AliasError(str(problems[0]))
     return {str(k): str(v) for k, v in data.items()}

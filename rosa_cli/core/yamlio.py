@@ -113,7 +113,7 @@ def parse_yaml_text(text: str) -> Any:
     marker = CONFLICT_MARKER.search(text)
     if marker:
         line: Optional[int] = text.count("\n", 0, marker.start()) + 1
-        raise YamlProblem(line, "merge conflict marker: finish the merge (keep one side) and remove the markers")
+        raise YamlProblem(line, msg("yaml.conflict_marker", "merge conflict marker: finish the merge (keep one side) and remove the markers"))
     import yaml
 
     try:
@@ -125,12 +125,12 @@ def parse_yaml_text(text: str) -> Any:
         line = mark.line + 1 if mark is not None else None
         message = (exc.problem or exc.context or "invalid YAML").strip()
         if "nesting depth" in message:  # newer PyYAML's own limit: the same problem as a RecursionError
-            raise YamlProblem(None, "YAML nested too deeply") from None
-        raise YamlProblem(line, f"YAML syntax error: {message}") from None
+            raise YamlProblem(None, msg("yaml.too_deep", "YAML nested too deeply")) from None
+        raise YamlProblem(line, msg("yaml.syntax", "YAML syntax error: {problem}", problem=message)) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(None, f"YAML error: {str(exc).splitlines()[0]}") from None
+        raise YamlProblem(None, msg("yaml.error", "YAML error: {problem}", problem=str(exc).splitlines()[0])) from None
     except RecursionError:
-        raise YamlProblem(None, "YAML nested too deeply") from None
+        raise YamlProblem(None, msg("yaml.too_deep", "YAML nested too deeply")) from None
 
 
 def read_text(path, shown: str) -> Tuple[Optional[str], List[Problem]]:
@@ -142,14 +142,14 @@ def read_text(path, shown: str) -> Tuple[Optional[str], List[Problem]]:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_RECORD_BYTES + 1)
     except OSError as exc:
-        return None, [Problem(shown, None, f"cannot read file: {exc.strerror}")]
+        return None, [Problem(shown, None, msg("file.unreadable", "cannot read file: {reason}", reason=exc.strerror))]
     if len(raw) > MAX_RECORD_BYTES:
-        return None, [Problem(shown, None, f"file is too large for a record (over {MAX_RECORD_BYTES} bytes)")]
+        return None, [Problem(shown, None, msg("file.too_large", "file is too large for a record (over {limit} bytes)", limit=MAX_RECORD_BYTES))]
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        return None, [Problem(shown, line, "file is not valid UTF-8 text")]
+        return None, [Problem(shown, line, msg("file.not_utf8", "file is not valid UTF-8 text"))]
 
 
 def read_mapping(path, shown: str) -> Tuple[Optional[LineDict], List[Problem]]:
@@ -243,10 +243,13 @@ def mapping_from_text(text: str, shown: str) -> Tuple[Optional[LineDict], List[P
     except YamlProblem as exc:
         return None, [Problem(shown, exc.line, exc.message)]
     if data is None:
-        return None, [Problem(shown, 1, "file is empty")]
+        return None, [Problem(shown, 1, msg("yaml.empty", "file is empty"))]
     if not isinstance(data, LineDict):
-        kind = type(data).__name__.replace("str", "text").replace("list", "a list")
-        return None, [Problem(shown, 1, f"a record must be a mapping of field: value, not {kind}")]
+        if isinstance(data, list):
+            return None, [Problem(shown, 1, msg("yaml.not_mapping_list", "a record must be a mapping of field: value, not a list"))]
+        if isinstance(data, str):
+            return None, [Problem(shown, 1, msg("yaml.not_mapping_text", "a record must be a mapping of field: value, not text"))]
+        return None, [Problem(shown, 1, msg("yaml.not_mapping", "a record must be a mapping of field: value, not {kind}", kind=type(data).__name__))]
     return data, []
 
 

@@ -108,6 +108,8 @@ def plain_value(value: Optional[str]) -> Any:
             return False
         return value
     if not (first.isdigit() or (first in "+-." and len(value) > 1 and value[1].isdigit())):
+        if value == "~":
+            return None
         raise NotPlain
     if first.isdigit():
         match = TIMESTAMP_RE.match(value)
@@ -153,4 +155,7 @@ def must_quote(text: str) -> bool:
         return True
     if text.lower() in _OTHER_WORDS:
         return True
-    return text[0] in "0123456789+-." and _NUMBERISH.match(text) is not None
+    if text[0] not in "0123456789+-.":
+        return False
+    # numbers, and timestamp-shaped text that is no real date (other tools fail on it)
+    return _NUMBERISH.match(text) is not None or TIMESTAMP_RE.match(text) is not None
