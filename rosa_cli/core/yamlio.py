@@ -1,15 +1,20 @@
 """YAML in and out: a fast, strict reader with line numbers, a round-trip editor, atomic writes.
 
-Three jobs, three tools:
+Three jobs, three tools — and one set of rules for all of them (``core/yamlrules.py``,
+docs/data-model.md "YAML rules"): keys are always text, only ``true``/``false`` are
+booleans (so Norway's ``NO`` stays a country code), only plain decimals without
+leading zeros are numbers, and every writer quotes a string some reader would take for
+something else. Without one rule set the same file read differently depending on
+which path touched it.
 
-* **Reading** every record for ``check`` and ``report`` uses PyYAML's C parser with a
-  strict resolver: only ``true``/``false`` are booleans (so Norway's ``NO`` stays a
-  country code), only plain decimals are numbers, aliases are refused (a record has
-  no business sharing nodes, and aliases are how "billion laughs" files blow up), and
-  each mapping remembers the line of each key so problems can say ``file:line``.
+* **Reading** every record for ``check`` and ``report`` uses the fast line reader for
+  the plain form rosa writes and PyYAML's C parser with rosa's resolver for the rest:
+  aliases are refused (a record has no business sharing nodes, and aliases are how
+  "billion laughs" files blow up), and each mapping remembers the line of each key so
+  problems can say ``file:line``.
 * **Editing** an existing record (``woman status``, ``stay close``, ``woman edit``)
   uses ruamel.yaml's round-trip mode, so key order and the coordinator's own comments
-  survive.
+  survive; it too reads and quotes by the shared rules.
 * **Writing** goes through :func:`atomic_write` (replace a file) or :func:`link_new`
   (create a new record): a complete, fsynced temp file named after its process, then
   ``os.replace`` or ``os.link``, then fsync of the folder — a crash leaves the old file
