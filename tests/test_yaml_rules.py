@@ -116,10 +116,16 @@ def test_a_plain_yaml_word_key_is_read_as_that_word_by_all_three_readers(line):
     assert all(got == {("str", word): ("str", "x")} for got in found.values()), found
 
 
-def test_dump_new_quotes_a_yaml_word_key_for_other_tools():
-    text = dump_new({"true": "x", "null": "y", "id": "z"})
-    assert yaml.safe_load(text) == {"true": "x", "null": "y", "id": "z"}
-    assert_all_read(text, {"true": "x", "null": "y", "id": "z"})
+def test_a_field_shaped_key_is_written_plain_and_any_other_yaml_word_key_quoted():
+    """``on`` is a service's field: written plain (rosa's readers read keys as text, and
+    the file stays in the fast reader's form); a key like ``NO`` or ``1`` is quoted."""
+    record = {"on": date(2006, 2, 1), "true": "x", "NO": "y", "1": "z", "note": "on"}
+    for text in (dump_new(record), round_trip_dump(round_trip_load(dump_new(record)))):
+        assert "\non: 2006-02-01\n" in "\n" + text
+        assert "'NO': " in text and "'1': " in text and "note: 'on'" in text
+        assert_all_read(text, record)
+    service = {"id": "T-2006-AAAAA", "on": date(2006, 2, 1), "cost": 12500}
+    assert fast_mapping(dump_new(service)) is not None
 
 
 def test_plain_values_follow_one_rule():

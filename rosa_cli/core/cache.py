@@ -207,7 +207,7 @@ class RecordCache:
         records = [from_row(row, path) if row is not None else None for row, path in zip(rows, paths)]
         if not any(problem_rows):
             return paths, records, None
-        problems = [[Problem(*p) for p in probs] if probs else None for probs in problem_rows]
+        problems = [[problem_from_row(p) for p in probs] if probs else None for probs in problem_rows]
         return paths, records, problems
 
     def forget_folders_except(self, present: set, kind_dirs: Tuple[str, ...]) -> None:
@@ -265,7 +265,45 @@ def raw_result(record: Any, problems: List[Problem], pool: Dict[Any, Any]) -> Tu
     the cache file and the time to read it, and the rows take less memory meanwhile.
     """
     row = _shared(to_row(record), pool) if record is not None else None
-    return row, tuple((p.path, p.line, p.message, p.severity) for p in problems)
+    return row, tuple((p.path, p.line, message_row(p.message), p.severity) for p in problems)
+
+
+_MESSAGE_ROW = "rosa.message"  # marks a message kept as a tuple (marshal cannot write a str subclass)
+
+
+def message_row(message: Any) -> Any:
+    """A problem's message as plain values marshal can write, keeping its code and
+    values, so a cached problem is shown in the user's language like a fresh one."""
+    from rosa_cli.core.messages import Message
+
+    if not isinstance(message, Message):
+        return str(message)
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Message):
+            return message_row(value)
+        if value is None or isinstance(value, (bool, int, float)):
+            return value
+        return str(value)
+
+    params = tuple((key, plain(value)) for key, value in message.params.items())
+    return (_MESSAGE_ROW, message.code, message.template, params, message.plural, message.n)
+
+
+def message_from_row(row: Any) -> Any:
+    """The message :func:`message_row` kept."""
+    from rosa_cli.core.messages import Message
+
+    if not (isinstance(row, (tuple, list)) and len(row) == 6 and row[0] == _MESSAGE_ROW):
+        return row
+    params = {key: message_from_row(value) for key, value in row[3]}
+    return Message(row[1], row[2], params, plural=row[4], n=row[5])
+
+
+def problem_from_row(row: Any) -> Problem:
+    """A cached problem row back as a :class:`Problem`."""
+    path, line, message, severity = row
+    return Problem(path, line, message_from_row(message), severity)
 
 
 def _shared(value, pool: Dict[Any, Any]):

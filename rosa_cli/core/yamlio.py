@@ -32,7 +32,19 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from rosa_cli.core.messages import msg
 from rosa_cli.core.model import Problem
-from rosa_cli.core.yamlrules import BOOL, FLOAT, INT, NULL, STR, TIMESTAMP, NotPlain, must_quote, plain_tag, plain_value
+from rosa_cli.core.yamlrules import (
+    BOOL,
+    FLOAT,
+    INT,
+    NULL,
+    STR,
+    TIMESTAMP,
+    NotPlain,
+    key_must_quote,
+    must_quote,
+    plain_tag,
+    plain_value,
+)
 
 MAX_RECORD_BYTES = 1_000_000
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(\s|$)", re.MULTILINE)
@@ -172,10 +184,6 @@ _ITEM_FIRST = re.compile(r"^- ([a-z_][a-z0-9_]*):(?: (.*))?$")
 _ITEM_MORE = re.compile(r"^  ([a-z_][a-z0-9_]*):(?: (.*))?$")
 _ODD_BREAKS = re.compile("[\x85\u2028\u2029]")  # line breaks in YAML, not in str.split("\n")
 
-# one scalar of the fast reader, by the shared rules (bound here: called per field)
-_plain_scalar = plain_value
-_NotSimple = NotPlain
-
 
 def _new_mapping(line: int) -> LineDict:
     data = LineDict()
@@ -186,7 +194,7 @@ def _new_mapping(line: int) -> LineDict:
 
 def _put(mapping: LineDict, key: str, value: Any, line: int) -> None:
     if key in mapping:
-        raise _NotSimple  # let the full parser name the duplicate
+        raise NotPlain  # let the full parser name the duplicate
     mapping[key] = value
     mapping.key_lines[key] = line
 
@@ -216,7 +224,7 @@ def fast_mapping(text: str) -> Optional[LineDict]:
                     current_list = []
                     _put(result, key, None, number)
                     continue
-                _put(result, key, _plain_scalar(value), number)
+                _put(result, key, plain_value(value), number)
                 continue
             if current_list is None or result is None:
                 return None
@@ -227,14 +235,14 @@ def fast_mapping(text: str) -> Optional[LineDict]:
                     last_key = list(result)[-1]
                     result[last_key] = current_list
                 current_list.append(item)
-                _put(item, match.group(1), _plain_scalar(match.group(2)), number)
+                _put(item, match.group(1), plain_value(match.group(2)), number)
                 continue
             match = _ITEM_MORE.match(line)
             if match and item is not None:
-                _put(item, match.group(1), _plain_scalar(match.group(2)), number)
+                _put(item, match.group(1), plain_value(match.group(2)), number)
                 continue
             return None
-    except _NotSimple:
+    except NotPlain:
         return None
     return result
 
@@ -281,7 +289,7 @@ def dump_new(data: Dict[str, Any]) -> str:
 @lru_cache(maxsize=1)
 def _record_dumper():
     import yaml
-    from yaml.nodes import ScalarNode
+    from yaml.nodes import MappingNode, ScalarNode
 
     class RecordDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]  # base is picked at run time (C dumper when built)
         """Never write anchors (the same date object used twice is written twice), and
@@ -291,13 +299,30 @@ def _record_dumper():
         def ignore_aliases(self, data):
             return True
 
+        writing_key = False
+
+        def descend_resolver(self, parent, index):
+            """Called before each node is written (by the C emitter too): a node under a
+            mapping with no index is a key, quoted by the key rule."""
+            self.writing_key = index is None and isinstance(parent, MappingNode)
+            return super().descend_resolver(parent, index)
+
         def resolve(self, kind, value, implicit):
             if kind is ScalarNode and implicit[0]:
-                tag = plain_tag(value)
-                return QUOTE_TAG if tag == STR and must_quote(value) else tag
+                return writer_tag(value, self.writing_key)
             return super().resolve(kind, value, implicit)
 
     return RecordDumper
+
+
+def writer_tag(value: str, is_key: bool) -> str:
+    """What a writer's resolver answers for the plain form of ``value``: its tag by the
+    reading rules, or :data:`QUOTE_TAG` for a string that must be quoted. An emitter
+    writes a string plain only when this is the string tag."""
+    if is_key:
+        return QUOTE_TAG if key_must_quote(value) else STR
+    tag = plain_tag(value)
+    return QUOTE_TAG if tag == STR and must_quote(value) else tag
 
 
 # a tag no value carries: a resolver answers it for a string that must be quoted, so the
@@ -317,14 +342,16 @@ def _plain_value(value: Any) -> Optional[str]:
         return value.isoformat()
     if isinstance(value, str) and not _LINE_BREAKS.search(value) and not _NON_PRINTABLE.search(value) and not must_quote(value):
         try:
-            return value if _plain_scalar(value) == value else None
-        except _NotSimple:
+            return value if plain_value(value) == value else None
+        except NotPlain:
             return None
     return None
 
 
 def _plain_key(key: Any) -> bool:
-    return isinstance(key, str) and _KEY.match(key) is not None and not must_quote(key)
+    """A key the plain writer writes: a field name's shape (then never quoted, see
+    ``key_must_quote``)."""
+    return isinstance(key, str) and _KEY.match(key) is not None
 
 
 def _plain_dump(data: Dict[str, Any]) -> Optional[str]:
@@ -366,19 +393,22 @@ def _plain_dump(data: Dict[str, Any]) -> Optional[str]:
 
 @lru_cache(maxsize=2)
 def _ruamel_resolver(writing: bool):
-    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.nodes import MappingNode, ScalarNode
     from ruamel.yaml.resolver import VersionedResolver
     from ruamel.yaml.tag import Tag
 
     tags = {tag: Tag(suffix=tag) for tag in (STR, NULL, BOOL, INT, FLOAT, TIMESTAMP, QUOTE_TAG)}
 
     class RosaResolver(VersionedResolver):
+        writing_key = False
+
+        def descend_resolver(self, parent, index):
+            self.writing_key = index is None and isinstance(parent, MappingNode)
+            return super().descend_resolver(parent, index)
+
         def resolve(self, kind, value, implicit):
             if kind is ScalarNode and implicit[0]:
-                tag = plain_tag(value)
-                if writing and tag == STR and must_quote(value):
-                    tag = QUOTE_TAG
-                return tags[tag]
+                return tags[writer_tag(value, self.writing_key) if writing else plain_tag(value)]
             return super().resolve(kind, value, implicit)
 
     return RosaResolver

@@ -159,3 +159,15 @@ def must_quote(text: str) -> bool:
         return False
     # numbers, and timestamp-shaped text that is no real date (other tools fail on it)
     return _NUMBERISH.match(text) is not None or TIMESTAMP_RE.match(text) is not None
+
+
+# the shape of a record's field names
+FIELD_KEY_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def key_must_quote(text: str) -> bool:
+    """Whether a writer quotes the mapping key ``text``. Every rosa reader reads a key
+    as text, so a key shaped like a field name (``on``, the date of a service; even
+    ``null``) is written plain — that keeps services in the fast reader's plain form.
+    Any other key is quoted by :func:`must_quote`'s rule (``'NO'``, ``'1'``, ``'007'``)."""
+    return FIELD_KEY_RE.match(text) is None and must_quote(text)
