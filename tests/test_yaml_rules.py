@@ -273,9 +273,9 @@ def test_woman_decline_with_a_yaml_word_reason_writes_it_quoted(records):
     assert "declined_reason" not in check.stdout + check.stderr
 
 
-def _broken_folder(records, text: str):
+def _broken_folder(records, text):
     path = records / "women" / "W-2006-AAAAA.yaml"
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     return path
 
 
@@ -289,6 +289,8 @@ CASES = {
     "alias": ("id: &a W-2006-AAAAA\nnote: *a\n", "YAML aliases (*name) are not allowed in records",
               "YAML-aliaser (*navn) er ikke tillatt i poster"),
     "conflict": ("id: W-2006-AAAAA\n<<<<<<< HEAD\n", "merge conflict marker", "konfliktmarkør"),
+    "not-utf8": (b"id: W-2006-AAAAA\nnote: \xff\xfe\n", "2: file is not valid UTF-8 text", "2: filen er ikke gyldig UTF-8-tekst"),
+    "complex-key": ("[a, b]: x\n", "a mapping key must be a plain word", "et feltnavn må være et enkelt ord"),
 }
 
 
@@ -302,4 +304,8 @@ def test_yaml_problems_read_in_english_and_norwegian(records, rosa, monkeypatch,
     nb = rosa(records, "check")
     assert nb.exit_code == 1 and norwegian in nb.stdout, nb.stdout
     assert "women/W-2006-AAAAA.yaml" in nb.stdout
+    again = rosa(records, "check")  # the problem now comes from the cache: still Norwegian
+    assert again.stdout == nb.stdout
+    monkeypatch.setenv("ROSA_LANG", "en")
+    assert rosa(records, "check").stdout == en.stdout
     assert "Traceback" not in en.stdout + en.stderr + nb.stdout + nb.stderr
