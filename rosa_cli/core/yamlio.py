@@ -456,9 +456,32 @@ def round_trip_load(text: str):
     return yml.constructor.construct_document(node)
 
 
+def _escape_next_lines(data) -> None:
+    """Double-quote every string holding U+0085 (NEXT LINE): ruamel writes it raw
+    inside single quotes, where YAML reads it as a line break and folds it into a
+    space; in double quotes it is written as the escape ``\\N`` and reads back."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    stack = [data]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            slots = list(current.items())
+        elif isinstance(current, list):
+            slots = list(enumerate(current))
+        else:
+            continue
+        for slot, value in slots:
+            if isinstance(value, str) and "\x85" in value and not isinstance(value, DoubleQuotedScalarString):
+                current[slot] = DoubleQuotedScalarString(value)
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
+
+
 def round_trip_dump(data) -> str:
     import io
 
+    _escape_next_lines(data)
     yml = _ruamel(writing=True)
     yml.width = 100
     yml.indent(mapping=2, sequence=2, offset=0)
