@@ -194,7 +194,7 @@ class RecordsFolder:
                 self._shelters = ({}, [])
             else:
                 data, problems = read_mapping(path, SHELTERS_FILE)
-                if data is None and problems and problems[0].message == "file is empty":
+                if data is None and problems and getattr(problems[0].message, "code", None) == "yaml.empty":
                     problems = []
                 shelters, more = build_shelters(data, SHELTERS_FILE)
                 self._shelters = (shelters, problems + more)

@@ -324,7 +324,16 @@ def _set_field(kind: str, doc, name: str, value: Any) -> None:
 def _move_following_comments(doc, anchor: str, new_key: str) -> None:
     """ruamel keeps full-line comments that follow a value with that value's key; a key
     inserted after ``anchor`` must take them, or a comment about the next field would
-    end up above the new one."""
+    end up above the new one. This reads ruamel's comment internals (``doc.ca.items``;
+    ruamel.yaml is pinned below 0.20): if they ever change shape, the comment stays where
+    ruamel put it rather than the edit failing."""
+    try:
+        _move_comment_token(doc, anchor, new_key)
+    except (AttributeError, IndexError, KeyError, TypeError):
+        pass
+
+
+def _move_comment_token(doc, anchor: str, new_key: str) -> None:
     import copy
 
     slots = doc.ca.items.get(anchor)

@@ -1,15 +1,20 @@
 """YAML in and out: a fast, strict reader with line numbers, a round-trip editor, atomic writes.
 
-Three jobs, three tools:
+Three jobs, three tools — and one set of rules for all of them (``core/yamlrules.py``,
+docs/data-model.md "YAML rules"): keys are always text, only ``true``/``false`` are
+booleans (so Norway's ``NO`` stays a country code), only plain decimals without
+leading zeros are numbers, and every writer quotes a string some reader would take for
+something else. Without one rule set the same file read differently depending on
+which path touched it.
 
-* **Reading** every record for ``check`` and ``report`` uses PyYAML's C parser with a
-  strict resolver: only ``true``/``false`` are booleans (so Norway's ``NO`` stays a
-  country code), only plain decimals are numbers, aliases are refused (a record has
-  no business sharing nodes, and aliases are how "billion laughs" files blow up), and
-  each mapping remembers the line of each key so problems can say ``file:line``.
+* **Reading** every record for ``check`` and ``report`` uses the fast line reader for
+  the plain form rosa writes and PyYAML's C parser with rosa's resolver for the rest:
+  aliases are refused (a record has no business sharing nodes, and aliases are how
+  "billion laughs" files blow up), and each mapping remembers the line of each key so
+  problems can say ``file:line``.
 * **Editing** an existing record (``woman status``, ``stay close``, ``woman edit``)
   uses ruamel.yaml's round-trip mode, so key order and the coordinator's own comments
-  survive.
+  survive; it too reads and quotes by the shared rules.
 * **Writing** goes through :func:`atomic_write` (replace a file) or :func:`link_new`
   (create a new record): a complete, fsynced temp file named after its process, then
   ``os.replace`` or ``os.link``, then fsync of the folder — a crash leaves the old file
@@ -25,7 +30,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+from rosa_cli.core.messages import msg
 from rosa_cli.core.model import Problem
+from rosa_cli.core.yamlrules import (
+    BOOL,
+    FLOAT,
+    INT,
+    NULL,
+    STR,
+    TIMESTAMP,
+    NotPlain,
+    key_must_quote,
+    must_quote,
+    plain_tag,
+    plain_value,
+)
 
 MAX_RECORD_BYTES = 1_000_000
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(\s|$)", re.MULTILINE)
@@ -45,44 +64,38 @@ class YamlProblem(ValueError):
         self.message = message
 
 
-# The strict scalar rules, shared by the full parser (PyYAML) and the fast reader.
-_NULL_WORDS = ("~", "null", "Null", "NULL")
-_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
-_FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$")
-# YAML 1.1's timestamp, as PyYAML resolves it
-_TIMESTAMP = re.compile(
-    r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
-    |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
-     (?:[Tt]|[ \t]+)[0-9][0-9]?
-     :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
-     (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
-    re.X,
-)
 # what YAML itself refuses to read (PyYAML's reader)
 _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
 
 
 @lru_cache(maxsize=1)
 def _record_loader():
-    """PyYAML's (C) safe loader with the strict rules above, line numbers and no aliases.
+    """PyYAML's (C) safe loader with rosa's YAML rules (core/yamlrules.py: plain scalars
+    resolved by ``plain_tag``, keys always text), line numbers and no aliases.
 
     Built on first use: PyYAML is only needed for files outside the plain subset the
     fast reader handles, and importing it would slow every command's start.
     """
     import yaml
+    from yaml.nodes import ScalarNode
 
     base = yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader
 
     class RecordLoader(base):  # type: ignore[misc,valid-type]  # base is picked at run time (C loader when built)
+        def resolve(self, kind, value, implicit):
+            """Every plain scalar by rosa's one rule set (the C parser calls this too)."""
+            if kind is ScalarNode and implicit[0]:
+                return plain_tag(value)
+            return super().resolve(kind, value, implicit)
+
         def construct_object(self, node, deep=False):
             if node in self.constructed_objects:
-                raise YamlProblem(node.start_mark.line + 1, "YAML aliases (*name) are not allowed in records")
+                raise YamlProblem(node.start_mark.line + 1, msg("yaml.alias", "YAML aliases (*name) are not allowed in records"))
             return super().construct_object(node, deep=deep)
 
         def construct_lenient_timestamp(self, node):
-            """A date-shaped value that is no real date (2006-02-30) stays text, so the
-            field's own check can say which field and line is wrong."""
+            """A date-shaped value that is no real date (``!!timestamp 2006-02-30``) stays
+            text, so the field's own check can say which field and line is wrong."""
             try:
                 return self.construct_yaml_timestamp(node)
             except (ValueError, OverflowError):
@@ -94,31 +107,19 @@ def _record_loader():
             data.key_lines = {}
             yield data
             for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise YamlProblem(key_node.start_mark.line + 1, "YAML merge keys (<<) are not allowed in records")
-                key = self.construct_object(key_node, deep=True)
-                try:
-                    hash(key)
-                except TypeError:
-                    raise YamlProblem(key_node.start_mark.line + 1, "a mapping key must be a plain word") from None
                 line = key_node.start_mark.line + 1
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise YamlProblem(line, msg("yaml.merge_key", "YAML merge keys (<<) are not allowed in records"))
+                key = self.construct_object(key_node, deep=True)  # (refuses an alias as a key too)
+                if isinstance(key_node, ScalarNode):
+                    key = key_node.value  # a key is always text: `null:` is "null", `1:` is "1"
+                else:
+                    raise YamlProblem(line, msg("yaml.key_not_word", "a mapping key must be a plain word"))
                 if key in data:
-                    raise YamlProblem(line, f"{key!r} is given twice (first on line {data.key_lines[key]})")
+                    raise YamlProblem(line, msg("yaml.duplicate_key", "{key!r} is given twice (first on line {first})", key=key, first=data.key_lines[key]))
                 data[key] = self.construct_object(value_node, deep=True)
                 data.key_lines[key] = line
 
-    resolvers: dict = {}
-    rules = [
-        ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), "~nN" + ""),
-        ("tag:yaml.org,2002:bool", _BOOL, "tTfF"),
-        ("tag:yaml.org,2002:timestamp", _TIMESTAMP, "0123456789"),
-        ("tag:yaml.org,2002:int", _INT, "-+0123456789"),
-        ("tag:yaml.org,2002:float", _FLOAT, "-+0123456789."),
-    ]
-    for tag, regexp, firsts in rules:
-        for first in list(firsts) + ([""] if tag.endswith("null") else []):
-            resolvers.setdefault(first, []).append((tag, regexp))
-    RecordLoader.yaml_implicit_resolvers = resolvers
     RecordLoader.add_constructor("tag:yaml.org,2002:map", RecordLoader.construct_line_mapping)
     RecordLoader.add_constructor("tag:yaml.org,2002:timestamp", RecordLoader.construct_lenient_timestamp)
     return RecordLoader
@@ -129,7 +130,7 @@ def parse_yaml_text(text: str) -> Any:
     marker = CONFLICT_MARKER.search(text)
     if marker:
         line: Optional[int] = text.count("\n", 0, marker.start()) + 1
-        raise YamlProblem(line, "merge conflict marker: finish the merge (keep one side) and remove the markers")
+        raise YamlProblem(line, msg("yaml.conflict_marker", "merge conflict marker: finish the merge (keep one side) and remove the markers"))
     import yaml
 
     try:
@@ -141,12 +142,12 @@ def parse_yaml_text(text: str) -> Any:
         line = mark.line + 1 if mark is not None else None
         message = (exc.problem or exc.context or "invalid YAML").strip()
         if "nesting depth" in message:  # newer PyYAML's own limit: the same problem as a RecursionError
-            raise YamlProblem(None, "YAML nested too deeply") from None
-        raise YamlProblem(line, f"YAML syntax error: {message}") from None
+            raise YamlProblem(None, msg("yaml.too_deep", "YAML nested too deeply")) from None
+        raise YamlProblem(line, msg("yaml.syntax", "YAML syntax error: {problem}", problem=message)) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(None, f"YAML error: {str(exc).splitlines()[0]}") from None
+        raise YamlProblem(None, msg("yaml.error", "YAML error: {problem}", problem=str(exc).splitlines()[0])) from None
     except RecursionError:
-        raise YamlProblem(None, "YAML nested too deeply") from None
+        raise YamlProblem(None, msg("yaml.too_deep", "YAML nested too deeply")) from None
 
 
 def read_text(path, shown: str) -> Tuple[Optional[str], List[Problem]]:
@@ -158,14 +159,14 @@ def read_text(path, shown: str) -> Tuple[Optional[str], List[Problem]]:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_RECORD_BYTES + 1)
     except OSError as exc:
-        return None, [Problem(shown, None, f"cannot read file: {exc.strerror}")]
+        return None, [Problem(shown, None, msg("file.unreadable", "cannot read file: {reason}", reason=exc.strerror))]
     if len(raw) > MAX_RECORD_BYTES:
-        return None, [Problem(shown, None, f"file is too large for a record (over {MAX_RECORD_BYTES} bytes)")]
+        return None, [Problem(shown, None, msg("file.too_large", "file is too large for a record (over {limit} bytes)", limit=MAX_RECORD_BYTES))]
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        return None, [Problem(shown, line, "file is not valid UTF-8 text")]
+        return None, [Problem(shown, line, msg("file.not_utf8", "file is not valid UTF-8 text"))]
 
 
 def read_mapping(path, shown: str) -> Tuple[Optional[LineDict], List[Problem]]:
@@ -181,42 +182,7 @@ def read_mapping(path, shown: str) -> Tuple[Optional[LineDict], List[Problem]]:
 _KEY_LINE = re.compile(r"^([a-z_][a-z0-9_]*):(?: (.*))?$")
 _ITEM_FIRST = re.compile(r"^- ([a-z_][a-z0-9_]*):(?: (.*))?$")
 _ITEM_MORE = re.compile(r"^  ([a-z_][a-z0-9_]*):(?: (.*))?$")
-_DATE_ONLY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-
 _ODD_BREAKS = re.compile("[\x85\u2028\u2029]")  # line breaks in YAML, not in str.split("\n")
-
-
-class _NotSimple(Exception):
-    """The text uses YAML beyond the plain subset; the full parser must read it."""
-
-
-def _plain_scalar(value: Optional[str]) -> Any:
-    """Resolve one plain scalar exactly as :class:`_RecordLoader` would, or refuse."""
-    if value is None or value == "":
-        return None
-    if value != value.strip() or "\t" in value or "#" in value or ": " in value or value.endswith(":"):
-        raise _NotSimple
-    first = value[0]
-    if not (first.isalnum() or (first in "+-." and len(value) > 1 and value[1].isdigit())):
-        raise _NotSimple
-    if value in _NULL_WORDS:
-        return None
-    if _BOOL.match(value):
-        return value.lower() == "true"
-    if _TIMESTAMP.match(value):
-        match = _DATE_ONLY.match(value)
-        if not match:
-            raise _NotSimple
-        try:
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        except ValueError:
-            return value
-    if _INT.match(value):
-        return int(value)
-    if _FLOAT.match(value):
-        return float(value)
-    return value
 
 
 def _new_mapping(line: int) -> LineDict:
@@ -228,7 +194,7 @@ def _new_mapping(line: int) -> LineDict:
 
 def _put(mapping: LineDict, key: str, value: Any, line: int) -> None:
     if key in mapping:
-        raise _NotSimple  # let the full parser name the duplicate
+        raise NotPlain  # let the full parser name the duplicate
     mapping[key] = value
     mapping.key_lines[key] = line
 
@@ -258,7 +224,7 @@ def fast_mapping(text: str) -> Optional[LineDict]:
                     current_list = []
                     _put(result, key, None, number)
                     continue
-                _put(result, key, _plain_scalar(value), number)
+                _put(result, key, plain_value(value), number)
                 continue
             if current_list is None or result is None:
                 return None
@@ -269,14 +235,14 @@ def fast_mapping(text: str) -> Optional[LineDict]:
                     last_key = list(result)[-1]
                     result[last_key] = current_list
                 current_list.append(item)
-                _put(item, match.group(1), _plain_scalar(match.group(2)), number)
+                _put(item, match.group(1), plain_value(match.group(2)), number)
                 continue
             match = _ITEM_MORE.match(line)
             if match and item is not None:
-                _put(item, match.group(1), _plain_scalar(match.group(2)), number)
+                _put(item, match.group(1), plain_value(match.group(2)), number)
                 continue
             return None
-    except _NotSimple:
+    except NotPlain:
         return None
     return result
 
@@ -290,10 +256,13 @@ def mapping_from_text(text: str, shown: str) -> Tuple[Optional[LineDict], List[P
     except YamlProblem as exc:
         return None, [Problem(shown, exc.line, exc.message)]
     if data is None:
-        return None, [Problem(shown, 1, "file is empty")]
+        return None, [Problem(shown, 1, msg("yaml.empty", "file is empty"))]
     if not isinstance(data, LineDict):
-        kind = type(data).__name__.replace("str", "text").replace("list", "a list")
-        return None, [Problem(shown, 1, f"a record must be a mapping of field: value, not {kind}")]
+        if isinstance(data, list):
+            return None, [Problem(shown, 1, msg("yaml.not_mapping_list", "a record must be a mapping of field: value, not a list"))]
+        if isinstance(data, str):
+            return None, [Problem(shown, 1, msg("yaml.not_mapping_text", "a record must be a mapping of field: value, not text"))]
+        return None, [Problem(shown, 1, msg("yaml.not_mapping", "a record must be a mapping of field: value, not {kind}", kind=type(data).__name__))]
     return data, []
 
 
@@ -304,60 +273,91 @@ def dump_new(data: Dict[str, Any]) -> str:
     """Serialise a fresh record (no comments to keep).
 
     Records that fit the plain subset are written directly (``key: value`` lines, the
-    form :func:`fast_mapping` reads); anything else — a value YAML would misread
-    unquoted, like Norway's ``NO`` or a note starting with a quote — goes through
-    PyYAML's emitter, which quotes it. Either way the text reads back as ``data``.
+    form :func:`fast_mapping` reads); anything else — a value some YAML reader would
+    misread unquoted, like Norway's ``NO``, ``no`` or ``007``, or a note starting with a
+    quote — goes through PyYAML's emitter, quoting by the same rule
+    (``yamlrules.must_quote``). Either way every reader reads back ``data``.
     """
     text = _plain_dump(data)
     if text is not None:
         return text
     import yaml
 
-    class NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]  # base is picked at run time (C dumper when built)
-        """Never write anchors: the same date object used twice is written twice."""
+    return yaml.dump(data, Dumper=_record_dumper(), sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+
+
+@lru_cache(maxsize=1)
+def _record_dumper():
+    import yaml
+    from yaml.nodes import MappingNode, ScalarNode
+
+    class RecordDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]  # base is picked at run time (C dumper when built)
+        """Never write anchors (the same date object used twice is written twice), and
+        quote every string :func:`must_quote` names — PyYAML's own YAML 1.1 resolver
+        would write ``1e3`` or ``0o17`` plain, which YAML 1.2 tools read as numbers."""
 
         def ignore_aliases(self, data):
             return True
 
-    return yaml.dump(data, Dumper=NoAliasDumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+        writing_key = False
+
+        def descend_resolver(self, parent, index):
+            """Called before each node is written (by the C emitter too): a node under a
+            mapping with no index is a key, quoted by the key rule."""
+            self.writing_key = index is None and isinstance(parent, MappingNode)
+            return super().descend_resolver(parent, index)
+
+        def resolve(self, kind, value, implicit):
+            if kind is ScalarNode and implicit[0]:
+                return writer_tag(value, self.writing_key)
+            return super().resolve(kind, value, implicit)
+
+    return RecordDumper
 
 
+def writer_tag(value: str, is_key: bool) -> str:
+    """What a writer's resolver answers for the plain form of ``value``: its tag by the
+    reading rules, or :data:`QUOTE_TAG` for a string that must be quoted. An emitter
+    writes a string plain only when this is the string tag."""
+    if is_key:
+        return QUOTE_TAG if key_must_quote(value) else STR
+    tag = plain_tag(value)
+    return QUOTE_TAG if tag == STR and must_quote(value) else tag
+
+
+# a tag no value carries: a resolver answers it for a string that must be quoted, so the
+# emitter, seeing that the plain form would not read back as a string, quotes it
+QUOTE_TAG = "tag:rosa,2006:quote"
 _KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
 _LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")  # what YAML reads as the end of a line
 
 
 def _plain_value(value: Any) -> Optional[str]:
-    """``value`` as a plain scalar that reads back as itself, or None."""
+    """``value`` as a plain scalar that every reader reads back as itself, or None."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, date) and type(value) is date:
         return value.isoformat()
-    if isinstance(value, str) and not _LINE_BREAKS.search(value) and not _NON_PRINTABLE.search(value) and _portable(value):
+    if isinstance(value, str) and not _LINE_BREAKS.search(value) and not _NON_PRINTABLE.search(value) and not must_quote(value):
         try:
-            return value if _plain_scalar(value) == value else None
-        except _NotSimple:
+            return value if plain_value(value) == value else None
+        except NotPlain:
             return None
     return None
 
 
-_YAML11_WORDS = {"y", "yes", "n", "no", "on", "off", "true", "false", "null"}
-_CALL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
-
-
-def _portable(text: str) -> bool:
-    """True when every YAML reader takes ``text`` for text: not Norway's ``NO`` (a
-    boolean in YAML 1.1), and nothing number-like except a call's date and time."""
-    if text.lower() in _YAML11_WORDS:
-        return False
-    return text[:1].isalpha() or bool(_CALL_TIME.match(text))
+def _plain_key(key: Any) -> bool:
+    """A key the plain writer writes: a field name's shape (then never quoted, see
+    ``key_must_quote``)."""
+    return isinstance(key, str) and _KEY.match(key) is not None
 
 
 def _plain_dump(data: Dict[str, Any]) -> Optional[str]:
     lines: List[str] = []
     for key, value in data.items():
-        if not isinstance(key, str) or not _KEY.match(key):
+        if not _plain_key(key):
             return None
         if isinstance(value, list):
             if not value:
@@ -369,7 +369,7 @@ def _plain_dump(data: Dict[str, Any]) -> Optional[str]:
                 lead = "- "
                 for sub_key, sub_value in item.items():
                     text = _plain_value(sub_value)
-                    if text is None or not isinstance(sub_key, str) or not _KEY.match(sub_key):
+                    if text is None or not _plain_key(sub_key):
                         return None
                     lines.append(f"{lead}{sub_key}: {text}")
                     lead = "  "
@@ -381,22 +381,108 @@ def _plain_dump(data: Dict[str, Any]) -> Optional[str]:
     return "\n".join(lines) + "\n" if lines else None
 
 
-def round_trip_load(text: str):
-    """Load with ruamel.yaml's round-trip loader: comments and key order are kept."""
+# --- ruamel round trip (edits keep key order and comments) -----------------------------------
+#
+# ruamel reads YAML 1.2 by its own resolver; rosa gives it the shared rules instead
+# (a resolver answering by ``plain_tag`` when reading, and by ``must_quote`` when
+# writing, so an edit that sets ``declined_reason: no`` writes ``'no'``), and reads
+# mapping keys as text by retagging key nodes between ``compose`` and construction.
+# ruamel.yaml is pinned below 0.20 in pyproject.toml; tests/test_yaml_rules.py checks
+# that all three readers agree, so a ruamel change that breaks this fails there.
+
+
+@lru_cache(maxsize=2)
+def _ruamel_resolver(writing: bool):
+    from ruamel.yaml.nodes import MappingNode, ScalarNode
+    from ruamel.yaml.resolver import VersionedResolver
+    from ruamel.yaml.tag import Tag
+
+    tags = {tag: Tag(suffix=tag) for tag in (STR, NULL, BOOL, INT, FLOAT, TIMESTAMP, QUOTE_TAG)}
+
+    class RosaResolver(VersionedResolver):
+        writing_key = False
+
+        def descend_resolver(self, parent, index):
+            self.writing_key = index is None and isinstance(parent, MappingNode)
+            return super().descend_resolver(parent, index)
+
+        def resolve(self, kind, value, implicit):
+            if kind is ScalarNode and implicit[0]:
+                return tags[writer_tag(value, self.writing_key) if writing else plain_tag(value)]
+            return super().resolve(kind, value, implicit)
+
+    return RosaResolver
+
+
+def _ruamel(writing: bool):
     from ruamel.yaml import YAML
 
     yml = YAML(typ="rt")
+    yml.Resolver = _ruamel_resolver(writing)
     yml.preserve_quotes = True
-    return yml.load(text)
+    return yml
+
+
+def _keys_as_text(node) -> None:
+    """Tag every scalar mapping key as a string, so ``null:`` loads as ``"null"``."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    stack = [node]
+    seen = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, MappingNode):
+            for key, value in current.value:
+                if isinstance(key, ScalarNode):
+                    key.tag = STR
+                else:
+                    stack.append(key)
+                stack.append(value)
+        elif isinstance(current, SequenceNode):
+            stack.extend(current.value)
+
+
+def round_trip_load(text: str):
+    """Load with ruamel.yaml's round-trip loader: comments and key order are kept;
+    scalars and keys read by the shared rules (core/yamlrules.py)."""
+    yml = _ruamel(writing=False)
+    node = yml.compose(text)
+    if node is None:
+        return None
+    _keys_as_text(node)
+    return yml.constructor.construct_document(node)
+
+
+def _escape_next_lines(data) -> None:
+    """Double-quote every string holding U+0085 (NEXT LINE): ruamel writes it raw
+    inside single quotes, where YAML reads it as a line break and folds it into a
+    space; in double quotes it is written as the escape ``\\N`` and reads back."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    stack = [data]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            slots = list(current.items())
+        elif isinstance(current, list):
+            slots = list(enumerate(current))
+        else:
+            continue
+        for slot, value in slots:
+            if isinstance(value, str) and "\x85" in value and not isinstance(value, DoubleQuotedScalarString):
+                current[slot] = DoubleQuotedScalarString(value)
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
 
 
 def round_trip_dump(data) -> str:
     import io
 
-    from ruamel.yaml import YAML
-
-    yml = YAML(typ="rt")
-    yml.preserve_quotes = True
+    _escape_next_lines(data)
+    yml = _ruamel(writing=True)
     yml.width = 100
     yml.indent(mapping=2, sequence=2, offset=0)
     out = io.StringIO()
