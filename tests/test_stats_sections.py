@@ -435,3 +435,22 @@ def test_role_issues_read_in_the_interface_language(monkeypatch, lang, expected)
     monkeypatch.setenv("ROSA_LANG", lang)
     lines = [render(m) for m in role_issues(settings(renamed=True, roles=False))]
     assert lines[0].startswith(expected), lines
+
+
+def test_rosa_check_warns_when_a_renamed_key_lost_its_role(tmp_path):
+    """Renaming the first-inquiry subject but dropping its ``role`` line would make the
+    figure 0 without a word: ``rosa check`` warns on rosa.yaml (exit 0, it is a warning),
+    and a typed answer never matches the role's own text."""
+    from helpers import init_records, invoke
+
+    folder = init_records(tmp_path / "rosa")
+    assert "rosa.yaml" not in run_ok(folder, "check").stdout
+    path = folder / "rosa.yaml"
+    text = path.read_text(encoding="utf-8").replace("    trafficking-first:\n", f"    {RENAMED_FIRST}:\n")
+    path.write_text(text.replace("      role: first-inquiry\n", "", 1), encoding="utf-8")
+    commit_all(folder, "rename the first-inquiry subject and drop its role")
+    result = run_ok(folder, "check")
+    lines = [line for line in result.stdout.splitlines() if line.startswith("rosa.yaml: warning: ")]
+    assert len(lines) == 1 and "first-inquiry" in lines[0] and "trafficking-first" in lines[0], result.stdout
+    typed = invoke(folder, "call", "add", "--caller", "police", "--subject", "other", "--channel", "office-visit", "--no-prompt")
+    assert typed.exit_code == 2 and "office-visit" in typed.stderr  # a role is not an answer

@@ -166,7 +166,9 @@ def vocab_answer(settings: Settings, vocabulary: str, text: str) -> str:
     entries = settings.vocabularies.get(vocabulary, {})
     names: Dict[str, List[str]] = {}
     for key, labels in entries.items():
-        names[key] = [key.casefold()] + [" ".join(str(lab).casefold().split()) for lab in (labels or {}).values()]
+        # a vocabulary entry's ``role`` (docs/data-model.md "Roles") is not a word she types
+        words = [lab for lang, lab in (labels or {}).items() if lang != "role"]
+        names[key] = [key.casefold()] + [" ".join(str(lab).casefold().split()) for lab in words]
     exact = [key for key, words in names.items() if wanted in words]
     if len(exact) == 1:
         return exact[0]
