@@ -23,6 +23,7 @@ ADVICE: Dict[str, str] = {
     "woman.already_declined": N_("give --replace to record this decline instead"),
     "woman.residence_before_latest": N_("To add an earlier entry, put it in its place with rosa woman edit {woman}"),
     "shelter.already_retired": N_("change the date with rosa shelter edit {key}"),
+    "website.no_figures": N_("give at least one of --visits, --pages, --hits, --sites"),
 }
 # how the advice joins the sentence when not "; "
 JOIN = {"woman.residence_before_latest": " "}

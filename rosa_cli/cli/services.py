@@ -13,6 +13,7 @@ import sys
 
 import click
 
+from rosa_cli.cli.advice import with_advice
 from rosa_cli.cli.common import (
     EXIT_USAGE,
     Failure,
@@ -226,13 +227,14 @@ def website() -> None:
 
 
 @website.command("set", help=N_("Set MONTH's (YYYY-MM) website figures; figures not given keep their value."))
-@click.argument("month")
+@click.argument("month", metavar=N_("MONTH"))
 @click.option("--visits", help=N_("Visits in the month."))
 @click.option("--pages", help=N_("Pages viewed."))
 @click.option("--hits", help=N_("Hits (files served)."))
 @click.option("--sites", help=N_("Distinct visiting sites."))
 @records_option
-@core_errors()
+@core_errors(flags={"month": "MONTH"})
+@with_advice
 def website_set(month, **figures) -> None:
     """Set MONTH's (YYYY-MM) website figures; figures not given keep their value."""
     from rosa_cli.core.operations import set_website

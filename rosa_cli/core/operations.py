@@ -984,10 +984,8 @@ def set_website(folder: RecordsFolder, month: str, figures: Dict[str, Any]) -> O
     """
     figures = {k: v for k, v in figures.items() if v is not None and v != ""}
     values, issues = convert_inputs("website", {"month": month, **figures}, folder)
-    issues = [FieldIssue("MONTH", i.message) if i.field == "month" else i for i in issues]
-    if not figures:
-        # names the flags: services.py (not desk1's) should move this advice to the CLI by the code
-        issues.append(FieldIssue("", msg("website.no_figures", "give at least one of --visits, --pages, --hits, --sites")))
+    if not figures:  # the CLI names its flags as the advice (cli/advice.py)
+        issues.append(FieldIssue("", msg("website.no_figures", "no figures were given (visits, pages, hits, sites)")))
     if issues:
         raise Refused(issues)
     month = values["month"]
