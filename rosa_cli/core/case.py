@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from rosa_cli.core.errors import FieldIssue, Refused
 from rosa_cli.core.folder import RecordsFolder, load_records
@@ -161,6 +161,26 @@ class Found:
     nights: Optional[int]
 
 
+@dataclass
+class _Search:
+    """The filters of one ``woman find``, checked and in the form the predicates use.
+
+    Kept as one value so each filter below is a small predicate over the same thing,
+    and a new filter is one more predicate in :data:`_FILTERS`, not another branch in
+    one long loop. ``None`` (or an empty value) means "this filter was not given".
+    """
+
+    wanted: Optional[str] = None  # the text, folded as aliases are compared
+    id_start: Optional[str] = None  # the text as the start of an id (upper case)
+    nationality: Optional[str] = None  # a country code
+    year: Optional[int] = None
+    shelter: Optional[str] = None
+    in_shelter: bool = False
+    low: Optional[date] = None  # first contact on or after
+    high: Optional[date] = None  # first contact on or before
+    aliases: Dict[str, str] = field(default_factory=dict)  # id -> her private alias
+
+
 def find_women(
     folder: RecordsFolder,
     text: Optional[str] = None,
@@ -179,31 +199,103 @@ def find_women(
     case; the random part alone also works). Bad filter values are refused, naming
     the option, before anything is read.
     """
-    from rosa_cli.core.aliases import AliasError, fold, load_aliases
-    from rosa_cli.core.countries import normalise_nationality
-    from rosa_cli.core.dates import DateError, parse_date
+    search = _checked_search(folder, text, nationality, born, shelter, in_shelter, first_from, first_to)
+    if text is not None or with_aliases:
+        search.aliases = _search_aliases(folder, warnings)
+
+    records = load_records(folder, kinds=("woman", "stay"))
+    open_stays = {s.woman: s for s in records.stays.values() if s.is_open}
+    found: List[Found] = []
+    for w in sorted(records.women.values(), key=lambda w: (w.first_contact, w.id)):
+        stay = open_stays.get(w.id)
+        if all(matches(w, stay, search) for matches in _FILTERS):
+            found.append(_found(folder, w, stay, search.aliases if with_aliases else {}))
+    return found
+
+
+# --- checking the filters: every bad value is named before anything is read -----------------
+
+
+def _checked_search(
+    folder: RecordsFolder,
+    text: Optional[str],
+    nationality: Optional[str],
+    born: Optional[str],
+    shelter: Optional[str],
+    in_shelter: bool,
+    first_from: Optional[str],
+    first_to: Optional[str],
+) -> _Search:
+    """The filters as a :class:`_Search`, or :class:`Refused` naming every bad one.
+
+    All are checked before refusing, so one answer lists every option to correct
+    rather than one per try.
+    """
+    from rosa_cli.core.aliases import fold
 
     issues: List[FieldIssue] = []
-    if nationality:
-        code, message = normalise_nationality(nationality)
-        if code is None:  # a search may be typed in lower case (al for AL)
-            code = normalise_nationality(nationality.strip().upper())[0]
-        if code is None:
-            issues.append(FieldIssue("nationality", message or msg("find.not_a_nationality", "{text} is not a nationality", text=repr(nationality[:40]))))
-        nationality = code
-    year = None
-    if born is not None:
-        text_born = str(born).strip()
-        if not (text_born.isdigit() and len(text_born) == 4):
-            issues.append(FieldIssue("born", msg("find.not_a_birth_year", "{text} is not a birth year (like 1984)", text=repr(text_born[:20]))))
-        else:
-            year = int(text_born)
-    if shelter and shelter not in folder.shelters:
-        if folder.shelters:
-            issues.append(FieldIssue("shelter", msg("shelter.not_known", "{key} is not a shelter (known: {known})",
-                                                    key=repr(shelter[:40]), known=", ".join(folder.shelters))))
-        else:
-            issues.append(FieldIssue("shelter", msg("shelter.not_known_none_yet", "{key} is not a shelter (known: none yet)", key=repr(shelter[:40]))))
+    code = _checked_nationality(nationality, issues)
+    year = _checked_born(born, issues)
+    _check_shelter(folder, shelter, issues)
+    low, high = _checked_bounds(folder, first_from, first_to, issues)
+    _check_text(text, issues)
+    if issues:
+        raise Refused(issues)
+    return _Search(
+        wanted=fold(text) if text is not None else None,
+        id_start=text.strip().upper() if text is not None else None,
+        nationality=code, year=year, shelter=shelter, in_shelter=in_shelter, low=low, high=high,
+    )
+
+
+def _checked_nationality(nationality: Optional[str], issues: List[FieldIssue]) -> Optional[str]:
+    """The country code for ``nationality`` (unchanged when not given).
+
+    A search may be typed in lower case (``al`` for AL), so that is tried too before
+    the value is refused.
+    """
+    from rosa_cli.core.countries import normalise_nationality
+
+    if not nationality:
+        return nationality
+    code, message = normalise_nationality(nationality)
+    if code is None:
+        code = normalise_nationality(nationality.strip().upper())[0]
+    if code is None:
+        issues.append(FieldIssue("nationality", message or msg("find.not_a_nationality", "{text} is not a nationality", text=repr(nationality[:40]))))
+    return code
+
+
+def _checked_born(born: Optional[str], issues: List[FieldIssue]) -> Optional[int]:
+    """The birth year asked for: four digits, nothing else (ages and dates are refused)."""
+    if born is None:
+        return None
+    text_born = str(born).strip()
+    if not (text_born.isdigit() and len(text_born) == 4):
+        issues.append(FieldIssue("born", msg("find.not_a_birth_year", "{text} is not a birth year (like 1984)", text=repr(text_born[:20]))))
+        return None
+    return int(text_born)
+
+
+def _check_shelter(folder: RecordsFolder, shelter: Optional[str], issues: List[FieldIssue]) -> None:
+    """Refuse a shelter the folder does not list, naming the ones it does (a typo would
+    otherwise find nobody, silently)."""
+    if not shelter or shelter in folder.shelters:
+        return
+    if folder.shelters:
+        issues.append(FieldIssue("shelter", msg("shelter.not_known", "{key} is not a shelter (known: {known})",
+                                                key=repr(shelter[:40]), known=", ".join(folder.shelters))))
+    else:
+        issues.append(FieldIssue("shelter", msg("shelter.not_known_none_yet", "{key} is not a shelter (known: none yet)", key=repr(shelter[:40]))))
+
+
+def _checked_bounds(
+    folder: RecordsFolder, first_from: Optional[str], first_to: Optional[str], issues: List[FieldIssue],
+) -> Tuple[Optional[date], Optional[date]]:
+    """The first-contact window as dates, read as every date in rosa is (so ``today``
+    and relative dates work); a bad one is an issue for its option, ``from`` or ``to``."""
+    from rosa_cli.core.dates import DateError, parse_date
+
     bounds: List[Optional[date]] = []
     for name, value in (("from", first_from), ("to", first_to)):
         if value is None:
@@ -214,54 +306,98 @@ def find_women(
         except DateError as exc:
             issues.append(FieldIssue(name, _reason(exc)))
             bounds.append(None)
+    return bounds[0], bounds[1]
+
+
+def _check_text(text: Optional[str], issues: List[FieldIssue]) -> None:
+    """Refuse blank or overlong text: blank would match every woman, and nothing longer
+    than 100 characters is an id or a sensible alias."""
     if text is not None and (not text.strip() or len(text) > 100):
         issues.append(FieldIssue("text", msg("find.bad_text", "give part of an alias or the start of an id (at most 100 characters)")))
-    if issues:
-        raise Refused(issues)
-    low, high = bounds
 
-    aliases: Dict[str, str] = {}
-    if text is not None or with_aliases:
-        try:
-            aliases = load_aliases(folder.root)
-        except AliasError as exc:  # ids still match; say why aliases did not
-            if warnings is not None:
-                warnings.append(msg("find.aliases_unread", "your alias file was not read, so no alias matched: {reason}", reason=_reason(exc)))
-            aliases = {}
-    wanted = fold(text) if text is not None else None
-    id_start = text.strip().upper() if text is not None else None
 
-    records = load_records(folder, kinds=("woman", "stay"))
-    open_stays = {s.woman: s for s in records.stays.values() if s.is_open}
-    found: List[Found] = []
-    for w in sorted(records.women.values(), key=lambda w: (w.first_contact, w.id)):
-        if wanted is not None:
-            alias = aliases.get(w.id)
-            by_alias = alias is not None and wanted in fold(alias)
-            by_id = id_start is not None and (w.id.startswith(id_start) or w.id[7:].startswith(id_start))
-            if not (by_alias or by_id):
-                continue
-        if nationality and w.nationality != nationality:
-            continue
-        if year is not None and (w.birth_year is None or abs(w.birth_year - year) > 1):
-            continue
-        stay = open_stays.get(w.id)
-        if (in_shelter or shelter) and stay is None:
-            continue
-        if shelter and stay is not None and stay.shelter != shelter:
-            continue
-        if low and w.first_contact < low:
-            continue
-        if high and w.first_contact > high:
-            continue
-        found.append(Found(
-            woman=w,
-            alias=aliases.get(w.id) if with_aliases else None,
-            shelter=stay.shelter if stay else None,
-            since=stay.start if stay else None,
-            nights=(folder.today - stay.start).days if stay else None,
-        ))
-    return found
+def _search_aliases(folder: RecordsFolder, warnings: Optional[List[str]]) -> Dict[str, str]:
+    """The private aliases, or none when the file cannot be read: ids still match, so
+    the search goes on, and ``warnings`` is told why no alias matched."""
+    from rosa_cli.core.aliases import AliasError, load_aliases
+
+    try:
+        return load_aliases(folder.root)
+    except AliasError as exc:
+        if warnings is not None:
+            warnings.append(msg("find.aliases_unread", "your alias file was not read, so no alias matched: {reason}", reason=_reason(exc)))
+        return {}
+
+
+# --- the filters: one predicate each, a woman is found when all say yes ----------------------
+
+
+def _matches_text(woman: Woman, stay: Optional[Stay], search: _Search) -> bool:
+    """The text is part of her alias (any case), or the start of her id, or of its
+    random part alone (what a coordinator remembers of ``W-2026-CREVG`` is ``CR``)."""
+    from rosa_cli.core.aliases import fold
+
+    if search.wanted is None:
+        return True
+    alias = search.aliases.get(woman.id)
+    by_alias = alias is not None and search.wanted in fold(alias)
+    by_id = search.id_start is not None and (woman.id.startswith(search.id_start) or woman.id[7:].startswith(search.id_start))
+    return by_alias or by_id
+
+
+def _matches_nationality(woman: Woman, stay: Optional[Stay], search: _Search) -> bool:
+    """Her nationality is the country asked for."""
+    return not search.nationality or woman.nationality == search.nationality
+
+
+def _matches_born(woman: Woman, stay: Optional[Stay], search: _Search) -> bool:
+    """Her birth year is within a year of the one asked for: many birth dates are
+    estimated, and a woman whose year is unknown is not a match."""
+    if search.year is None:
+        return True
+    return not (woman.birth_year is None or abs(woman.birth_year - search.year) > 1)
+
+
+def _matches_in_shelter(woman: Woman, stay: Optional[Stay], search: _Search) -> bool:
+    """She has an open stay, when ``in_shelter`` or a shelter is asked for."""
+    return not (search.in_shelter or search.shelter) or stay is not None
+
+
+def _matches_shelter(woman: Woman, stay: Optional[Stay], search: _Search) -> bool:
+    """Her open stay is at the shelter asked for (no open stay is left to the filter above)."""
+    return not search.shelter or stay is None or stay.shelter == search.shelter
+
+
+def _matches_first_from(woman: Woman, stay: Optional[Stay], search: _Search) -> bool:
+    """Her first contact is on or after ``from``."""
+    return not (search.low and woman.first_contact < search.low)
+
+
+def _matches_first_to(woman: Woman, stay: Optional[Stay], search: _Search) -> bool:
+    """Her first contact is on or before ``to``."""
+    return not (search.high and woman.first_contact > search.high)
+
+
+_FILTERS: Tuple[Callable[[Woman, Optional[Stay], _Search], bool], ...] = (
+    _matches_text,
+    _matches_nationality,
+    _matches_born,
+    _matches_in_shelter,
+    _matches_shelter,
+    _matches_first_from,
+    _matches_first_to,
+)
+
+
+def _found(folder: RecordsFolder, woman: Woman, stay: Optional[Stay], aliases: Dict[str, str]) -> Found:
+    """One row of the answer: her, her alias when aliases are shown, and where she is now."""
+    return Found(
+        woman=woman,
+        alias=aliases.get(woman.id),
+        shelter=stay.shelter if stay else None,
+        since=stay.start if stay else None,
+        nights=(folder.today - stay.start).days if stay else None,
+    )
 
 
 FOUND_COLUMNS = ("id", "nationality", "born", "first_contact", "referred_by", "shelter", "since", "nights", "declined_on")

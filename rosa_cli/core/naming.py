@@ -66,7 +66,11 @@ def resolve(folder, text: str, kinds: Sequence[str] = ("woman",), argument: str 
 
 
 def _resolve(folder, text: str, kinds: Sequence[str], argument: str) -> Tuple[str, str, str]:
-    """``(kind, id, how)``; ``how`` is ``id`` (the whole id), ``start`` or ``alias``."""
+    """``(kind, id, how)``; ``how`` is ``id`` (the whole id), ``start`` or ``alias``.
+
+    The three rules of the module docstring, in order: a whole id that exists, then
+    every start of an id and alias that matches, then a refusal saying why.
+    """
     kinds = tuple(k for k in kinds if k in _SEARCHABLE)
     raw = "" if text is None else str(text)
     given = raw.strip()
@@ -75,30 +79,15 @@ def _resolve(folder, text: str, kinds: Sequence[str], argument: str) -> Tuple[st
     id_shaped = bool(ID_SHAPED.match(given))
 
     if id_shaped:
-        exact = _whole_id(given, kinds)
+        exact = _existing_whole_id(folder, given, kinds, argument)
         if exact is not None:
-            kind, record_id = exact
-            if folder.record_path(kind, record_id, argument) is not None:
-                return kind, record_id, "id"
+            return exact[0], exact[1], "id"
 
     found: Dict[str, Tuple[str, str]] = {}  # id -> (kind, how it was found)
     if id_shaped:
         for kind, record_id in _by_start(folder, given.upper(), kinds):
             found[record_id] = (kind, "start")
-    alias_trouble = None
-    if "woman" in kinds:
-        from rosa_cli.core.aliases import AliasError, women_named
-
-        try:
-            aliases = _aliases(folder)
-        except AliasError as exc:  # an unsafe alias file is not read, and the refusal says why
-            aliases, alias_trouble = {}, (exc.args[0] if exc.args else str(exc))
-        named = women_named(aliases, given, "exact")
-        if not named and not found:
-            named = women_named(aliases, given, "start")
-        for woman_id in named:
-            if woman_id not in found and folder.record_path("woman", woman_id) is not None:
-                found[woman_id] = ("woman", "alias")
+    alias_trouble = _add_women_by_alias(folder, given, found) if "woman" in kinds else None
 
     if len(found) == 1:
         record_id, (kind, how) = next(iter(found.items()))
@@ -106,6 +95,52 @@ def _resolve(folder, text: str, kinds: Sequence[str], argument: str) -> Tuple[st
         return kind, record_id, how
     if found:
         raise Refused([FieldIssue(argument, _ambiguous(folder, raw, found))])
+    raise Refused([FieldIssue(argument, _nothing_found(raw, given, kinds, id_shaped, alias_trouble))])
+
+
+def _existing_whole_id(folder, given: str, kinds: Sequence[str], argument: str) -> Optional[Tuple[str, str]]:
+    """``(kind, id)`` when ``given`` is a whole id (any case) of a record that exists.
+
+    Checked first and alone, so a whole id never reads the alias file and never
+    becomes ambiguous with a longer id that starts with it.
+    """
+    exact = _whole_id(given, kinds)
+    if exact is None:
+        return None
+    kind, record_id = exact
+    if folder.record_path(kind, record_id, argument) is None:
+        return None
+    return exact
+
+
+def _add_women_by_alias(folder, given: str, found: Dict[str, Tuple[str, str]]) -> Optional[object]:
+    """Add to ``found`` the existing women whose alias is ``given``; only when neither
+    that nor an id matched, those whose alias starts with it (rule 3).
+
+    Returns why the alias file was not read (a Message or text), or ``None``: an
+    unsafe alias file is not read, and the refusal then says so rather than a bare
+    "no woman matches".
+    """
+    from rosa_cli.core.aliases import AliasError, women_named
+
+    alias_trouble: Optional[object] = None
+    try:
+        aliases = _aliases(folder)
+    except AliasError as exc:
+        aliases, alias_trouble = {}, (exc.args[0] if exc.args else str(exc))
+    named = women_named(aliases, given, "exact")
+    if not named and not found:
+        named = women_named(aliases, given, "start")
+    for woman_id in named:
+        if woman_id not in found and folder.record_path("woman", woman_id) is not None:
+            found[woman_id] = ("woman", "alias")
+    return alias_trouble
+
+
+def _nothing_found(raw: str, given: str, kinds: Sequence[str], id_shaped: bool, alias_trouble: Optional[object]) -> Message:
+    """Why nothing matched: a whole id typed exactly as it is written that does not
+    exist is said so plainly; anything else is "no … matches", with the reason the
+    alias file was not read when it was not (she may be under that alias)."""
     exact = _whole_id(given, kinds) if id_shaped else None
     message: Message
     if exact is not None and exact[1] == raw:
@@ -114,7 +149,7 @@ def _resolve(folder, text: str, kinds: Sequence[str], argument: str) -> Tuple[st
         message = _no_match(raw, kinds)
     if alias_trouble:
         message = msg("name.aliases_unread", "{message} (your alias file was not read: {why})", message=message, why=alias_trouble)
-    raise Refused([FieldIssue(argument, message)])
+    return message
 
 
 def resolve_id(folder, text: str, kinds: Sequence[str] = ("woman",), argument: str = "ID", notice=None) -> str:
