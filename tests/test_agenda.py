@@ -260,13 +260,13 @@ def test_status_before_first_contact_or_before_her_latest_entry_is_refused(recor
         assert snapshot(records) == before
     result = run_ok(records, "woman", "status", wid, "residence-permit", "--from", "2006-09-01")
     assert result.stdout == ""
-    assert f"Residence status of {wid} from 2006-09-01: residence-permit (was reflection-period from 2006-03-01)" in result.stderr
+    assert f"Residence status of {wid} from 2006-09-01: Residence permit (was Reflection period from 2006-03-01)" in result.stderr
 
 
 def test_second_decline_is_refused_unless_replace(records):
     wid = add_woman(records, first_contact="2006-01-10")
     result = run_ok(records, "woman", "decline", wid, "--reason", "distrust", "--on", "2006-01-12")
-    assert result.stdout == "" and f"Recorded that {wid} declined on 2006-01-12: distrust" in result.stderr
+    assert result.stdout == "" and f"Recorded that {wid} declined on 2006-01-12: Distrust" in result.stderr
     before = snapshot(records)
     result = invoke(records, "woman", "decline", wid, "--reason", "not-ready", "--on", "2006-02-01")
     assert result.exit_code == 2
@@ -275,7 +275,7 @@ def test_second_decline_is_refused_unless_replace(records):
     )
     assert snapshot(records) == before
     result = run_ok(records, "woman", "decline", wid, "--reason", "not-ready", "--on", "2006-02-01", "--replace")
-    assert f"declined on 2006-02-01: not-ready (replacing 2006-01-12: distrust)" in result.stderr
+    assert f"declined on 2006-02-01: Not ready (replacing 2006-01-12: Distrust)" in result.stderr
     text = next(records.glob(f"women/**/{wid}.yaml")).read_text()
     assert "declined_on: 2006-02-01" in text and "declined_reason: not-ready" in text and "distrust" not in text
     assert git_messages(records)[0] == f"woman decline {wid} (declined_on, declined_reason)"
@@ -299,17 +299,17 @@ def test_stay_commands_say_what_they_did(records):
     )
     result = run_ok(records, "stay", "close", second, "--on", "2006-04-12", "--reason", "own-housing")
     assert result.stdout == ""
-    assert result.stderr.splitlines()[0] == f"Closed {second} (Bergen krisesenter, 2006-02-01 to 2006-04-12, 70 nights): own-housing"
+    assert result.stderr.splitlines()[0] == f"Closed {second} (Bergen krisesenter, 2006-02-01 to 2006-04-12, 70 nights): Own housing"
 
 
 def test_adding_commands_print_the_id_alone_and_a_summary(records):
     result = run_ok(records, "woman", "add", "--nationality", "NG", "--first-contact", "2006-01-02")
     wid = result.stdout.strip()
     assert re.fullmatch(r"W-2006-[0-9A-Z]{5}", wid)
-    assert result.stderr.splitlines()[0] == f"Added {wid} (nationality NG, first contact 2006-01-02)"
+    assert result.stderr.splitlines()[0] == f"Added {wid} (nationality Nigeria, first contact 2006-01-02)"
     result = run_ok(records, "call", "add", "--at", "2006-03-01 10:00", "--caller", "police", "--subject", "other", "--woman", wid)
     cid = result.stdout.strip()
     assert re.fullmatch(r"C-2006-[0-9A-Z]{5}", cid)
-    assert result.stderr.splitlines()[0] == f"Logged {cid}: phone 2006-03-01 10:00, other, about {wid}"
+    assert result.stderr.splitlines()[0] == f"Logged {cid}: Phone 2006-03-01 10:00, Other, about {wid}"
     result = run_ok(records, "shelter", "add", "tromso", "--name", "Tromsø krisesenter")
     assert result.stdout.strip() == "tromso" and "Added shelter tromso" in result.stderr
