@@ -375,20 +375,34 @@ _WEBSITE_NAME = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])\.yaml$")
 _RECORDISH = re.compile(r"^([WSCTA])-(.*)\.(yaml|yml|YAML|YML)$")
 
 
-@lru_cache(maxsize=64)
-def _record_name(kind: str, year: str = "[0-9]{4}") -> re.Pattern[str]:
-    """The file names a folder of ``kind`` may hold: ``<id>.yaml`` in the id grammar."""
+@lru_cache(maxsize=16)
+def _record_name(kind: str) -> re.Pattern[str]:
+    """The file names a folder of ``kind`` may hold: ``<id>.yaml`` in the id grammar.
+
+    One pattern per kind, whatever the year: a year folder checks the year itself
+    (``name[2:6]``), since compiling a pattern per year folder cost more than reading
+    a warm cache (about 1 ms each, 2 per folder).
+    """
     if kind == "website":
         return _WEBSITE_NAME
-    return re.compile(rf"^{_PREFIX[kind]}-{year}-(?!{_CROCKFORD}{{0,2}}[0-9]{{6}}){_CROCKFORD}{{4,8}}\.yaml$")
+    return re.compile(rf"^{_PREFIX[kind]}-[0-9]{{4}}-(?!{_CROCKFORD}{{0,2}}[0-9]{{6}}){_CROCKFORD}{{4,8}}\.yaml$")
 
 
-@lru_cache(maxsize=64)
-def _usual_name(kind: str, year: str = "[0-9]{4}") -> re.Pattern[str]:
+@lru_cache(maxsize=16)
+def _usual_name(kind: str) -> re.Pattern[str]:
     """The names rosa itself makes (five random characters), matched without look-ahead."""
     if kind == "website":
         return _WEBSITE_NAME
-    return re.compile(rf"^{_PREFIX[kind]}-{year}-{_CROCKFORD}{{4,5}}\.yaml$")
+    return re.compile(rf"^{_PREFIX[kind]}-[0-9]{{4}}-{_CROCKFORD}{{4,5}}\.yaml$")
+
+
+def _name_test(kind: str, year: Optional[str]) -> Tuple[Callable[[str], bool], Callable[[str], bool]]:
+    """``(usual, record)``: is a name one rosa makes / any record name of this folder."""
+    record, usual = _record_name(kind).match, _usual_name(kind).match
+    if year is None:
+        return (lambda name: usual(name) is not None), (lambda name: record(name) is not None)
+    return ((lambda name: name[2:6] == year and usual(name) is not None),
+            (lambda name: name[2:6] == year and record(name) is not None))
 
 
 def _misplaced(kind: str, relpath: str, name: str) -> str:
@@ -481,9 +495,7 @@ def _scan_folder(kind: str, directory: Path, relpath: str, problems: List[Proble
             entries = sorted(it, key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    year = relpath.rsplit("/", 1)[-1] if kind in YEARLY else "[0-9]{4}"
-    record_name = _record_name(kind, year).match
-    usual = _usual_name(kind, year).match
+    usual, record_name = _name_test(kind, relpath.rsplit("/", 1)[-1] if kind in YEARLY else None)
     # the common case in one pass: regular files named <id>.yaml with a 4-5 character
     # random part (no room for six digits), not links
     plain = [e for e in entries if (usual(e.name) or record_name(e.name)) and e.is_file(follow_symlinks=False)]
@@ -572,7 +584,7 @@ def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = KINDS) -> Recor
 
 
 def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
-    from rosa_cli.core.cache import open_cache, raw_result
+    from rosa_cli.core.cache import open_cache
 
     settings, problems = folder.settings_and_problems()
     shelters, shelter_problems = folder.shelters_and_problems()
@@ -581,35 +593,18 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
                "service": records.services, "activity": records.activities, "website": records.website}
     cache = open_cache(folder.root, folder.today)
     context = folder.context()
-    folder.loose_files.clear()
-    scans: List[_FolderScan] = []
-    for kind in kinds:
-        for directory in _kind_folders(folder, kind, records.problems):
-            scan = _scan_folder(kind, directory, folder.shown(directory), records.problems, folder.loose_files)
-            if scan is not None:
-                scans.append(scan)
-    present_folders = {scan.relpath for scan in scans}
-
-    jobs: List[Tuple[str, str, str]] = []
-    for scan in scans:
-        indices = cache.missing(scan.relpath, scan.listing) if cache.enabled else range(len(scan.plain))
-        jobs.extend((scan.kind, scan.plain[i].path, f"{scan.relpath}/{scan.plain[i].name}") for i in indices)
-    parsed: Dict[str, tuple] = {}
-    minimum = int(os.environ.get("ROSA_PARALLEL_MIN_FILES", PARALLEL_MIN_FILES))
-    if len(jobs) >= minimum and (os.cpu_count() or 1) > 1:
-        try:
-            parsed = _parse_in_workers(folder, jobs)
-        except (OSError, ImportError):  # no worker processes here: parse in this one
-            parsed = {}
+    scans = _scan_all(folder, kinds, records.problems)
+    parsed = _parse_changed(folder, cache, scans)
 
     seen: Dict[str, str] = {}
     woman_files: set = set()
     pool: dict = {}
     for scan in scans:
         kind, relpath, plain = scan.kind, scan.relpath, scan.plain
-        target = targets[kind]
 
         def read(index: int, plain=plain, relpath=relpath, kind=kind):
+            from rosa_cli.core.cache import raw_result
+
             shown = f"{relpath}/{plain[index].name}"
             done = parsed.pop(shown, None)
             if done is not None:
@@ -624,28 +619,62 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
             problems_of = (problems_of or [None] * (len(loaded) - 1)) + [found]
         if kind == "woman":
             woman_files.update(shown.rsplit("/", 1)[1][:-5] for shown in paths)
-        if problems_of is None and None not in loaded:
-            # the common case, in bulk: valid records, no problems, no duplicate ids
-            record_ids = [record.id for record in loaded]
-            if len(set(record_ids)) == len(record_ids) and not seen.keys() & set(record_ids):
-                seen.update(zip(record_ids, paths))
-                target.update(zip(record_ids, loaded))
-                continue
-        for index, (shown, record) in enumerate(zip(paths, loaded)):
-            found = problems_of[index] if problems_of else None
-            if found:
-                records.problems.extend(found)
-            if record is None:
-                records.skipped += 1
-                continue
-            record_id = record.id
-            if record_id in seen:
-                records.problems.append(Problem(shown, record.line_of("id"), f"duplicate id {record_id} (also in {seen[record_id]})"))
-                records.skipped += 1
-                continue
-            seen[record_id] = shown
-            target[record_id] = record
-    cache.forget_folders_except(present_folders, tuple(PLURAL[k] for k in kinds))
+        _place(records, targets[kind], seen, paths, loaded, problems_of)
+    cache.forget_folders_except({scan.relpath for scan in scans}, tuple(PLURAL[k] for k in kinds))
     cache.save()
     records.problems.extend(cross_check(records, complete={"woman", "stay", "call"} <= set(kinds), woman_files=woman_files, today=folder.today))
     return records
+
+
+def _scan_all(folder: RecordsFolder, kinds: Tuple[str, ...], problems: List[Problem]) -> List[_FolderScan]:
+    """Every record folder of ``kinds``, listed and stat'ed (one pass, no file read)."""
+    folder.loose_files.clear()
+    scans: List[_FolderScan] = []
+    for kind in kinds:
+        for directory in _kind_folders(folder, kind, problems):
+            scan = _scan_folder(kind, directory, folder.shown(directory), problems, folder.loose_files)
+            if scan is not None:
+                scans.append(scan)
+    return scans
+
+
+def _parse_changed(folder: RecordsFolder, cache, scans: List[_FolderScan]) -> Dict[str, tuple]:
+    """The files the cache does not hold as they are now, parsed on every core when
+    there are many (a cold start); ``{}`` when there are few: they are read in line."""
+    jobs: List[Tuple[str, str, str]] = []
+    for scan in scans:
+        indices = cache.missing(scan.relpath, scan.listing) if cache.enabled else range(len(scan.plain))
+        jobs.extend((scan.kind, scan.plain[i].path, f"{scan.relpath}/{scan.plain[i].name}") for i in indices)
+    minimum = int(os.environ.get("ROSA_PARALLEL_MIN_FILES", PARALLEL_MIN_FILES))
+    if len(jobs) >= minimum and (os.cpu_count() or 1) > 1:
+        try:
+            return _parse_in_workers(folder, jobs)
+        except (OSError, ImportError):  # no worker processes here: parse in this one
+            return {}
+    return {}
+
+
+def _place(records: Records, target: Dict[str, Any], seen: Dict[str, str], paths: List[str], loaded: list,
+           problems_of: Optional[list]) -> None:
+    """Put one folder's records into ``target``, with their problems and duplicate ids."""
+    if problems_of is None and None not in loaded:
+        # the common case, in bulk: valid records, no problems, no duplicate ids
+        record_ids = [record.id for record in loaded]
+        if len(set(record_ids)) == len(record_ids) and not seen.keys() & set(record_ids):
+            seen.update(zip(record_ids, paths))
+            target.update(zip(record_ids, loaded))
+            return
+    for index, (shown, record) in enumerate(zip(paths, loaded)):
+        found = problems_of[index] if problems_of else None
+        if found:
+            records.problems.extend(found)
+        if record is None:
+            records.skipped += 1
+            continue
+        record_id = record.id
+        if record_id in seen:
+            records.problems.append(Problem(shown, record.line_of("id"), f"duplicate id {record_id} (also in {seen[record_id]})"))
+            records.skipped += 1
+            continue
+        seen[record_id] = shown
+        target[record_id] = record
