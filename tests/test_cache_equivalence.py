@@ -164,3 +164,30 @@ def test_every_kind_of_change_is_seen(sample_copy):
         time.sleep(0.02)
         _assert_same(sample_copy, name)
     _assert_same(sample_copy, "every step", everything=True)
+
+
+HTML = ("report", "--from", "2005-01-01", "--to", "2006-12-31", "--format", "html", "--force")
+
+
+def test_html_charts_from_the_cache_equal_freshly_drawn_ones(sample_copy):
+    """The HTML report's charts are kept by their figures: the page is byte for byte the
+    freshly drawn one, also after a change that moves a figure (the chart is drawn again)."""
+    import subprocess
+    import sys
+
+    fresh = _run(sample_copy, *HTML, cache=False)
+    assert _run(sample_copy, *HTML, cache=True) == fresh  # draws and keeps the charts
+    assert (sample_copy / ".rosa-cache" / "charts.marshal").is_file()
+    assert _run(sample_copy, *HTML, cache=True) == fresh  # every chart from the cache
+    # a run served from the cache does not even import matplotlib
+    code = ("import sys; from rosa_cli.cli.main import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print('matplotlib' in sys.modules, file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code, "--records", str(sample_copy), *HTML, "-o", str(sample_copy.parent / "r.html")],
+                         capture_output=True, text=True, check=True)
+    assert out.stderr.strip().splitlines()[-1] == "False", out.stderr
+    _delete(sample_copy, random.Random(7))  # one call fewer: the calls charts change
+    time.sleep(0.02)
+    changed = _run(sample_copy, *HTML, cache=False)
+    assert _run(sample_copy, *HTML, cache=True) == changed
+    assert changed != fresh

@@ -95,7 +95,7 @@ def code_fingerprint(root: Optional[Path] = None) -> str:
             stats.append((path.relative_to(package).as_posix(), st.st_size, st.st_mtime_ns, st.st_ctime_ns))
         except OSError:
             stats.append((path.name, -1, -1, -1))
-    libraries = tuple(_library_version(name) for name in VALIDATION_LIBRARIES)
+    libraries = tuple(library_version(name) for name in VALIDATION_LIBRARIES)
     signature_now = (str(package), tuple(stats), libraries)
     stored_file = root / ".rosa-cache" / FINGERPRINT_FILE if root is not None else None
     if stored_file is not None:
@@ -129,7 +129,7 @@ def code_fingerprint(root: Optional[Path] = None) -> str:
     return _CODE_FINGERPRINT
 
 
-def _library_version(name: str) -> str:
+def library_version(name: str) -> str:
     """``name``'s installed version, from its dist-info folder's name, without importing it."""
     from importlib.util import find_spec
 
@@ -295,7 +295,22 @@ def cache_key(root: Path) -> tuple:
     )
 
 
+_LOADED_ROOT: Optional[Path] = None
+
+
+def loaded_cache_dir() -> Optional[Path]:
+    """The ``.rosa-cache`` of the records folder this process last loaded records from.
+
+    What is computed from those records afterwards (the HTML report's charts, see
+    :mod:`rosa_cli.charts.svgcache`) may be kept beside them without every caller
+    passing the folder down; None before any load.
+    """
+    return _LOADED_ROOT / ".rosa-cache" if _LOADED_ROOT is not None else None
+
+
 def open_cache(root: Path, today: date) -> RecordCache:
+    global _LOADED_ROOT
+    _LOADED_ROOT = root
     key = cache_key(root)
     fresh = RecordCache(root, key, today)
     if os.environ.get(ENV_DISABLE):
