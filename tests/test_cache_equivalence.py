@@ -191,3 +191,28 @@ def test_html_charts_from_the_cache_equal_freshly_drawn_ones(sample_copy):
     changed = _run(sample_copy, *HTML, cache=False)
     assert _run(sample_copy, *HTML, cache=True) == changed
     assert changed != fresh
+
+
+def test_translatable_problem_messages_survive_the_cache(tmp_path):
+    """A problem's message is data (code, English template, values): the cache keeps it
+    as such, so a cached problem is shown in Norwegian exactly as a fresh one."""
+    import marshal
+    from datetime import date
+
+    from rosa_cli.core.cache import RecordCache, raw_result
+    from rosa_cli.core.messages import Message, msg
+    from rosa_cli.core.model import Problem
+
+    message = msg("test.cached", "{field} on {when} is {what} ({n} times)", field="at", when=date(2006, 3, 1),
+                  what=msg("test.nested", "in the future"), n=3)
+    row, problems = raw_result(None, [Problem("calls/2006/C-2006-ABCDE.yaml", 4, message), Problem("x.yaml", None, "plain text")], {})
+    cache = RecordCache(tmp_path, ("k",), date(2026, 1, 1))
+    listing = (("C-2006-ABCDE.yaml", 1, 2, 3, 4), ("x.yaml", 1, 3, 3, 4))
+    cache.folders["calls/2006"] = marshal.loads(marshal.dumps((listing, (row, row), (problems[:1], problems[1:]))))
+    _, _, found = cache.load_folder("calls/2006", listing, read=lambda i: pytest.fail("read although cached"))
+    back = found[0][0].message
+    assert isinstance(back, Message) and back == message
+    assert (back.code, back.template) == ("test.cached", message.template)
+    assert back.params["when"] == date(2006, 3, 1) and back.params["n"] == 3
+    assert isinstance(back.params["what"], Message) and back.params["what"].code == "test.nested"
+    assert found[1][0].message == "plain text" and type(found[1][0].message) is str

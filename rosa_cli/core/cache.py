@@ -43,7 +43,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from rosa_cli import __version__
 from rosa_cli.core.model import Problem, from_row, to_row
 
-SCHEMA_VERSION = 4  # 4: free-text limit and wider privacy detection; strict id grammar; misplaced files
+SCHEMA_VERSION = 5  # 4: free-text limit and wider privacy detection; strict id grammar; misplaced files; 5: messages as data
 CACHE_FILE = "records.marshal"
 ENV_DISABLE = "ROSA_NO_CACHE"
 
@@ -207,7 +207,7 @@ class RecordCache:
         records = [from_row(row, path) if row is not None else None for row, path in zip(rows, paths)]
         if not any(problem_rows):
             return paths, records, None
-        problems = [[Problem(*p) for p in probs] if probs else None for probs in problem_rows]
+        problems = [[Problem(p[0], p[1], unpack_message(p[2]), p[3]) for p in probs] if probs else None for probs in problem_rows]
         return paths, records, problems
 
     def forget_folders_except(self, present: set, kind_dirs: Tuple[str, ...]) -> None:
@@ -265,7 +265,53 @@ def raw_result(record: Any, problems: List[Problem], pool: Dict[Any, Any]) -> Tu
     the cache file and the time to read it, and the rows take less memory meanwhile.
     """
     row = _shared(to_row(record), pool) if record is not None else None
-    return row, tuple((p.path, p.line, p.message, p.severity) for p in problems)
+    return row, tuple((p.path, p.line, pack_message(p.message), p.severity) for p in problems)
+
+
+_MESSAGE, _DATE, _DATETIME = "\x00msg", "\x00date", "\x00datetime"
+
+
+def pack_message(message: Any) -> Any:
+    """A problem's message as marshal can store it, keeping what translates it.
+
+    A :class:`~rosa_cli.core.messages.Message` (a ``str`` subclass, which marshal
+    refuses) becomes a tagged tuple of its code, English template, parameters, plural
+    and count, so a cached problem is shown in the user's language exactly as a freshly
+    found one. Parameters keep their type when it is a plain value, a date or a nested
+    Message; anything else is kept as its ``str``, which is what ``{name}`` formats to.
+    """
+    from datetime import datetime
+
+    if type(message) is str or message is None or type(message) in (int, float, bool):
+        return message
+    code = getattr(message, "code", None)
+    if code is not None and isinstance(message, str):
+        params = tuple((k, pack_message(v)) for k, v in sorted(message.params.items()))  # type: ignore[attr-defined]
+        return (_MESSAGE, code, message.template, params, message.plural, message.n)  # type: ignore[attr-defined]
+    if isinstance(message, datetime):
+        return (_DATETIME, message.isoformat())
+    if isinstance(message, date):
+        return (_DATE, message.toordinal())
+    return str(message)
+
+
+def unpack_message(packed: Any) -> Any:
+    """The message :func:`pack_message` stored (marshal may give lists for tuples)."""
+    if not isinstance(packed, (tuple, list)) or not packed:
+        return packed
+    tag = packed[0]
+    if tag == _MESSAGE:
+        from rosa_cli.core.messages import Message
+
+        _, code, template, params, plural, n = packed
+        return Message(code, template, {k: unpack_message(v) for k, v in params}, plural, n)
+    if tag == _DATE:
+        return date.fromordinal(packed[1])
+    if tag == _DATETIME:
+        from datetime import datetime
+
+        return datetime.fromisoformat(packed[1])
+    return packed
 
 
 def _shared(value, pool: Dict[Any, Any]):
