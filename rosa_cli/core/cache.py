@@ -44,7 +44,8 @@ from rosa_cli import __version__
 from rosa_cli.core.model import Problem, from_row, to_row
 
 SCHEMA_VERSION = 5  # 4: free-text limit and wider privacy detection; strict id grammar; misplaced files; 5: messages as data
-CACHE_FILE = "records.marshal"
+RECORDS_DIR = "records"  # .rosa-cache/records/<folder>.marshal, one file per records folder
+OLD_CACHE_FILE = "records.marshal"  # rosa before issue 16 kept one file; removed when seen
 ENV_DISABLE = "ROSA_NO_CACHE"
 
 Signature = Tuple[int, int, int, int]  # size, inode, mtime_ns, ctime_ns
@@ -149,7 +150,14 @@ def library_version(name: str) -> str:
 
 @dataclass
 class RecordCache:
-    """Cached results by folder (``women``, ``stays``, ``calls/2006``).
+    """Cached results by folder (``women``, ``stays``, ``calls/2006``), one file each.
+
+    Each folder's entry lives in its own file, ``.rosa-cache/records/<folder>.marshal``
+    (``calls__2006.marshal``), read only when that folder is loaded and written only
+    when that folder changed: a warm run reads the folders it needs, one new call
+    rewrites one year's file, not the whole cache (issue 16). A folder's rows are
+    dropped as soon as its records are built, so rows and records of the whole folder
+    are never alive together.
 
     A folder whose listing — every file's name, size, inode and mtime — is unchanged
     is taken whole, without looking at its files one by one in Python; otherwise each
@@ -159,16 +167,34 @@ class RecordCache:
     root: Path
     key: tuple
     today: date
-    folders: Dict[str, FolderEntry] = field(default_factory=dict)
-    dirty: bool = False
+    folders: Dict[str, FolderEntry] = field(default_factory=dict)  # entries read, or to write
+    changed: set = field(default_factory=set)  # folders whose entry must be written
+    gone: set = field(default_factory=set)  # folders whose file must be removed
+    dirty: bool = False  # every folder must be written (a new key or a new day)
 
     @property
     def enabled(self) -> bool:
         return not os.environ.get(ENV_DISABLE)
 
+    @property
+    def directory(self) -> Path:
+        return self.root / ".rosa-cache" / RECORDS_DIR
+
+    def entry(self, relpath: str) -> Optional[FolderEntry]:
+        """The cached entry of one folder, read from its file the first time, or None."""
+        if relpath in self.folders:
+            return self.folders[relpath]
+        found = None
+        if self.enabled:
+            found = _read_entry(self.directory / _file_name(relpath), self.key, self.today)
+            if found is not None and found[1]:  # stored on an earlier day: files with problems are read again
+                self.changed.add(relpath)
+            self.folders[relpath] = found[0] if found is not None else None  # type: ignore[assignment]
+        return found[0] if found is not None else None
+
     def missing(self, relpath: str, listing: tuple) -> List[int]:
         """Indices of ``listing``'s files the cache does not hold as they are now."""
-        cached = self.folders.get(relpath)
+        cached = self.entry(relpath)
         if cached is None:
             return list(range(len(listing)))
         if cached[0] == listing:
@@ -184,9 +210,11 @@ class RecordCache:
         ``(row or None, problem rows)``; it is called only for files the cache does
         not hold as they are now.
         """
-        cached = self.folders.get(relpath) if self.enabled else None
+        cached = self.entry(relpath) if self.enabled else None
         if cached is not None and cached[0] == listing:
             rows, problem_rows = cached[1], cached[2]
+            if relpath not in self.changed and not self.dirty:
+                self.folders.pop(relpath, None)  # nothing to write: let the rows go with this call
         else:
             known = {}
             if cached is not None:
@@ -198,10 +226,11 @@ class RecordCache:
                     hit = read(index)
                 new_rows.append(hit[0])
                 new_problems.append(hit[1])
+            del known
             rows, problem_rows = tuple(new_rows), tuple(new_problems)
             if self.enabled:
                 self.folders[relpath] = (listing, rows, problem_rows)
-                self.dirty = True
+                self.changed.add(relpath)
         prefix = relpath + "/"
         paths = [prefix + item[0] for item in listing]
         records = [from_row(row, path) if row is not None else None for row, path in zip(rows, paths)]
@@ -211,26 +240,37 @@ class RecordCache:
         return paths, records, problems
 
     def forget_folders_except(self, present: set, kind_dirs: Tuple[str, ...]) -> None:
-        for relpath in list(self.folders):
-            if relpath.split("/", 1)[0] in kind_dirs and relpath not in present:
-                del self.folders[relpath]
-                self.dirty = True
+        """Remove the files of folders of ``kind_dirs`` that no longer exist."""
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return
+        for name in names:
+            relpath = _relpath(name)
+            if relpath is not None and relpath.split("/", 1)[0] in kind_dirs and relpath not in present:
+                self.gone.add(relpath)
 
     def save(self) -> None:
-        """Write the cache atomically, leaving out "racily clean" entries.
+        """Write the changed folders' files atomically, leaving out "racily clean" entries.
 
-        The temp file is created first and its own mtime taken as the cache's moment;
+        A temp file is created first and its own mtime taken as the cache's moment;
         every entry whose file changed at that moment or later (by mtime or ctime) is
         dropped, so it is read again next time. Otherwise an edit made in the same
         clock tick as an earlier read could keep the old signature and be served stale.
         """
-        if not self.enabled or not self.dirty:
+        if not self.enabled:
             return
-        from rosa_cli.core.yamlio import atomic_write_bytes
-
+        write = [r for r in self.folders if self.folders[r] is not None and (self.dirty or r in self.changed)]
+        if not write and not self.gone:
+            return
         folder = self.root / ".rosa-cache"
         try:
-            folder.mkdir(mode=0o700, exist_ok=True)
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            for relpath in self.gone:
+                (self.directory / _file_name(relpath)).unlink(missing_ok=True)
+            (folder / OLD_CACHE_FILE).unlink(missing_ok=True)  # the single file of rosa before issue 16
+            if not write:
+                return
             # named like rosa's temp files, so a crash here leaves nothing the next
             # changing command does not remove
             stamp_dir = folder / "tmp"
@@ -241,11 +281,40 @@ class RecordCache:
                 moment = stamp_file.stat().st_mtime_ns
             finally:
                 stamp_file.unlink()
-            folders = {relpath: _without_racy(entry, moment) for relpath, entry in self.folders.items()}
-            payload = marshal.dumps((self.key, self.today.toordinal(), folders))
-            atomic_write_bytes(folder / CACHE_FILE, payload)
+            for relpath in write:
+                payload = marshal.dumps((self.key, self.today.toordinal(), _without_racy(self.folders[relpath], moment)))
+                # atomic (a temp file, then rename) but not fsynced: after a crash a
+                # cache file may be lost or empty, which only means reading again
+                temp = stamp_dir / f"{os.getpid()}.{os.urandom(4).hex()}.tmp"
+                with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+                    handle.write(payload)
+                os.replace(temp, self.directory / _file_name(relpath))
         except (OSError, ValueError):
             pass  # a cache that cannot be written is only slower, never wrong
+
+
+def _file_name(relpath: str) -> str:
+    return relpath.replace("/", "__") + ".marshal"
+
+
+def _relpath(name: str) -> Optional[str]:
+    return name[: -len(".marshal")].replace("__", "/") if name.endswith(".marshal") else None
+
+
+def _read_entry(path: Path, key: tuple, today: date) -> Optional[Tuple[FolderEntry, bool]]:
+    """``(entry, stale day)`` from one folder's file; None when missing, corrupt, of
+    another key, or from a later day than today (the clock went back)."""
+    try:
+        with open(path, "rb") as handle:
+            stored_key, stored_day, entry = marshal.loads(handle.read())
+        stored_today = date.fromordinal(stored_day)
+        if tuple(_plain(stored_key)) != _plain(key) or stored_today > today or len(entry) != 3:
+            return None
+    except Exception:  # missing, truncated, foreign: read the files again
+        return None
+    if stored_today != today:
+        return _without_problem_files(entry), True
+    return entry, False
 
 
 def _without_racy(entry: FolderEntry, moment: int) -> FolderEntry:
@@ -355,26 +424,28 @@ def loaded_cache_dir() -> Optional[Path]:
 
 
 def open_cache(root: Path, today: date) -> RecordCache:
+    """The cache of ``root``'s records; folders' files are read as they are asked for."""
     global _LOADED_ROOT
     _LOADED_ROOT = root
-    key = cache_key(root)
-    fresh = RecordCache(root, key, today)
-    if os.environ.get(ENV_DISABLE):
-        return fresh
-    try:
-        with open(root / ".rosa-cache" / CACHE_FILE, "rb") as handle:
-            stored_key, stored_day, folders = marshal.loads(handle.read())
-        stored_today = date.fromordinal(stored_day)
-        if not isinstance(folders, dict) or tuple(_plain(stored_key)) != _plain(key) or stored_today > today:
-            fresh.dirty = True
-            return fresh
-        if stored_today != today:
-            folders = {path: _without_problem_files(entry) for path, entry in folders.items()}
-            fresh.dirty = True
-    except Exception:  # missing, truncated, foreign: rebuild
-        return fresh
-    fresh.folders = folders
-    return fresh
+    return RecordCache(root, cache_key(root), today)
+
+
+def remove_records_cache(root: Path) -> List[str]:
+    """Delete the records cache of ``root`` (it is rebuilt on the next run); the
+    paths removed, relative to ``root``. For ``rosa scrub``: the cache holds values."""
+    import shutil
+
+    removed = []
+    base = root / ".rosa-cache"
+    old = base / OLD_CACHE_FILE
+    if old.exists():
+        old.unlink()
+        removed.append(old.relative_to(root).as_posix())
+    directory = base / RECORDS_DIR
+    if directory.is_dir():
+        removed += sorted(p.relative_to(root).as_posix() for p in directory.iterdir())
+        shutil.rmtree(directory, ignore_errors=True)
+    return removed
 
 
 def _without_problem_files(entry: FolderEntry) -> FolderEntry:
