@@ -211,6 +211,11 @@ class RecordCache:
         not hold as they are now.
         """
         cached = self.entry(relpath) if self.enabled else None
+        if cached is not None:
+            try:
+                cached = _expand(cached)
+            except Exception:  # a damaged entry: read the folder's files again
+                cached = None
         if cached is not None and cached[0] == listing:
             rows, problem_rows = cached[1], cached[2]
             if relpath not in self.changed and not self.dirty:
@@ -282,7 +287,10 @@ class RecordCache:
             finally:
                 stamp_file.unlink()
             for relpath in write:
-                payload = marshal.dumps((self.key, self.today.toordinal(), _without_racy(self.folders[relpath], moment)))
+                listing, rows, problem_rows = _without_racy(_expand(self.folders[relpath]), moment)
+                # the listing apart from the rows: a run reads every listing but expands
+                # the rows of one folder at a time (see _expand)
+                payload = marshal.dumps((self.key, self.today.toordinal(), listing, marshal.dumps((rows, problem_rows))))
                 # atomic (a temp file, then rename) but not fsynced: after a crash a
                 # cache file may be lost or empty, which only means reading again
                 temp = stamp_dir / f"{os.getpid()}.{os.urandom(4).hex()}.tmp"
@@ -301,20 +309,34 @@ def _relpath(name: str) -> Optional[str]:
     return name[: -len(".marshal")].replace("__", "/") if name.endswith(".marshal") else None
 
 
-def _read_entry(path: Path, key: tuple, today: date) -> Optional[Tuple[FolderEntry, bool]]:
-    """``(entry, stale day)`` from one folder's file; None when missing, corrupt, of
-    another key, or from a later day than today (the clock went back)."""
+def _read_entry(path: Path, key: tuple, today: date) -> Optional[Tuple[Any, bool]]:
+    """``((listing, rows blob), stale day)`` from one folder's file; None when missing,
+    corrupt, of another key, or from a later day than today (the clock went back).
+
+    The rows stay marshalled bytes until :func:`_expand` (when the folder's records
+    are built): reading every folder's listing first, to find what changed, then
+    holds ~the file sizes, not every row of the folder as Python objects."""
     try:
         with open(path, "rb") as handle:
-            stored_key, stored_day, entry = marshal.loads(handle.read())
+            stored_key, stored_day, listing, blob = marshal.loads(handle.read())
         stored_today = date.fromordinal(stored_day)
-        if tuple(_plain(stored_key)) != _plain(key) or stored_today > today or len(entry) != 3:
+        if tuple(_plain(stored_key)) != _plain(key) or stored_today > today or not isinstance(blob, bytes):
             return None
+        if stored_today != today:
+            return _without_problem_files(_expand((listing, blob))), True
     except Exception:  # missing, truncated, foreign: read the files again
         return None
-    if stored_today != today:
-        return _without_problem_files(entry), True
-    return entry, False
+    return (listing, blob), False
+
+
+def _expand(entry: Any) -> FolderEntry:
+    """A folder's entry with its rows as Python objects: ``(listing, rows, problems)``."""
+    if len(entry) == 3:
+        return entry
+    rows, problem_rows = marshal.loads(entry[1])
+    if len(rows) != len(entry[0]) or len(problem_rows) != len(entry[0]):
+        raise ValueError("cache entry does not match its listing")
+    return entry[0], rows, problem_rows
 
 
 def _without_racy(entry: FolderEntry, moment: int) -> FolderEntry:

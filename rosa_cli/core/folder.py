@@ -474,7 +474,7 @@ def _kind_folders(folder: RecordsFolder, kind: str, refused: List[Problem]) -> L
 class _FolderScan:
     kind: str
     relpath: str
-    plain: list  # regular files, in listing order
+    base: str  # the folder's path; a file's is base + "/" + its name (listing[i][0])
     listing: tuple
     linked: list  # links to files inside the folder: read, never cached
 
@@ -515,19 +515,20 @@ def _scan_folder(kind: str, directory: Path, relpath: str, problems: List[Proble
                 problems.append(Problem(shown, None, "is not a regular file; refusing to read it"))
             else:
                 linked.append(entry)
-    stats = []
+    # only names and stat numbers are kept (DirEntry objects of 100,000 files would
+    # hold ~100 MB until the end of loading)
+    items = []
     for entry in plain:
         try:
-            stats.append((entry, entry.stat()))
+            st = entry.stat()
         except OSError:
             continue
-    listing = tuple((entry.name, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns) for entry, st in stats)
-    if loose is not None:
-        for entry, st in stats:
-            if st.st_mode & 0o077:
-                count, example, mode = loose.get(relpath, (0, entry.name, st.st_mode & 0o777))
-                loose[relpath] = (count + 1, example, mode)
-    return _FolderScan(kind, relpath, [entry for entry, _ in stats], listing, linked)
+        items.append((entry.name, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns))
+        if loose is not None and st.st_mode & 0o077:
+            count, example, mode = loose.get(relpath, (0, entry.name, st.st_mode & 0o777))
+            loose[relpath] = (count + 1, example, mode)
+    del plain, entries
+    return _FolderScan(kind, relpath, str(directory), tuple(items), linked)
 
 
 PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
@@ -600,16 +601,17 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
     woman_files: set = set()
     pool: dict = {}
     for scan in scans:
-        kind, relpath, plain = scan.kind, scan.relpath, scan.plain
+        kind, relpath, base, listing = scan.kind, scan.relpath, scan.base, scan.listing
 
-        def read(index: int, plain=plain, relpath=relpath, kind=kind):
+        def read(index: int, base=base, listing=listing, relpath=relpath, kind=kind):
             from rosa_cli.core.cache import raw_result
 
-            shown = f"{relpath}/{plain[index].name}"
+            name = listing[index][0]
+            shown = f"{relpath}/{name}"
             done = parsed.pop(shown, None)
             if done is not None:
                 return done
-            return raw_result(*folder.load_file(kind, plain[index].path, shown, context), pool)
+            return raw_result(*folder.load_file(kind, f"{base}/{name}", shown, context), pool)
 
         paths, loaded, problems_of = cache.load_folder(relpath, scan.listing, read)
         for entry in scan.linked:
@@ -643,8 +645,8 @@ def _parse_changed(folder: RecordsFolder, cache, scans: List[_FolderScan]) -> Di
     there are many (a cold start); ``{}`` when there are few: they are read in line."""
     jobs: List[Tuple[str, str, str]] = []
     for scan in scans:
-        indices = cache.missing(scan.relpath, scan.listing) if cache.enabled else range(len(scan.plain))
-        jobs.extend((scan.kind, scan.plain[i].path, f"{scan.relpath}/{scan.plain[i].name}") for i in indices)
+        indices = cache.missing(scan.relpath, scan.listing) if cache.enabled else range(len(scan.listing))
+        jobs.extend((scan.kind, f"{scan.base}/{scan.listing[i][0]}", f"{scan.relpath}/{scan.listing[i][0]}") for i in indices)
     minimum = int(os.environ.get("ROSA_PARALLEL_MIN_FILES", PARALLEL_MIN_FILES))
     if len(jobs) >= minimum and (os.cpu_count() or 1) > 1:
         try:
