@@ -216,3 +216,28 @@ def test_translatable_problem_messages_survive_the_cache(tmp_path):
     assert back.params["when"] == date(2006, 3, 1) and back.params["n"] == 3
     assert isinstance(back.params["what"], Message) and back.params["what"].code == "test.nested"
     assert found[1][0].message == "plain text" and type(found[1][0].message) is str
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_folder_problems_speak_the_interface_language_also_from_the_cache(records, monkeypatch, lang):
+    """The folder's own problems (a stray file, a call in the wrong year folder) are
+    messages as data: ``check`` shows them in bokmål or English, the same from the cache."""
+    from helpers import invoke
+
+    monkeypatch.setenv("ROSA_LANG", lang)
+    (records / "women" / "notes.txt").write_text("x\n", encoding="utf-8")
+    (records / "calls" / "2006").mkdir(mode=0o700, exist_ok=True)
+    (records / "calls" / "2006" / "C-2007-ABCDE.yaml").write_text("id: C-2007-ABCDE\n", encoding="utf-8")
+    (records / "calls" / "2006" / "C-2006-ABCDE.yaml").write_text(  # a cached warning
+        "id: C-2006-ABCDE\nat: 2007-03-01 10:00\nchannel: phone\ncaller: police\nsubject: other\n", encoding="utf-8")
+    time.sleep(0.02)
+    outputs = [invoke(records, "check").stdout for _ in range(2)]  # the second from the cache
+    assert outputs[0] == outputs[1]
+    if lang == "nb":
+        assert "women/notes.txt: ikke en registerfil; flytt den ut av registermappen" in outputs[0]
+        assert "en fil for samtale fra 2007 ligger i calls/2006/, der den ikke blir lest; flytt den til calls/2007/" in outputs[0]
+        assert "samtale fra 2007 ligger i calls/2006/" in outputs[1].split("C-2006-ABCDE.yaml", 1)[1]
+    else:
+        assert "women/notes.txt: not a record; move it out of the records folder" in outputs[0]
+        assert "a call of 2007 filed in calls/2006/, where it is not read; move it to calls/2007/" in outputs[0]
+        assert "call from 2007 is filed under calls/2006/" in outputs[1].split("C-2006-ABCDE.yaml", 1)[1]

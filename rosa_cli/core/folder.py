@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple
 
+from rosa_cli.core.messages import Message, msg
 from rosa_cli.core.model import WARNING, Problem, Records, Settings, Shelter
 from rosa_cli.core.schema import KINDS, PLURAL, YEARLY
 from rosa_cli.core.validate import Context, build_record, build_settings, build_shelters, cross_check
@@ -165,10 +166,10 @@ class RecordsFolder:
                 continue
             fixed += _tighten(directory, recursive=directory.name in (".git", CACHE_DIR))
         if fixed:
-            message = (
-                f"rosa: made the records folder private (owner-only): {fixed} file(s) or folder(s) "
-                "were readable or writable by group or others"
-            )
+            message = msg(
+                "folder.made_private",
+                "rosa: made the records folder private (owner-only): {count} file(s) or folder(s) "
+                "were readable or writable by group or others", count=fixed)
             (notice or _say)(message)
         return fixed
 
@@ -282,7 +283,9 @@ class RecordsFolder:
             field_name = "at" if kind == "call" else "on"
             year = getattr(record, field_name).year
             if filed_under != str(year):
-                more.append(Problem(shown, record.line_of(field_name), f"{kind} from {year} is filed under {PLURAL[kind]}/{filed_under}/", WARNING))
+                more.append(Problem(shown, record.line_of(field_name), msg(
+                    "record.wrong_year_folder", "{kind} from {year} is filed under {folder}/",
+                    kind=kind_word(kind), year=year, folder=f"{PLURAL[kind]}/{filed_under}"), WARNING))
         return record, problems + more
 
     def _unsafe_file(self, path: Path, shown: str) -> Optional[Problem]:
@@ -290,7 +293,7 @@ class RecordsFolder:
             target = path.resolve()
             root = self.root.resolve()
             if root not in target.parents:
-                return Problem(shown, None, "is a link to a file outside the records folder; refusing to read it")
+                return Problem(shown, None, msg("file.link_outside", "is a link to a file outside the records folder; refusing to read it"))
         return None
 
 
@@ -345,29 +348,31 @@ def loose_permissions(folder: RecordsFolder, loose_files: Dict[str, Tuple[int, s
         if stat.S_ISDIR(st.st_mode) and st.st_mode & 0o077:
             shown = folder.shown(directory) if directory != folder.root else "."
             fix = str(directory)
-            problems.append(Problem(
-                shown, None,
-                f"folder is readable or writable by group or others (mode {stat.S_IMODE(st.st_mode):o}); "
-                f"fix: chmod -R go-rwx {fix} (any changing rosa command also does it)",
-            ))
+            problems.append(Problem(shown, None, msg(
+                "folder.loose_permissions",
+                "folder is readable or writable by group or others (mode {mode}); "
+                "fix: chmod -R go-rwx {path} (any changing rosa command also does it)",
+                mode=f"{stat.S_IMODE(st.st_mode):o}", path=fix)))
     for name in ("rosa.yaml", "shelters.yaml"):
         try:
             st = os.stat(folder.root / name)
         except OSError:
             continue
         if st.st_mode & 0o077:
-            problems.append(Problem(name, None, f"file is readable or writable by group or others (mode {stat.S_IMODE(st.st_mode):o}); fix: chmod go-rwx {folder.root / name}"))
+            problems.append(Problem(name, None, msg(
+                "file.loose_permissions", "file is readable or writable by group or others (mode {mode}); fix: chmod go-rwx {path}",
+                mode=f"{stat.S_IMODE(st.st_mode):o}", path=str(folder.root / name))))
     for relpath, (count, example, mode) in sorted(loose_files.items()):
-        problems.append(Problem(
-            relpath, None,
-            f"{count} record file(s) readable or writable by group or others (e.g. {example}, mode {mode:o}); "
-            f"fix: chmod -R go-rwx {folder.root / relpath}",
-        ))
+        problems.append(Problem(relpath, None, msg(
+            "records.loose_permissions",
+            "{count} record file(s) readable or writable by group or others (e.g. {example}, mode {mode}); "
+            "fix: chmod -R go-rwx {path}",
+            count=count, example=example, mode=f"{mode:o}", path=str(folder.root / relpath))))
     return problems
 
 
 _KIND_OF_PREFIX = {"W": "woman", "S": "stay", "C": "call", "T": "service", "A": "activity"}
-NOT_A_RECORD = "not a record; move it out of the records folder"
+NOT_A_RECORD = msg("file.not_a_record", "not a record; move it out of the records folder")
 _CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
 _PREFIX = {"woman": "W", "stay": "S", "call": "C", "service": "T", "activity": "A"}
 _HOME = {"woman": "women/", "stay": "stays/", "call": "calls/YYYY/", "service": "services/YYYY/", "activity": "activities/YYYY/"}
@@ -405,27 +410,48 @@ def _name_test(kind: str, year: Optional[str]) -> Tuple[Callable[[str], bool], C
             (lambda name: name[2:6] == year and record(name) is not None))
 
 
-def _misplaced(kind: str, relpath: str, name: str) -> str:
+def kind_word(kind: str) -> Message:
+    """The word for a kind of record inside a message (translated with it)."""
+    words = {
+        "woman": msg("kind.woman", "woman"), "stay": msg("kind.stay", "stay"), "call": msg("kind.call", "call"),
+        "service": msg("kind.service", "service"), "activity": msg("kind.activity", "activity"),
+        "website": msg("kind.website", "website month"),
+    }
+    return words.get(kind) or msg("kind.record", "record")
+
+
+def _misplaced(kind: str, relpath: str, name: str) -> Message:
     """Why a file in a records folder is not read as a record there (every one is reported)."""
     match = _RECORDISH.match(name)
     if kind == "website":
-        return "not a website month; website/ holds only YYYY-MM.yaml files" if not match else (
-            f"a {_KIND_OF_PREFIX.get(match.group(1), 'record')} file in website/, where it is not read; it belongs in {_HOME.get(_KIND_OF_PREFIX.get(match.group(1), ''), 'no folder rosa reads')}")
+        if not match:
+            return msg("file.not_website_month", "not a website month; website/ holds only YYYY-MM.yaml files")
+        other = _KIND_OF_PREFIX.get(match.group(1), "")
+        if other in _HOME:
+            return msg("file.kind_in_website", "a {kind} file in website/, where it is not read; it belongs in {home}",
+                       kind=kind_word(other), home=_HOME[other])
+        return msg("file.record_in_website", "a record file in website/, where it is not read; it belongs in no folder rosa reads")
     if not match:
         return NOT_A_RECORD
     prefix, extension = match.group(1), match.group(3)
     if extension != "yaml":
-        return f"record files end in .yaml, not .{extension}; rename it (or move it out of the records folder)"
+        return msg("file.wrong_extension", "record files end in .yaml, not .{extension}; rename it (or move it out of the records folder)",
+                   extension=extension)
     if prefix != _PREFIX[kind]:
-        other = _KIND_OF_PREFIX.get(prefix)
-        where = _HOME[other] if other else "no folder rosa reads"
-        return f"a {other or 'record'} file in {relpath}/, where it is not read; it belongs in {where}"
+        owner = _KIND_OF_PREFIX.get(prefix)
+        if owner:
+            return msg("file.other_kind_here", "a {kind} file in {folder}/, where it is not read; it belongs in {home}",
+                       kind=kind_word(owner), folder=relpath, home=_HOME[owner])
+        return msg("file.record_elsewhere", "a record file in {folder}/, where it is not read; it belongs in no folder rosa reads", folder=relpath)
     if kind in YEARLY:
         year = name[2:6]
         base = PLURAL[kind]
         if year.isdigit() and name[6:7] == "-" and relpath != f"{base}/{year}":
-            return f"a {kind} of {year} filed in {relpath}/, where it is not read; move it to {base}/{year}/"
-    return f"file name is not a record id ({_PREFIX[kind]}-YEAR- and a random part of A-Z and 0-9 without I, L, O, U); it is not read"
+            return msg("file.wrong_year_folder", "a {kind} of {year} filed in {folder}/, where it is not read; move it to {home}/",
+                       kind=kind_word(kind), year=year, folder=relpath, home=f"{base}/{year}")
+    return msg("file.name_not_an_id",
+               "file name is not a record id ({prefix}-YEAR- and a random part of A-Z and 0-9 without I, L, O, U); it is not read",
+               prefix=_PREFIX[kind])
 
 
 def _kind_folders(folder: RecordsFolder, kind: str, refused: List[Problem]) -> List[Path]:
@@ -455,16 +481,20 @@ def _kind_folders(folder: RecordsFolder, kind: str, refused: List[Problem]) -> L
             elif name == ".gitkeep" or is_live_temp(name):
                 continue
             elif entry.is_dir():
-                refused.append(Problem(f"{top}/{name}", None, "is not a year folder: the records in it are not read; move it out of the records folder"))
+                refused.append(Problem(f"{top}/{name}", None, msg(
+                    "folder.not_a_year", "is not a year folder: the records in it are not read; move it out of the records folder")))
             elif _RECORDISH.match(name) and name.startswith(_PREFIX[kind] + "-") and name.endswith(".yaml"):
-                refused.append(Problem(f"{top}/{name}", None, f"a {kind} directly in {top}/, where it is not read; they are filed by year: move it to {top}/{name[2:6]}/"))
+                refused.append(Problem(f"{top}/{name}", None, msg(
+                    "file.not_in_year_folder", "a {kind} directly in {folder}/, where it is not read; they are filed by year: move it to {home}/",
+                    kind=kind_word(kind), folder=top, home=f"{top}/{name[2:6]}")))
             else:
                 refused.append(Problem(f"{top}/{name}", None, _misplaced(kind, top, name) if _RECORDISH.match(name) else NOT_A_RECORD))
     root = folder.root.resolve()
     safe = []
     for path in candidates:
         if path.is_symlink() and root not in path.resolve().parents:
-            refused.append(Problem(folder.shown(path), None, "is a link to a folder outside the records folder; refusing to read it"))
+            refused.append(Problem(folder.shown(path), None, msg(
+                "folder.link_outside", "is a link to a folder outside the records folder; refusing to read it")))
         else:
             safe.append(path)
     return safe
@@ -508,11 +538,12 @@ def _scan_folder(kind: str, directory: Path, relpath: str, problems: List[Proble
                 continue
             shown = f"{relpath}/{name}"
             if entry.is_dir():
-                problems.append(Problem(shown, None, "is a folder inside a record folder: the files in it are not read; move it out of the records folder"))
+                problems.append(Problem(shown, None, msg(
+                    "folder.inside_record_folder", "is a folder inside a record folder: the files in it are not read; move it out of the records folder")))
             elif not record_name(name):
                 problems.append(Problem(shown, None, _misplaced(kind, relpath, name)))
             elif not entry.is_file():  # a FIFO or device would block or mislead the reader
-                problems.append(Problem(shown, None, "is not a regular file; refusing to read it"))
+                problems.append(Problem(shown, None, msg("file.not_regular", "is not a regular file; refusing to read it")))
             else:
                 linked.append(entry)
     # only names and stat numbers are kept (DirEntry objects of 100,000 files would
@@ -675,7 +706,8 @@ def _place(records: Records, target: Dict[str, Any], seen: Dict[str, str], paths
             continue
         record_id = record.id
         if record_id in seen:
-            records.problems.append(Problem(shown, record.line_of("id"), f"duplicate id {record_id} (also in {seen[record_id]})"))
+            records.problems.append(Problem(shown, record.line_of("id"), msg(
+                "record.duplicate_id", "duplicate id {id} (also in {other})", id=record_id, other=seen[record_id])))
             records.skipped += 1
             continue
         seen[record_id] = shown
