@@ -522,19 +522,24 @@ def _scan_folder(kind: str, directory: Path, relpath: str, problems: List[Proble
 
     try:
         with os.scandir(directory) as it:
-            entries = sorted(it, key=lambda e: e.name)
+            entries = list(it)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    usual, record_name = _name_test(kind, relpath.rsplit("/", 1)[-1] if kind in YEARLY else None)
+    year = relpath.rsplit("/", 1)[-1] if kind in YEARLY else None
+    usual, any_id = _usual_name(kind).match, _record_name(kind).match
     # the common case in one pass: regular files named <id>.yaml with a 4-5 character
-    # random part (no room for six digits), not links
-    plain = [e for e in entries if (usual(e.name) or record_name(e.name)) and e.is_file(follow_symlinks=False)]
+    # random part (no room for six digits), of this folder's year, not links
+    if year is None:
+        plain = [e for e in entries if (usual(e.name) or any_id(e.name)) and e.is_file(follow_symlinks=False)]
+    else:
+        plain = [e for e in entries if e.name[2:6] == year and (usual(e.name) or any_id(e.name)) and e.is_file(follow_symlinks=False)]
     linked = []
     if len(plain) != len(entries):
+        _, record_name = _name_test(kind, year)
         regular = {e.name for e in plain}
-        for entry in entries:
+        for entry in sorted((e for e in entries if e.name not in regular), key=lambda e: e.name):
             name = entry.name
-            if name in regular or name == ".gitkeep" or is_live_temp(name):
+            if name == ".gitkeep" or is_live_temp(name):
                 continue
             shown = f"{relpath}/{name}"
             if entry.is_dir():
@@ -547,17 +552,22 @@ def _scan_folder(kind: str, directory: Path, relpath: str, problems: List[Proble
             else:
                 linked.append(entry)
     # only names and stat numbers are kept (DirEntry objects of 100,000 files would
-    # hold ~100 MB until the end of loading)
+    # hold ~100 MB until the end of loading); sorted by name after the stat, as plain
+    # tuples (names are unique, so only names are compared)
     items = []
+    loose_modes = {}
     for entry in plain:
         try:
             st = entry.stat()
         except OSError:
             continue
         items.append((entry.name, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns))
-        if loose is not None and st.st_mode & 0o077:
-            count, example, mode = loose.get(relpath, (0, entry.name, st.st_mode & 0o777))
-            loose[relpath] = (count + 1, example, mode)
+        if st.st_mode & 0o077:
+            loose_modes[entry.name] = st.st_mode & 0o777
+    items.sort()
+    if loose is not None and loose_modes:
+        example = min(loose_modes)
+        loose[relpath] = (len(loose_modes), example, loose_modes[example])
     del plain, entries
     return _FolderScan(kind, relpath, str(directory), tuple(items), linked)
 
