@@ -241,3 +241,22 @@ def test_folder_problems_speak_the_interface_language_also_from_the_cache(record
         assert "women/notes.txt: not a record; move it out of the records folder" in outputs[0]
         assert "a call of 2007 filed in calls/2006/, where it is not read; move it to calls/2007/" in outputs[0]
         assert "call from 2007 is filed under calls/2006/" in outputs[1].split("C-2006-ABCDE.yaml", 1)[1]
+
+
+def test_the_cache_folders_are_owner_only_whatever_the_umask(records):
+    """Made under a permissive umask (0022), the cache's folders are still 0700: they
+    hold the records' values, and ``check`` would rightly call anything else an error."""
+    import shutil as _shutil
+    import stat as _stat
+
+    from helpers import invoke
+
+    _shutil.rmtree(records / ".rosa-cache", ignore_errors=True)
+    old = os.umask(0o022)
+    try:
+        assert invoke(records, "report", "--year", "2006", "--format", "json").exit_code == 0
+    finally:
+        os.umask(old)
+    for folder in (records / ".rosa-cache", records / ".rosa-cache" / "records"):
+        assert _stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert invoke(records, "check").exit_code == 0

@@ -270,7 +270,10 @@ class RecordCache:
             return
         folder = self.root / ".rosa-cache"
         try:
-            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # one level at a time: mkdir(parents=True) would make .rosa-cache with the
+            # umask's mode (0755 under a common umask), readable by others
+            folder.mkdir(mode=0o700, exist_ok=True)
+            self.directory.mkdir(mode=0o700, exist_ok=True)
             for relpath in self.gone:
                 (self.directory / _file_name(relpath)).unlink(missing_ok=True)
             (folder / OLD_CACHE_FILE).unlink(missing_ok=True)  # the single file of rosa before issue 16
