@@ -239,6 +239,8 @@ class RecordCache:
         prefix = relpath + "/"
         paths = [prefix + item[0] for item in listing]
         records = [from_row(row, path) if row is not None else None for row, path in zip(rows, paths)]
+        if relpath in self.changed and not self.dirty:
+            self.save(only=relpath)
         if not any(problem_rows):
             return paths, records, None
         problems = [[Problem(p[0], p[1], unpack_message(p[2]), p[3]) for p in probs] if probs else None for probs in problem_rows]
@@ -255,8 +257,12 @@ class RecordCache:
             if relpath is not None and relpath.split("/", 1)[0] in kind_dirs and relpath not in present:
                 self.gone.add(relpath)
 
-    def save(self) -> None:
+    def save(self, only: Optional[str] = None) -> None:
         """Write the changed folders' files atomically, leaving out "racily clean" entries.
+
+        ``only``: write that one folder now and let its rows go (the loader does so as
+        soon as a changed folder's records are built, so a cold run never holds every
+        folder's rows beside every record).
 
         A temp file is created first and its own mtime taken as the cache's moment;
         every entry whose file changed at that moment or later (by mtime or ctime) is
@@ -265,8 +271,11 @@ class RecordCache:
         """
         if not self.enabled:
             return
-        write = [r for r in self.folders if self.folders[r] is not None and (self.dirty or r in self.changed)]
-        if not write and not self.gone:
+        if only is not None:
+            write = [only] if self.folders.get(only) is not None else []
+        else:
+            write = [r for r in self.folders if self.folders[r] is not None and (self.dirty or r in self.changed)]
+        if not write and (not self.gone or only is not None):
             return
         folder = self.root / ".rosa-cache"
         try:
@@ -274,9 +283,10 @@ class RecordCache:
             # umask's mode (0755 under a common umask), readable by others
             folder.mkdir(mode=0o700, exist_ok=True)
             self.directory.mkdir(mode=0o700, exist_ok=True)
-            for relpath in self.gone:
-                (self.directory / _file_name(relpath)).unlink(missing_ok=True)
-            (folder / OLD_CACHE_FILE).unlink(missing_ok=True)  # the single file of rosa before issue 16
+            if only is None:
+                for relpath in self.gone:
+                    (self.directory / _file_name(relpath)).unlink(missing_ok=True)
+                (folder / OLD_CACHE_FILE).unlink(missing_ok=True)  # the single file of rosa before issue 16
             if not write:
                 return
             # named like rosa's temp files, so a crash here leaves nothing the next
@@ -300,6 +310,9 @@ class RecordCache:
                 with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
                     handle.write(payload)
                 os.replace(temp, self.directory / _file_name(relpath))
+                if only is not None:
+                    del self.folders[relpath]
+                    self.changed.discard(relpath)
         except (OSError, ValueError):
             pass  # a cache that cannot be written is only slower, never wrong
 
