@@ -575,7 +575,44 @@ def _scan_folder(kind: str, directory: Path, relpath: str, problems: List[Proble
 PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
 
 
-def _parse_in_workers(folder: RecordsFolder, jobs: List[Tuple[str, str, str]]) -> Dict[str, tuple]:
+class _ParsedChunks:
+    """The workers' results, ``shown -> (row, problem rows)``, kept as each chunk's
+    marshalled bytes until a file of it is asked for, and let go when all its files
+    were taken: a cold load holds about one chunk of rows as objects, not all of them
+    beside all records (issue 16's memory target)."""
+
+    def __init__(self) -> None:
+        self.where: Dict[str, int] = {}
+        self.blobs: List[Any] = []
+        self.opened: Dict[int, dict] = {}
+        self.left: List[int] = []
+
+    def add(self, names: Tuple[str, ...], blob: Any) -> None:
+        index = len(self.blobs)
+        self.blobs.append(blob)
+        self.left.append(len(names))
+        for name in names:
+            self.where[name] = index
+
+    def pop(self, shown: str, default: Any = None) -> Any:
+        index = self.where.pop(shown, None)
+        if index is None:
+            return default
+        chunk = self.opened.get(index)
+        if chunk is None:
+            import marshal
+
+            blob = self.blobs[index]
+            chunk = self.opened[index] = marshal.loads(blob) if isinstance(blob, bytes) else blob
+            self.blobs[index] = None
+        value = chunk.pop(shown)
+        self.left[index] -= 1
+        if not self.left[index]:
+            del self.opened[index]
+        return value
+
+
+def _parse_in_workers(folder: RecordsFolder, jobs: List[Tuple[str, str, str]]) -> _ParsedChunks:
     """Parse and validate many files on every core: ``shown -> (row, problem rows)``.
 
     A cold start on a big folder (a first run, a new rosa version) is dominated by
@@ -588,21 +625,29 @@ def _parse_in_workers(folder: RecordsFolder, jobs: List[Tuple[str, str, str]]) -
     size = max(200, len(jobs) // (workers * 4))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     args = [(str(folder.root), folder.today.toordinal(), chunk) for chunk in chunks]
-    results: Dict[str, tuple] = {}
+    results = _ParsedChunks()
     with multiprocessing.get_context("forkserver").Pool(workers) as pool:
-        for part in pool.imap_unordered(_parse_chunk, args):
-            results.update(part)
+        for names, blob in pool.imap_unordered(_parse_chunk, args):
+            results.add(names, blob)
     return results
 
 
-def _parse_chunk(arg) -> Dict[str, tuple]:
+def _parse_chunk(arg) -> Tuple[Tuple[str, ...], Any]:
+    """One chunk's results: the names, and the results marshalled (as the cache keeps
+    them, so they are marshal's plain values), else as they are."""
+    import marshal
+
     from rosa_cli.core.cache import raw_result
 
     root, today, chunk = arg
     folder = RecordsFolder(Path(root), today=date.fromordinal(today))
     context = folder.context()
     pool: dict = {}
-    return {shown: raw_result(*folder.load_file(kind, path, shown, context), pool) for kind, path, shown in chunk}
+    results = {shown: raw_result(*folder.load_file(kind, path, shown, context), pool) for kind, path, shown in chunk}
+    try:
+        return tuple(results), marshal.dumps(results)
+    except ValueError:  # something marshal cannot write: pickle takes it as it is
+        return tuple(results), results
 
 
 def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = KINDS) -> Records:
@@ -681,9 +726,10 @@ def _scan_all(folder: RecordsFolder, kinds: Tuple[str, ...], problems: List[Prob
     return scans
 
 
-def _parse_changed(folder: RecordsFolder, cache, scans: List[_FolderScan]) -> Dict[str, tuple]:
+def _parse_changed(folder: RecordsFolder, cache, scans: List[_FolderScan]) -> Any:
     """The files the cache does not hold as they are now, parsed on every core when
-    there are many (a cold start); ``{}`` when there are few: they are read in line."""
+    there are many (a cold start), with ``pop(shown, default)``; ``{}`` when there are
+    few: they are read in line."""
     jobs: List[Tuple[str, str, str]] = []
     for scan in scans:
         indices = cache.missing(scan.relpath, scan.listing) if cache.enabled else range(len(scan.listing))
