@@ -255,13 +255,14 @@ def test_cached_problems_keep_code_values_and_language(monkeypatch):
     it keeps code, template and values, and a cached problem renders like a fresh one."""
     import marshal
 
-    from rosa_cli.core.cache import message_row, problem_from_row, raw_result
+    from rosa_cli.core.cache import pack_message, raw_result, unpack_message
+    from rosa_cli.core.model import Problem
     from rosa_cli.i18n import render
 
     data = mapping("id: W-2006-AAAAA\nfirst_contact: 2006-01-10\nnationality: NG\nreferred_by: polise\n")
     _, problems = build_record("woman", data, "women/W-2006-AAAAA.yaml", context())
     _, rows = raw_result(None, problems, {})
-    back = [problem_from_row(row) for row in marshal.loads(marshal.dumps(rows))]
+    back = [Problem(p[0], p[1], unpack_message(p[2]), p[3]) for p in marshal.loads(marshal.dumps(rows))]
     assert [(p.path, p.line, p.message.code, str(p.message)) for p in back] == [
         (p.path, p.line, p.message.code, str(p.message)) for p in problems]
     inner = back[0].message.params["problem"]
@@ -269,7 +270,7 @@ def test_cached_problems_keep_code_values_and_language(monkeypatch):
     monkeypatch.setenv("ROSA_LANG", "nb")
     assert render(back[0].message) == render(problems[0].message)
     assert "er ikke en av" in render(back[0].message) and "mente du police?" in render(back[0].message)
-    assert message_row("plain text") == "plain text"
+    assert pack_message("plain text") == "plain text"
 
 
 def test_refused_field_gets_its_advice_in_the_users_language(records, monkeypatch):

@@ -378,7 +378,7 @@ def test_a_racily_clean_file_is_not_trusted_from_the_cache(records):
     os.utime(racy_path, ns=(later, later))
     load_records(RecordsFolder(records))  # writes the cache
     stored = cache.open_cache(records, datetime.date.today())
-    names = [item[0] for item in stored.folders["women"][0]]
+    names = [item[0] for item in stored.entry("women")[0]]
     assert f"{older}.yaml" in names and f"{racy}.yaml" not in names
     # and an edit of it that keeps size and mtime is seen
     text = racy_path.read_text()
@@ -408,7 +408,7 @@ def test_a_change_of_rosa_yaml_or_of_the_code_rebuilds_the_cache(own_sample, mon
     monkeypatch.setattr(cache, "_CODE_FINGERPRINT", "a-changed-rosa")
     assert cache.cache_key(sample_records) != before
     stored = cache.open_cache(sample_records, __import__("datetime").date.today())
-    assert stored.folders == {}  # nothing cached by the other code is trusted
+    assert stored.entry("women") is None and stored.entry("calls/2006") is None  # nothing cached by the other code is trusted
 
 
 def test_the_code_fingerprint_covers_every_python_file_of_rosa():
@@ -418,4 +418,4 @@ def test_the_code_fingerprint_covers_every_python_file_of_rosa():
     first = cache.code_fingerprint()
     assert first == cache.code_fingerprint()
     for library in cache.VALIDATION_LIBRARIES:
-        assert ".dist-info" in cache._library_version(library)  # its installed version
+        assert ".dist-info" in cache.library_version(library)  # its installed version

@@ -91,7 +91,7 @@ def test_scrub_removes_the_value_from_files_and_all_of_history(leaked):
     assert "1 file in the folder holds it: " + f"women/{woman}.yaml" in result.stderr
     assert "6 commits get new ids" in result.stderr  # the note's commit and the five after it
     assert (f"2 untracked files (backups, edit copies, cache) with it: .rosa-cache/edits/{kept.name}, "
-            ".rosa-cache/records.marshal") in result.stderr
+            ".rosa-cache/records/women.marshal") in result.stderr
     assert value not in result.stdout + result.stderr
     assert_no_trace(records, value)
     text = (records / "women" / f"{woman}.yaml").read_text()

@@ -103,9 +103,9 @@ def sample_copy(tmp_path) -> Path:
 
 def test_cached_and_uncached_runs_give_the_same_report_and_errors(sample_copy):
     uncached_check = _run(sample_copy, "check", cache=False)
-    assert not (sample_copy / ".rosa-cache" / "records.marshal").exists()
+    assert not (sample_copy / ".rosa-cache" / "records").exists()
     first = _run(sample_copy, "check", cache=True)  # builds the cache
-    assert (sample_copy / ".rosa-cache" / "records.marshal").exists()
+    assert (sample_copy / ".rosa-cache" / "records" / "calls__2006.marshal").exists()
     second = _run(sample_copy, "check", cache=True)  # reads it
     assert uncached_check.exit_code == first.exit_code == second.exit_code == 1
     assert uncached_check.stdout == first.stdout == second.stdout
@@ -128,11 +128,13 @@ def test_a_changed_file_is_read_again(sample_copy):
 
 def test_a_corrupt_cache_is_rebuilt_silently(sample_copy):
     _run(sample_copy, "check", cache=True)
-    cache = sample_copy / ".rosa-cache" / "records.marshal"
-    cache.write_bytes(b"\x00garbage" * 100)
+    files = sorted((sample_copy / ".rosa-cache" / "records").iterdir())
+    assert files
+    for cache in files:
+        cache.write_bytes(b"\x00garbage" * 100)
     result = _run(sample_copy, "check", cache=True)
     assert result.stdout == _run(sample_copy, "check", cache=False).stdout
-    assert cache.read_bytes()[:8] != b"\x00garbage"
+    assert all(cache.read_bytes()[:8] != b"\x00garbage" for cache in files)
 
 
 def test_a_changed_vocabulary_invalidates_the_cache(sample_copy):
@@ -161,7 +163,7 @@ def test_parsing_in_worker_processes_gives_the_same_answers(sample_copy, monkeyp
     parallel = _run(sample_copy, "report", "--year", "2006", "--format", "json", "--force", cache=False)
     assert parallel.stdout == serial.stdout
     assert parallel_check.stdout == serial_check.stdout
-    assert (sample_copy / ".rosa-cache" / "records.marshal").exists()
+    assert (sample_copy / ".rosa-cache" / "records" / "calls__2006.marshal").exists()
 
 
 @settings(max_examples=400, deadline=None)

@@ -75,29 +75,7 @@ def figure(data: ChartData, title: bool = True, footnote: bool = True) -> Figure
     ax.set_gid(f"axes-{safe_id(data.kind)}")
 
     positions = list(range(len(data.keys)))
-    thickness = 0.4 if compare else 0.65
-    shown = [v for s in data.series for v in s.values if v is not None]
-    top_value = max(shown, default=0) or 1
-    pad = top_value * 0.012
-    for index, series in enumerate(data.series):
-        offset = (index - (len(data.series) - 1) / 2) * thickness
-        colour = CURRENT_COLOUR if series.role == "current" else PREVIOUS_COLOUR
-        for pos, key, value in zip(positions, data.keys, series.values):
-            where = pos + offset
-            if value is None:  # suppressed: no bar, a ":" at the base
-                if data.horizontal:
-                    ax.text(pad, where, SUPPRESSED, va="center", ha="left", fontsize=9, fontweight="bold")
-                else:
-                    ax.text(where, pad, SUPPRESSED, va="bottom", ha="center", fontsize=9, fontweight="bold")
-                continue
-            if data.horizontal:
-                (bar,) = ax.barh([where], [value], height=thickness, color=colour, label=series.label)
-                ax.text(value + pad, where, _format(value), va="center", ha="left", fontsize=8.5)
-            else:
-                (bar,) = ax.bar([where], [value], width=thickness, color=colour, label=series.label)
-                ax.text(where, value + pad, _format(value), va="bottom", ha="center", fontsize=8.5)
-            bar.set_gid(bar_gid(data.kind, series.role, key))
-
+    top_value = _draw_bars(ax, data, positions, compare)
     if data.horizontal:
         ax.set_yticks(positions, data.labels)
         ax.set_ylim(len(positions) - 0.5, -0.5)  # first category at the top, as in the table
@@ -143,6 +121,34 @@ def figure(data: ChartData, title: bool = True, footnote: bool = True) -> Figure
         fig.text(0.01, 0.01, text("suppressed_note", data.lang), fontsize=7, ha="left", va="bottom",
                  wrap=True, color="#555555")
     return fig
+
+
+def _draw_bars(ax, data: ChartData, positions, compare: bool) -> float:
+    """Every series' bars with their value beside them; a ``:`` where a value is
+    suppressed. Returns the largest value drawn (1 when there is none)."""
+    thickness = 0.4 if compare else 0.65
+    shown = [v for s in data.series for v in s.values if v is not None]
+    top_value = max(shown, default=0) or 1
+    pad = top_value * 0.012
+    for index, series in enumerate(data.series):
+        offset = (index - (len(data.series) - 1) / 2) * thickness
+        colour = CURRENT_COLOUR if series.role == "current" else PREVIOUS_COLOUR
+        for pos, key, value in zip(positions, data.keys, series.values):
+            where = pos + offset
+            if value is None:  # suppressed: no bar, a ":" at the base
+                if data.horizontal:
+                    ax.text(pad, where, SUPPRESSED, va="center", ha="left", fontsize=9, fontweight="bold")
+                else:
+                    ax.text(where, pad, SUPPRESSED, va="bottom", ha="center", fontsize=9, fontweight="bold")
+                continue
+            if data.horizontal:
+                (bar,) = ax.barh([where], [value], height=thickness, color=colour, label=series.label)
+                ax.text(value + pad, where, _format(value), va="center", ha="left", fontsize=8.5)
+            else:
+                (bar,) = ax.bar([where], [value], width=thickness, color=colour, label=series.label)
+                ax.text(where, value + pad, _format(value), va="bottom", ha="center", fontsize=8.5)
+            bar.set_gid(bar_gid(data.kind, series.role, key))
+    return top_value
 
 
 def _legend_patch(colour: str, label: str):

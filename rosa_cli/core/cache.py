@@ -43,8 +43,9 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from rosa_cli import __version__
 from rosa_cli.core.model import Problem, from_row, to_row
 
-SCHEMA_VERSION = 4  # 4: free-text limit and wider privacy detection; strict id grammar; misplaced files
-CACHE_FILE = "records.marshal"
+SCHEMA_VERSION = 5  # 4: free-text limit and wider privacy detection; strict id grammar; misplaced files; 5: messages as data
+RECORDS_DIR = "records"  # .rosa-cache/records/<folder>.marshal, one file per records folder
+OLD_CACHE_FILE = "records.marshal"  # rosa before issue 16 kept one file; removed when seen
 ENV_DISABLE = "ROSA_NO_CACHE"
 
 Signature = Tuple[int, int, int, int]  # size, inode, mtime_ns, ctime_ns
@@ -95,7 +96,7 @@ def code_fingerprint(root: Optional[Path] = None) -> str:
             stats.append((path.relative_to(package).as_posix(), st.st_size, st.st_mtime_ns, st.st_ctime_ns))
         except OSError:
             stats.append((path.name, -1, -1, -1))
-    libraries = tuple(_library_version(name) for name in VALIDATION_LIBRARIES)
+    libraries = tuple(library_version(name) for name in VALIDATION_LIBRARIES)
     signature_now = (str(package), tuple(stats), libraries)
     stored_file = root / ".rosa-cache" / FINGERPRINT_FILE if root is not None else None
     if stored_file is not None:
@@ -129,7 +130,7 @@ def code_fingerprint(root: Optional[Path] = None) -> str:
     return _CODE_FINGERPRINT
 
 
-def _library_version(name: str) -> str:
+def library_version(name: str) -> str:
     """``name``'s installed version, from its dist-info folder's name, without importing it."""
     from importlib.util import find_spec
 
@@ -149,7 +150,14 @@ def _library_version(name: str) -> str:
 
 @dataclass
 class RecordCache:
-    """Cached results by folder (``women``, ``stays``, ``calls/2006``).
+    """Cached results by folder (``women``, ``stays``, ``calls/2006``), one file each.
+
+    Each folder's entry lives in its own file, ``.rosa-cache/records/<folder>.marshal``
+    (``calls__2006.marshal``), read only when that folder is loaded and written only
+    when that folder changed: a warm run reads the folders it needs, one new call
+    rewrites one year's file, not the whole cache (issue 16). A folder's rows are
+    dropped as soon as its records are built, so rows and records of the whole folder
+    are never alive together.
 
     A folder whose listing — every file's name, size, inode and mtime — is unchanged
     is taken whole, without looking at its files one by one in Python; otherwise each
@@ -159,16 +167,34 @@ class RecordCache:
     root: Path
     key: tuple
     today: date
-    folders: Dict[str, FolderEntry] = field(default_factory=dict)
-    dirty: bool = False
+    folders: Dict[str, FolderEntry] = field(default_factory=dict)  # entries read, or to write
+    changed: set = field(default_factory=set)  # folders whose entry must be written
+    gone: set = field(default_factory=set)  # folders whose file must be removed
+    dirty: bool = False  # every folder must be written (a new key or a new day)
 
     @property
     def enabled(self) -> bool:
         return not os.environ.get(ENV_DISABLE)
 
+    @property
+    def directory(self) -> Path:
+        return self.root / ".rosa-cache" / RECORDS_DIR
+
+    def entry(self, relpath: str) -> Optional[FolderEntry]:
+        """The cached entry of one folder, read from its file the first time, or None."""
+        if relpath in self.folders:
+            return self.folders[relpath]
+        found = None
+        if self.enabled:
+            found = _read_entry(self.directory / _file_name(relpath), self.key, self.today)
+            if found is not None and found[1]:  # stored on an earlier day: files with problems are read again
+                self.changed.add(relpath)
+            self.folders[relpath] = found[0] if found is not None else None  # type: ignore[assignment]
+        return found[0] if found is not None else None
+
     def missing(self, relpath: str, listing: tuple) -> List[int]:
         """Indices of ``listing``'s files the cache does not hold as they are now."""
-        cached = self.folders.get(relpath)
+        cached = self.entry(relpath)
         if cached is None:
             return list(range(len(listing)))
         if cached[0] == listing:
@@ -184,9 +210,16 @@ class RecordCache:
         ``(row or None, problem rows)``; it is called only for files the cache does
         not hold as they are now.
         """
-        cached = self.folders.get(relpath) if self.enabled else None
+        cached = self.entry(relpath) if self.enabled else None
+        if cached is not None:
+            try:
+                cached = _expand(cached)
+            except Exception:  # a damaged entry: read the folder's files again
+                cached = None
         if cached is not None and cached[0] == listing:
             rows, problem_rows = cached[1], cached[2]
+            if relpath not in self.changed and not self.dirty:
+                self.folders.pop(relpath, None)  # nothing to write: let the rows go with this call
         else:
             known = {}
             if cached is not None:
@@ -198,39 +231,64 @@ class RecordCache:
                     hit = read(index)
                 new_rows.append(hit[0])
                 new_problems.append(hit[1])
+            del known
             rows, problem_rows = tuple(new_rows), tuple(new_problems)
             if self.enabled:
                 self.folders[relpath] = (listing, rows, problem_rows)
-                self.dirty = True
+                self.changed.add(relpath)
         prefix = relpath + "/"
         paths = [prefix + item[0] for item in listing]
         records = [from_row(row, path) if row is not None else None for row, path in zip(rows, paths)]
+        if relpath in self.changed and not self.dirty:
+            self.save(only=relpath)
         if not any(problem_rows):
             return paths, records, None
-        problems = [[problem_from_row(p) for p in probs] if probs else None for probs in problem_rows]
+        problems = [[Problem(p[0], p[1], unpack_message(p[2]), p[3]) for p in probs] if probs else None for probs in problem_rows]
         return paths, records, problems
 
     def forget_folders_except(self, present: set, kind_dirs: Tuple[str, ...]) -> None:
-        for relpath in list(self.folders):
-            if relpath.split("/", 1)[0] in kind_dirs and relpath not in present:
-                del self.folders[relpath]
-                self.dirty = True
+        """Remove the files of folders of ``kind_dirs`` that no longer exist."""
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return
+        for name in names:
+            relpath = _relpath(name)
+            if relpath is not None and relpath.split("/", 1)[0] in kind_dirs and relpath not in present:
+                self.gone.add(relpath)
 
-    def save(self) -> None:
-        """Write the cache atomically, leaving out "racily clean" entries.
+    def save(self, only: Optional[str] = None) -> None:
+        """Write the changed folders' files atomically, leaving out "racily clean" entries.
 
-        The temp file is created first and its own mtime taken as the cache's moment;
+        ``only``: write that one folder now and let its rows go (the loader does so as
+        soon as a changed folder's records are built, so a cold run never holds every
+        folder's rows beside every record).
+
+        A temp file is created first and its own mtime taken as the cache's moment;
         every entry whose file changed at that moment or later (by mtime or ctime) is
         dropped, so it is read again next time. Otherwise an edit made in the same
         clock tick as an earlier read could keep the old signature and be served stale.
         """
-        if not self.enabled or not self.dirty:
+        if not self.enabled:
             return
-        from rosa_cli.core.yamlio import atomic_write_bytes
-
+        if only is not None:
+            write = [only] if self.folders.get(only) is not None else []
+        else:
+            write = [r for r in self.folders if self.folders[r] is not None and (self.dirty or r in self.changed)]
+        if not write and (not self.gone or only is not None):
+            return
         folder = self.root / ".rosa-cache"
         try:
+            # one level at a time: mkdir(parents=True) would make .rosa-cache with the
+            # umask's mode (0755 under a common umask), readable by others
             folder.mkdir(mode=0o700, exist_ok=True)
+            self.directory.mkdir(mode=0o700, exist_ok=True)
+            if only is None:
+                for relpath in self.gone:
+                    (self.directory / _file_name(relpath)).unlink(missing_ok=True)
+                (folder / OLD_CACHE_FILE).unlink(missing_ok=True)  # the single file of rosa before issue 16
+            if not write:
+                return
             # named like rosa's temp files, so a crash here leaves nothing the next
             # changing command does not remove
             stamp_dir = folder / "tmp"
@@ -241,11 +299,60 @@ class RecordCache:
                 moment = stamp_file.stat().st_mtime_ns
             finally:
                 stamp_file.unlink()
-            folders = {relpath: _without_racy(entry, moment) for relpath, entry in self.folders.items()}
-            payload = marshal.dumps((self.key, self.today.toordinal(), folders))
-            atomic_write_bytes(folder / CACHE_FILE, payload)
+            for relpath in write:
+                listing, rows, problem_rows = _without_racy(_expand(self.folders[relpath]), moment)
+                # the listing apart from the rows: a run reads every listing but expands
+                # the rows of one folder at a time (see _expand)
+                payload = marshal.dumps((self.key, self.today.toordinal(), listing, marshal.dumps((rows, problem_rows))))
+                # atomic (a temp file, then rename) but not fsynced: after a crash a
+                # cache file may be lost or empty, which only means reading again
+                temp = stamp_dir / f"{os.getpid()}.{os.urandom(4).hex()}.tmp"
+                with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+                    handle.write(payload)
+                os.replace(temp, self.directory / _file_name(relpath))
+                if only is not None:
+                    del self.folders[relpath]
+                    self.changed.discard(relpath)
         except (OSError, ValueError):
             pass  # a cache that cannot be written is only slower, never wrong
+
+
+def _file_name(relpath: str) -> str:
+    return relpath.replace("/", "__") + ".marshal"
+
+
+def _relpath(name: str) -> Optional[str]:
+    return name[: -len(".marshal")].replace("__", "/") if name.endswith(".marshal") else None
+
+
+def _read_entry(path: Path, key: tuple, today: date) -> Optional[Tuple[Any, bool]]:
+    """``((listing, rows blob), stale day)`` from one folder's file; None when missing,
+    corrupt, of another key, or from a later day than today (the clock went back).
+
+    The rows stay marshalled bytes until :func:`_expand` (when the folder's records
+    are built): reading every folder's listing first, to find what changed, then
+    holds ~the file sizes, not every row of the folder as Python objects."""
+    try:
+        with open(path, "rb") as handle:
+            stored_key, stored_day, listing, blob = marshal.loads(handle.read())
+        stored_today = date.fromordinal(stored_day)
+        if tuple(_plain(stored_key)) != _plain(key) or stored_today > today or not isinstance(blob, bytes):
+            return None
+        if stored_today != today:
+            return _without_problem_files(_expand((listing, blob))), True
+    except Exception:  # missing, truncated, foreign: read the files again
+        return None
+    return (listing, blob), False
+
+
+def _expand(entry: Any) -> FolderEntry:
+    """A folder's entry with its rows as Python objects: ``(listing, rows, problems)``."""
+    if len(entry) == 3:
+        return entry
+    rows, problem_rows = marshal.loads(entry[1])
+    if len(rows) != len(entry[0]) or len(problem_rows) != len(entry[0]):
+        raise ValueError("cache entry does not match its listing")
+    return entry[0], rows, problem_rows
 
 
 def _without_racy(entry: FolderEntry, moment: int) -> FolderEntry:
@@ -265,45 +372,53 @@ def raw_result(record: Any, problems: List[Problem], pool: Dict[Any, Any]) -> Tu
     the cache file and the time to read it, and the rows take less memory meanwhile.
     """
     row = _shared(to_row(record), pool) if record is not None else None
-    return row, tuple((p.path, p.line, message_row(p.message), p.severity) for p in problems)
+    return row, tuple((p.path, p.line, pack_message(p.message), p.severity) for p in problems)
 
 
-_MESSAGE_ROW = "rosa.message"  # marks a message kept as a tuple (marshal cannot write a str subclass)
+_MESSAGE, _DATE, _DATETIME = "\x00msg", "\x00date", "\x00datetime"
 
 
-def message_row(message: Any) -> Any:
-    """A problem's message as plain values marshal can write, keeping its code and
-    values, so a cached problem is shown in the user's language like a fresh one."""
-    from rosa_cli.core.messages import Message
+def pack_message(message: Any) -> Any:
+    """A problem's message as marshal can store it, keeping what translates it.
 
-    if not isinstance(message, Message):
-        return str(message)
+    A :class:`~rosa_cli.core.messages.Message` (a ``str`` subclass, which marshal
+    refuses) becomes a tagged tuple of its code, English template, parameters, plural
+    and count, so a cached problem is shown in the user's language exactly as a freshly
+    found one. Parameters keep their type when it is a plain value, a date or a nested
+    Message; anything else is kept as its ``str``, which is what ``{name}`` formats to.
+    """
+    from datetime import datetime
 
-    def plain(value: Any) -> Any:
-        if isinstance(value, Message):
-            return message_row(value)
-        if value is None or isinstance(value, (bool, int, float)):
-            return value
-        return str(value)
-
-    params = tuple((key, plain(value)) for key, value in message.params.items())
-    return (_MESSAGE_ROW, message.code, message.template, params, message.plural, message.n)
-
-
-def message_from_row(row: Any) -> Any:
-    """The message :func:`message_row` kept."""
-    from rosa_cli.core.messages import Message
-
-    if not (isinstance(row, (tuple, list)) and len(row) == 6 and row[0] == _MESSAGE_ROW):
-        return row
-    params = {key: message_from_row(value) for key, value in row[3]}
-    return Message(row[1], row[2], params, plural=row[4], n=row[5])
+    if type(message) is str or message is None or type(message) in (int, float, bool):
+        return message
+    code = getattr(message, "code", None)
+    if code is not None and isinstance(message, str):
+        params = tuple((k, pack_message(v)) for k, v in sorted(message.params.items()))  # type: ignore[attr-defined]
+        return (_MESSAGE, code, message.template, params, message.plural, message.n)  # type: ignore[attr-defined]
+    if isinstance(message, datetime):
+        return (_DATETIME, message.isoformat())
+    if isinstance(message, date):
+        return (_DATE, message.toordinal())
+    return str(message)
 
 
-def problem_from_row(row: Any) -> Problem:
-    """A cached problem row back as a :class:`Problem`."""
-    path, line, message, severity = row
-    return Problem(path, line, message_from_row(message), severity)
+def unpack_message(packed: Any) -> Any:
+    """The message :func:`pack_message` stored (marshal may give lists for tuples)."""
+    if not isinstance(packed, (tuple, list)) or not packed:
+        return packed
+    tag = packed[0]
+    if tag == _MESSAGE:
+        from rosa_cli.core.messages import Message
+
+        _, code, template, params, plural, n = packed
+        return Message(code, template, {k: unpack_message(v) for k, v in params}, plural, n)
+    if tag == _DATE:
+        return date.fromordinal(packed[1])
+    if tag == _DATETIME:
+        from datetime import datetime
+
+        return datetime.fromisoformat(packed[1])
+    return packed
 
 
 def _shared(value, pool: Dict[Any, Any]):
@@ -333,25 +448,42 @@ def cache_key(root: Path) -> tuple:
     )
 
 
+_LOADED_ROOT: Optional[Path] = None
+
+
+def loaded_cache_dir() -> Optional[Path]:
+    """The ``.rosa-cache`` of the records folder this process last loaded records from.
+
+    What is computed from those records afterwards (the HTML report's charts, see
+    :mod:`rosa_cli.charts.svgcache`) may be kept beside them without every caller
+    passing the folder down; None before any load.
+    """
+    return _LOADED_ROOT / ".rosa-cache" if _LOADED_ROOT is not None else None
+
+
 def open_cache(root: Path, today: date) -> RecordCache:
-    key = cache_key(root)
-    fresh = RecordCache(root, key, today)
-    if os.environ.get(ENV_DISABLE):
-        return fresh
-    try:
-        with open(root / ".rosa-cache" / CACHE_FILE, "rb") as handle:
-            stored_key, stored_day, folders = marshal.loads(handle.read())
-        stored_today = date.fromordinal(stored_day)
-        if not isinstance(folders, dict) or tuple(_plain(stored_key)) != _plain(key) or stored_today > today:
-            fresh.dirty = True
-            return fresh
-        if stored_today != today:
-            folders = {path: _without_problem_files(entry) for path, entry in folders.items()}
-            fresh.dirty = True
-    except Exception:  # missing, truncated, foreign: rebuild
-        return fresh
-    fresh.folders = folders
-    return fresh
+    """The cache of ``root``'s records; folders' files are read as they are asked for."""
+    global _LOADED_ROOT
+    _LOADED_ROOT = root
+    return RecordCache(root, cache_key(root), today)
+
+
+def remove_records_cache(root: Path) -> List[str]:
+    """Delete the records cache of ``root`` (it is rebuilt on the next run); the
+    paths removed, relative to ``root``. For ``rosa scrub``: the cache holds values."""
+    import shutil
+
+    removed = []
+    base = root / ".rosa-cache"
+    old = base / OLD_CACHE_FILE
+    if old.exists():
+        old.unlink()
+        removed.append(old.relative_to(root).as_posix())
+    directory = base / RECORDS_DIR
+    if directory.is_dir():
+        removed += sorted(p.relative_to(root).as_posix() for p in directory.iterdir())
+        shutil.rmtree(directory, ignore_errors=True)
+    return removed
 
 
 def _without_problem_files(entry: FolderEntry) -> FolderEntry:

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple
 
+from rosa_cli.core.messages import Message, msg
 from rosa_cli.core.model import WARNING, Problem, Records, Settings, Shelter
 from rosa_cli.core.schema import KINDS, PLURAL, YEARLY
 from rosa_cli.core.validate import Context, build_record, build_settings, build_shelters, cross_check
@@ -165,10 +166,10 @@ class RecordsFolder:
                 continue
             fixed += _tighten(directory, recursive=directory.name in (".git", CACHE_DIR))
         if fixed:
-            message = (
-                f"rosa: made the records folder private (owner-only): {fixed} file(s) or folder(s) "
-                "were readable or writable by group or others"
-            )
+            message = msg(
+                "folder.made_private",
+                "rosa: made the records folder private (owner-only): {count} file(s) or folder(s) "
+                "were readable or writable by group or others", count=fixed)
             (notice or _say)(message)
         return fixed
 
@@ -282,7 +283,9 @@ class RecordsFolder:
             field_name = "at" if kind == "call" else "on"
             year = getattr(record, field_name).year
             if filed_under != str(year):
-                more.append(Problem(shown, record.line_of(field_name), f"{kind} from {year} is filed under {PLURAL[kind]}/{filed_under}/", WARNING))
+                more.append(Problem(shown, record.line_of(field_name), msg(
+                    "record.wrong_year_folder", "{kind} from {year} is filed under {folder}/",
+                    kind=kind_word(kind), year=year, folder="/".join((PLURAL[kind], str(filed_under)))), WARNING))
         return record, problems + more
 
     def _unsafe_file(self, path: Path, shown: str) -> Optional[Problem]:
@@ -290,7 +293,7 @@ class RecordsFolder:
             target = path.resolve()
             root = self.root.resolve()
             if root not in target.parents:
-                return Problem(shown, None, "is a link to a file outside the records folder; refusing to read it")
+                return Problem(shown, None, msg("file.link_outside", "is a link to a file outside the records folder; refusing to read it"))
         return None
 
 
@@ -345,29 +348,31 @@ def loose_permissions(folder: RecordsFolder, loose_files: Dict[str, Tuple[int, s
         if stat.S_ISDIR(st.st_mode) and st.st_mode & 0o077:
             shown = folder.shown(directory) if directory != folder.root else "."
             fix = str(directory)
-            problems.append(Problem(
-                shown, None,
-                f"folder is readable or writable by group or others (mode {stat.S_IMODE(st.st_mode):o}); "
-                f"fix: chmod -R go-rwx {fix} (any changing rosa command also does it)",
-            ))
+            problems.append(Problem(shown, None, msg(
+                "folder.loose_permissions",
+                "folder is readable or writable by group or others (mode {mode}); "
+                "fix: chmod -R go-rwx {path} (any changing rosa command also does it)",
+                mode=format(stat.S_IMODE(st.st_mode), "o"), path=fix)))
     for name in ("rosa.yaml", "shelters.yaml"):
         try:
             st = os.stat(folder.root / name)
         except OSError:
             continue
         if st.st_mode & 0o077:
-            problems.append(Problem(name, None, f"file is readable or writable by group or others (mode {stat.S_IMODE(st.st_mode):o}); fix: chmod go-rwx {folder.root / name}"))
+            problems.append(Problem(name, None, msg(
+                "file.loose_permissions", "file is readable or writable by group or others (mode {mode}); fix: chmod go-rwx {path}",
+                mode=format(stat.S_IMODE(st.st_mode), "o"), path=str(folder.root / name))))
     for relpath, (count, example, mode) in sorted(loose_files.items()):
-        problems.append(Problem(
-            relpath, None,
-            f"{count} record file(s) readable or writable by group or others (e.g. {example}, mode {mode:o}); "
-            f"fix: chmod -R go-rwx {folder.root / relpath}",
-        ))
+        problems.append(Problem(relpath, None, msg(
+            "records.loose_permissions",
+            "{count} record file(s) readable or writable by group or others (e.g. {example}, mode {mode}); "
+            "fix: chmod -R go-rwx {path}",
+            count=count, example=example, mode=format(mode, "o"), path=str(folder.root / relpath))))
     return problems
 
 
 _KIND_OF_PREFIX = {"W": "woman", "S": "stay", "C": "call", "T": "service", "A": "activity"}
-NOT_A_RECORD = "not a record; move it out of the records folder"
+NOT_A_RECORD = msg("file.not_a_record", "not a record; move it out of the records folder")
 _CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
 _PREFIX = {"woman": "W", "stay": "S", "call": "C", "service": "T", "activity": "A"}
 _HOME = {"woman": "women/", "stay": "stays/", "call": "calls/YYYY/", "service": "services/YYYY/", "activity": "activities/YYYY/"}
@@ -375,43 +380,78 @@ _WEBSITE_NAME = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])\.yaml$")
 _RECORDISH = re.compile(r"^([WSCTA])-(.*)\.(yaml|yml|YAML|YML)$")
 
 
-@lru_cache(maxsize=64)
-def _record_name(kind: str, year: str = "[0-9]{4}") -> re.Pattern[str]:
-    """The file names a folder of ``kind`` may hold: ``<id>.yaml`` in the id grammar."""
+@lru_cache(maxsize=16)
+def _record_name(kind: str) -> re.Pattern[str]:
+    """The file names a folder of ``kind`` may hold: ``<id>.yaml`` in the id grammar.
+
+    One pattern per kind, whatever the year: a year folder checks the year itself
+    (``name[2:6]``), since compiling a pattern per year folder cost more than reading
+    a warm cache (about 1 ms each, 2 per folder).
+    """
     if kind == "website":
         return _WEBSITE_NAME
-    return re.compile(rf"^{_PREFIX[kind]}-{year}-(?!{_CROCKFORD}{{0,2}}[0-9]{{6}}){_CROCKFORD}{{4,8}}\.yaml$")
+    return re.compile(rf"^{_PREFIX[kind]}-[0-9]{{4}}-(?!{_CROCKFORD}{{0,2}}[0-9]{{6}}){_CROCKFORD}{{4,8}}\.yaml$")
 
 
-@lru_cache(maxsize=64)
-def _usual_name(kind: str, year: str = "[0-9]{4}") -> re.Pattern[str]:
+@lru_cache(maxsize=16)
+def _usual_name(kind: str) -> re.Pattern[str]:
     """The names rosa itself makes (five random characters), matched without look-ahead."""
     if kind == "website":
         return _WEBSITE_NAME
-    return re.compile(rf"^{_PREFIX[kind]}-{year}-{_CROCKFORD}{{4,5}}\.yaml$")
+    return re.compile(rf"^{_PREFIX[kind]}-[0-9]{{4}}-{_CROCKFORD}{{4,5}}\.yaml$")
 
 
-def _misplaced(kind: str, relpath: str, name: str) -> str:
+def _name_test(kind: str, year: Optional[str]) -> Tuple[Callable[[str], bool], Callable[[str], bool]]:
+    """``(usual, record)``: is a name one rosa makes / any record name of this folder."""
+    record, usual = _record_name(kind).match, _usual_name(kind).match
+    if year is None:
+        return (lambda name: usual(name) is not None), (lambda name: record(name) is not None)
+    return ((lambda name: name[2:6] == year and usual(name) is not None),
+            (lambda name: name[2:6] == year and record(name) is not None))
+
+
+def kind_word(kind: str) -> Message:
+    """The word for a kind of record inside a message (translated with it)."""
+    words = {
+        "woman": msg("kind.woman", "woman"), "stay": msg("kind.stay", "stay"), "call": msg("kind.call", "call"),
+        "service": msg("kind.service", "service"), "activity": msg("kind.activity", "activity"),
+        "website": msg("kind.website", "website month"),
+    }
+    return words.get(kind) or msg("kind.record", "record")
+
+
+def _misplaced(kind: str, relpath: str, name: str) -> Message:
     """Why a file in a records folder is not read as a record there (every one is reported)."""
     match = _RECORDISH.match(name)
     if kind == "website":
-        return "not a website month; website/ holds only YYYY-MM.yaml files" if not match else (
-            f"a {_KIND_OF_PREFIX.get(match.group(1), 'record')} file in website/, where it is not read; it belongs in {_HOME.get(_KIND_OF_PREFIX.get(match.group(1), ''), 'no folder rosa reads')}")
+        if not match:
+            return msg("file.not_website_month", "not a website month; website/ holds only YYYY-MM.yaml files")
+        other = _KIND_OF_PREFIX.get(match.group(1), "")
+        if other in _HOME:
+            return msg("file.kind_in_website", "a {kind} file in website/, where it is not read; it belongs in {home}",
+                       kind=kind_word(other), home=_HOME[other])
+        return msg("file.record_in_website", "a record file in website/, where it is not read; it belongs in no folder rosa reads")
     if not match:
         return NOT_A_RECORD
     prefix, extension = match.group(1), match.group(3)
     if extension != "yaml":
-        return f"record files end in .yaml, not .{extension}; rename it (or move it out of the records folder)"
+        return msg("file.wrong_extension", "record files end in .yaml, not .{extension}; rename it (or move it out of the records folder)",
+                   extension=extension)
     if prefix != _PREFIX[kind]:
-        other = _KIND_OF_PREFIX.get(prefix)
-        where = _HOME[other] if other else "no folder rosa reads"
-        return f"a {other or 'record'} file in {relpath}/, where it is not read; it belongs in {where}"
+        owner = _KIND_OF_PREFIX.get(prefix)
+        if owner:
+            return msg("file.other_kind_here", "a {kind} file in {folder}/, where it is not read; it belongs in {home}",
+                       kind=kind_word(owner), folder=relpath, home=_HOME[owner])
+        return msg("file.record_elsewhere", "a record file in {folder}/, where it is not read; it belongs in no folder rosa reads", folder=relpath)
     if kind in YEARLY:
         year = name[2:6]
         base = PLURAL[kind]
         if year.isdigit() and name[6:7] == "-" and relpath != f"{base}/{year}":
-            return f"a {kind} of {year} filed in {relpath}/, where it is not read; move it to {base}/{year}/"
-    return f"file name is not a record id ({_PREFIX[kind]}-YEAR- and a random part of A-Z and 0-9 without I, L, O, U); it is not read"
+            return msg("file.wrong_year_folder", "a {kind} of {year} filed in {folder}/, where it is not read; move it to {home}/",
+                       kind=kind_word(kind), year=year, folder=relpath, home="/".join((str(base), str(year))))
+    return msg("file.name_not_an_id",
+               "file name is not a record id ({prefix}-YEAR- and a random part of A-Z and 0-9 without I, L, O, U); it is not read",
+               prefix=_PREFIX[kind])
 
 
 def _kind_folders(folder: RecordsFolder, kind: str, refused: List[Problem]) -> List[Path]:
@@ -441,16 +481,20 @@ def _kind_folders(folder: RecordsFolder, kind: str, refused: List[Problem]) -> L
             elif name == ".gitkeep" or is_live_temp(name):
                 continue
             elif entry.is_dir():
-                refused.append(Problem(f"{top}/{name}", None, "is not a year folder: the records in it are not read; move it out of the records folder"))
+                refused.append(Problem(f"{top}/{name}", None, msg(
+                    "folder.not_a_year", "is not a year folder: the records in it are not read; move it out of the records folder")))
             elif _RECORDISH.match(name) and name.startswith(_PREFIX[kind] + "-") and name.endswith(".yaml"):
-                refused.append(Problem(f"{top}/{name}", None, f"a {kind} directly in {top}/, where it is not read; they are filed by year: move it to {top}/{name[2:6]}/"))
+                refused.append(Problem(f"{top}/{name}", None, msg(
+                    "file.not_in_year_folder", "a {kind} directly in {folder}/, where it is not read; they are filed by year: move it to {home}/",
+                    kind=kind_word(kind), folder=top, home="/".join((str(top), name[2:6])))))
             else:
                 refused.append(Problem(f"{top}/{name}", None, _misplaced(kind, top, name) if _RECORDISH.match(name) else NOT_A_RECORD))
     root = folder.root.resolve()
     safe = []
     for path in candidates:
         if path.is_symlink() and root not in path.resolve().parents:
-            refused.append(Problem(folder.shown(path), None, "is a link to a folder outside the records folder; refusing to read it"))
+            refused.append(Problem(folder.shown(path), None, msg(
+                "folder.link_outside", "is a link to a folder outside the records folder; refusing to read it")))
         else:
             safe.append(path)
     return safe
@@ -460,7 +504,7 @@ def _kind_folders(folder: RecordsFolder, kind: str, refused: List[Problem]) -> L
 class _FolderScan:
     kind: str
     relpath: str
-    plain: list  # regular files, in listing order
+    base: str  # the folder's path; a file's is base + "/" + its name (listing[i][0])
     listing: tuple
     linked: list  # links to files inside the folder: read, never cached
 
@@ -478,50 +522,97 @@ def _scan_folder(kind: str, directory: Path, relpath: str, problems: List[Proble
 
     try:
         with os.scandir(directory) as it:
-            entries = sorted(it, key=lambda e: e.name)
+            entries = list(it)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    year = relpath.rsplit("/", 1)[-1] if kind in YEARLY else "[0-9]{4}"
-    record_name = _record_name(kind, year).match
-    usual = _usual_name(kind, year).match
+    year = relpath.rsplit("/", 1)[-1] if kind in YEARLY else None
+    usual, any_id = _usual_name(kind).match, _record_name(kind).match
     # the common case in one pass: regular files named <id>.yaml with a 4-5 character
-    # random part (no room for six digits), not links
-    plain = [e for e in entries if (usual(e.name) or record_name(e.name)) and e.is_file(follow_symlinks=False)]
+    # random part (no room for six digits), of this folder's year, not links
+    if year is None:
+        plain = [e for e in entries if (usual(e.name) or any_id(e.name)) and e.is_file(follow_symlinks=False)]
+    else:
+        plain = [e for e in entries if e.name[2:6] == year and (usual(e.name) or any_id(e.name)) and e.is_file(follow_symlinks=False)]
     linked = []
     if len(plain) != len(entries):
+        _, record_name = _name_test(kind, year)
         regular = {e.name for e in plain}
-        for entry in entries:
+        for entry in sorted((e for e in entries if e.name not in regular), key=lambda e: e.name):
             name = entry.name
-            if name in regular or name == ".gitkeep" or is_live_temp(name):
+            if name == ".gitkeep" or is_live_temp(name):
                 continue
             shown = f"{relpath}/{name}"
             if entry.is_dir():
-                problems.append(Problem(shown, None, "is a folder inside a record folder: the files in it are not read; move it out of the records folder"))
+                problems.append(Problem(shown, None, msg(
+                    "folder.inside_record_folder", "is a folder inside a record folder: the files in it are not read; move it out of the records folder")))
             elif not record_name(name):
                 problems.append(Problem(shown, None, _misplaced(kind, relpath, name)))
             elif not entry.is_file():  # a FIFO or device would block or mislead the reader
-                problems.append(Problem(shown, None, "is not a regular file; refusing to read it"))
+                problems.append(Problem(shown, None, msg("file.not_regular", "is not a regular file; refusing to read it")))
             else:
                 linked.append(entry)
-    stats = []
+    # only names and stat numbers are kept (DirEntry objects of 100,000 files would
+    # hold ~100 MB until the end of loading); sorted by name after the stat, as plain
+    # tuples (names are unique, so only names are compared)
+    items = []
+    loose_modes = {}
     for entry in plain:
         try:
-            stats.append((entry, entry.stat()))
+            st = entry.stat()
         except OSError:
             continue
-    listing = tuple((entry.name, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns) for entry, st in stats)
-    if loose is not None:
-        for entry, st in stats:
-            if st.st_mode & 0o077:
-                count, example, mode = loose.get(relpath, (0, entry.name, st.st_mode & 0o777))
-                loose[relpath] = (count + 1, example, mode)
-    return _FolderScan(kind, relpath, [entry for entry, _ in stats], listing, linked)
+        items.append((entry.name, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns))
+        if st.st_mode & 0o077:
+            loose_modes[entry.name] = st.st_mode & 0o777
+    items.sort()
+    if loose is not None and loose_modes:
+        example = min(loose_modes)
+        loose[relpath] = (len(loose_modes), example, loose_modes[example])
+    del plain, entries
+    return _FolderScan(kind, relpath, str(directory), tuple(items), linked)
 
 
 PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
 
 
-def _parse_in_workers(folder: RecordsFolder, jobs: List[Tuple[str, str, str]]) -> Dict[str, tuple]:
+class _ParsedChunks:
+    """The workers' results, ``shown -> (row, problem rows)``, kept as each chunk's
+    marshalled bytes until a file of it is asked for, and let go when all its files
+    were taken: a cold load holds about one chunk of rows as objects, not all of them
+    beside all records (issue 16's memory target)."""
+
+    def __init__(self) -> None:
+        self.where: Dict[str, int] = {}
+        self.blobs: List[Any] = []
+        self.opened: Dict[int, dict] = {}
+        self.left: List[int] = []
+
+    def add(self, names: Tuple[str, ...], blob: Any) -> None:
+        index = len(self.blobs)
+        self.blobs.append(blob)
+        self.left.append(len(names))
+        for name in names:
+            self.where[name] = index
+
+    def pop(self, shown: str, default: Any = None) -> Any:
+        index = self.where.pop(shown, None)
+        if index is None:
+            return default
+        chunk = self.opened.get(index)
+        if chunk is None:
+            import marshal
+
+            blob = self.blobs[index]
+            chunk = self.opened[index] = marshal.loads(blob) if isinstance(blob, bytes) else blob
+            self.blobs[index] = None
+        value = chunk.pop(shown)
+        self.left[index] -= 1
+        if not self.left[index]:
+            del self.opened[index]
+        return value
+
+
+def _parse_in_workers(folder: RecordsFolder, jobs: List[Tuple[str, str, str]]) -> _ParsedChunks:
     """Parse and validate many files on every core: ``shown -> (row, problem rows)``.
 
     A cold start on a big folder (a first run, a new rosa version) is dominated by
@@ -534,21 +625,29 @@ def _parse_in_workers(folder: RecordsFolder, jobs: List[Tuple[str, str, str]]) -
     size = max(200, len(jobs) // (workers * 4))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     args = [(str(folder.root), folder.today.toordinal(), chunk) for chunk in chunks]
-    results: Dict[str, tuple] = {}
+    results = _ParsedChunks()
     with multiprocessing.get_context("forkserver").Pool(workers) as pool:
-        for part in pool.imap_unordered(_parse_chunk, args):
-            results.update(part)
+        for names, blob in pool.imap_unordered(_parse_chunk, args):
+            results.add(names, blob)
     return results
 
 
-def _parse_chunk(arg) -> Dict[str, tuple]:
+def _parse_chunk(arg) -> Tuple[Tuple[str, ...], Any]:
+    """One chunk's results: the names, and the results marshalled (as the cache keeps
+    them, so they are marshal's plain values), else as they are."""
+    import marshal
+
     from rosa_cli.core.cache import raw_result
 
     root, today, chunk = arg
     folder = RecordsFolder(Path(root), today=date.fromordinal(today))
     context = folder.context()
     pool: dict = {}
-    return {shown: raw_result(*folder.load_file(kind, path, shown, context), pool) for kind, path, shown in chunk}
+    results = {shown: raw_result(*folder.load_file(kind, path, shown, context), pool) for kind, path, shown in chunk}
+    try:
+        return tuple(results), marshal.dumps(results)
+    except ValueError:  # something marshal cannot write: pickle takes it as it is
+        return tuple(results), results
 
 
 def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = KINDS) -> Records:
@@ -572,7 +671,7 @@ def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = KINDS) -> Recor
 
 
 def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
-    from rosa_cli.core.cache import open_cache, raw_result
+    from rosa_cli.core.cache import open_cache
 
     settings, problems = folder.settings_and_problems()
     shelters, shelter_problems = folder.shelters_and_problems()
@@ -581,40 +680,24 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
                "service": records.services, "activity": records.activities, "website": records.website}
     cache = open_cache(folder.root, folder.today)
     context = folder.context()
-    folder.loose_files.clear()
-    scans: List[_FolderScan] = []
-    for kind in kinds:
-        for directory in _kind_folders(folder, kind, records.problems):
-            scan = _scan_folder(kind, directory, folder.shown(directory), records.problems, folder.loose_files)
-            if scan is not None:
-                scans.append(scan)
-    present_folders = {scan.relpath for scan in scans}
-
-    jobs: List[Tuple[str, str, str]] = []
-    for scan in scans:
-        indices = cache.missing(scan.relpath, scan.listing) if cache.enabled else range(len(scan.plain))
-        jobs.extend((scan.kind, scan.plain[i].path, f"{scan.relpath}/{scan.plain[i].name}") for i in indices)
-    parsed: Dict[str, tuple] = {}
-    minimum = int(os.environ.get("ROSA_PARALLEL_MIN_FILES", PARALLEL_MIN_FILES))
-    if len(jobs) >= minimum and (os.cpu_count() or 1) > 1:
-        try:
-            parsed = _parse_in_workers(folder, jobs)
-        except (OSError, ImportError):  # no worker processes here: parse in this one
-            parsed = {}
+    scans = _scan_all(folder, kinds, records.problems)
+    parsed = _parse_changed(folder, cache, scans)
 
     seen: Dict[str, str] = {}
     woman_files: set = set()
     pool: dict = {}
     for scan in scans:
-        kind, relpath, plain = scan.kind, scan.relpath, scan.plain
-        target = targets[kind]
+        kind, relpath, base, listing = scan.kind, scan.relpath, scan.base, scan.listing
 
-        def read(index: int, plain=plain, relpath=relpath, kind=kind):
-            shown = f"{relpath}/{plain[index].name}"
+        def read(index: int, base=base, listing=listing, relpath=relpath, kind=kind):
+            from rosa_cli.core.cache import raw_result
+
+            name = listing[index][0]
+            shown = f"{relpath}/{name}"
             done = parsed.pop(shown, None)
             if done is not None:
                 return done
-            return raw_result(*folder.load_file(kind, plain[index].path, shown, context), pool)
+            return raw_result(*folder.load_file(kind, f"{base}/{name}", shown, context), pool)
 
         paths, loaded, problems_of = cache.load_folder(relpath, scan.listing, read)
         for entry in scan.linked:
@@ -624,28 +707,64 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
             problems_of = (problems_of or [None] * (len(loaded) - 1)) + [found]
         if kind == "woman":
             woman_files.update(shown.rsplit("/", 1)[1][:-5] for shown in paths)
-        if problems_of is None and None not in loaded:
-            # the common case, in bulk: valid records, no problems, no duplicate ids
-            record_ids = [record.id for record in loaded]
-            if len(set(record_ids)) == len(record_ids) and not seen.keys() & set(record_ids):
-                seen.update(zip(record_ids, paths))
-                target.update(zip(record_ids, loaded))
-                continue
-        for index, (shown, record) in enumerate(zip(paths, loaded)):
-            found = problems_of[index] if problems_of else None
-            if found:
-                records.problems.extend(found)
-            if record is None:
-                records.skipped += 1
-                continue
-            record_id = record.id
-            if record_id in seen:
-                records.problems.append(Problem(shown, record.line_of("id"), f"duplicate id {record_id} (also in {seen[record_id]})"))
-                records.skipped += 1
-                continue
-            seen[record_id] = shown
-            target[record_id] = record
-    cache.forget_folders_except(present_folders, tuple(PLURAL[k] for k in kinds))
+        _place(records, targets[kind], seen, paths, loaded, problems_of)
+    cache.forget_folders_except({scan.relpath for scan in scans}, tuple(PLURAL[k] for k in kinds))
     cache.save()
     records.problems.extend(cross_check(records, complete={"woman", "stay", "call"} <= set(kinds), woman_files=woman_files, today=folder.today))
     return records
+
+
+def _scan_all(folder: RecordsFolder, kinds: Tuple[str, ...], problems: List[Problem]) -> List[_FolderScan]:
+    """Every record folder of ``kinds``, listed and stat'ed (one pass, no file read)."""
+    folder.loose_files.clear()
+    scans: List[_FolderScan] = []
+    for kind in kinds:
+        for directory in _kind_folders(folder, kind, problems):
+            scan = _scan_folder(kind, directory, folder.shown(directory), problems, folder.loose_files)
+            if scan is not None:
+                scans.append(scan)
+    return scans
+
+
+def _parse_changed(folder: RecordsFolder, cache, scans: List[_FolderScan]) -> Any:
+    """The files the cache does not hold as they are now, parsed on every core when
+    there are many (a cold start), with ``pop(shown, default)``; ``{}`` when there are
+    few: they are read in line."""
+    jobs: List[Tuple[str, str, str]] = []
+    for scan in scans:
+        indices = cache.missing(scan.relpath, scan.listing) if cache.enabled else range(len(scan.listing))
+        jobs.extend((scan.kind, f"{scan.base}/{scan.listing[i][0]}", f"{scan.relpath}/{scan.listing[i][0]}") for i in indices)
+    minimum = int(os.environ.get("ROSA_PARALLEL_MIN_FILES", PARALLEL_MIN_FILES))
+    if len(jobs) >= minimum and (os.cpu_count() or 1) > 1:
+        try:
+            return _parse_in_workers(folder, jobs)
+        except (OSError, ImportError):  # no worker processes here: parse in this one
+            return {}
+    return {}
+
+
+def _place(records: Records, target: Dict[str, Any], seen: Dict[str, str], paths: List[str], loaded: list,
+           problems_of: Optional[list]) -> None:
+    """Put one folder's records into ``target``, with their problems and duplicate ids."""
+    if problems_of is None and None not in loaded:
+        # the common case, in bulk: valid records, no problems, no duplicate ids
+        record_ids = [record.id for record in loaded]
+        if len(set(record_ids)) == len(record_ids) and not seen.keys() & set(record_ids):
+            seen.update(zip(record_ids, paths))
+            target.update(zip(record_ids, loaded))
+            return
+    for index, (shown, record) in enumerate(zip(paths, loaded)):
+        found = problems_of[index] if problems_of else None
+        if found:
+            records.problems.extend(found)
+        if record is None:
+            records.skipped += 1
+            continue
+        record_id = record.id
+        if record_id in seen:
+            records.problems.append(Problem(shown, record.line_of("id"), msg(
+                "record.duplicate_id", "duplicate id {id} (also in {other})", id=record_id, other=seen[record_id])))
+            records.skipped += 1
+            continue
+        seen[record_id] = shown
+        target[record_id] = record

@@ -32,7 +32,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from rosa_cli.core import gitrepo
 from rosa_cli.core.errors import FieldIssue, Refused
-from rosa_cli.core.folder import CACHE_DIR, SETTINGS_FILE, SHELTERS_FILE, RecordsFolder
+from rosa_cli.core.folder import SETTINGS_FILE, SHELTERS_FILE, RecordsFolder
 from rosa_cli.core.messages import Message, msg
 
 REPLACEMENT = "[fjernet]"
@@ -422,16 +422,14 @@ def _run_filter_repo(root: Path, text: str) -> Dict[str, str]:
 
 def _scrub_loose_files(root: Path, files: Sequence[str], text: str) -> None:
     """Replace the value in untracked files; the records cache is removed (rebuilt on the next run)."""
-    from rosa_cli.core.cache import CACHE_FILE
+    from rosa_cli.core.cache import remove_records_cache
     from rosa_cli.core.yamlio import atomic_write_bytes
 
-    cache = (root / CACHE_DIR / CACHE_FILE)
-    if cache.exists():
-        cache.unlink()
+    removed = set(remove_records_cache(root))
     needle, replacement = text.encode("utf-8"), REPLACEMENT.encode("utf-8")
     for rel in files:
         path = root / rel
-        if path == cache or not path.exists():
+        if rel in removed or not path.exists():
             continue
         atomic_write_bytes(path, path.read_bytes().replace(needle, replacement))
 

@@ -101,21 +101,30 @@ def _table(section: Section, columns: List[str]) -> str:
 
 
 def _charts(result, settings, lang, shelters, sections) -> Dict[str, str]:
-    """``{section id: inline <svg>}``; empty when matplotlib is not installed."""
+    """``{section id: inline <svg>}``; empty when matplotlib is not installed.
+
+    Charts whose figures were drawn before come from the records folder's cache
+    (:mod:`rosa_cli.charts.svgcache`): drawing them costs seconds, the report itself less.
+    """
     try:
         from rosa_cli.charts import SECTION_KINDS, chart_data
-        from rosa_cli.charts.draw import inline_svg
+        from rosa_cli.charts.svgcache import inline_svgs
+        from rosa_cli.core.cache import loaded_cache_dir
     except ImportError:  # pragma: no cover - matplotlib is a dependency
         return {}
-    charts = {}
+    wanted = []
     for section in sections:
         kind = SECTION_KINDS.get(section.id)
         if kind is None:
             continue
         data = chart_data(kind, result, settings, lang, shelters, sections=sections)
         if data.keys:
-            charts[section.id] = f'<figure class="chart" data-kind="{kind}">\n{inline_svg(data)}\n</figure>'
-    return charts
+            wanted.append((section.id, kind, data))
+    try:
+        svgs = inline_svgs([data for _, _, data in wanted], loaded_cache_dir())
+    except ImportError:  # pragma: no cover - matplotlib is a dependency
+        return {}
+    return {sid: f'<figure class="chart" data-kind="{kind}">\n{svg}\n</figure>' for (sid, kind, _), svg in zip(wanted, svgs)}
 
 
 def render_page(
