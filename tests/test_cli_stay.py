@@ -297,3 +297,27 @@ def test_a_broken_stay_file_of_hers_refuses_a_new_placement(records):
     shown = invoke(records, "woman", "show", woman)  # reading her record still works
     assert shown.exit_code == 0 and woman in shown.stdout
     assert f"warning: stays/{stay}.yaml" in shown.stderr
+
+
+def test_a_broken_stay_file_that_only_mentions_her_in_a_note_does_not_block_her(records):
+    """A broken file is hers only when its ``woman:`` line names her: another woman's
+    broken stay whose note mentions her id must not refuse her placement (nor be shown
+    as hers), while a quoted ``woman: 'W-…'`` line with a comment still counts."""
+    her = add_woman(records)
+    other = add_woman(records)
+    stay = open_stay(records, other)
+    path = records / "stays" / f"{stay}.yaml"
+    path.write_text(path.read_text() + f"note: moved in with {her}\nbogus: [\n")
+    commit_all(records)
+    placed = invoke(records, "stay", "open", her, "--shelter", "bergen", "--on", "2006-03-01")
+    assert placed.exit_code == 0, placed.output
+    shown = invoke(records, "woman", "show", her)
+    assert f"stays/{stay}.yaml" not in shown.stderr
+    blocked = invoke(records, "stay", "open", other, "--shelter", "bergen", "--on", "2006-03-02")
+    assert blocked.exit_code == 2 and f"stays/{stay}.yaml:" in blocked.stderr
+    text = path.read_text().replace(f"woman: {other}\n", f"woman: '{other}'  # hand typed\n")
+    assert f"woman: '{other}'" in text
+    path.write_text(text)
+    commit_all(records)
+    again = invoke(records, "stay", "open", other, "--shelter", "bergen", "--on", "2006-03-02")
+    assert again.exit_code == 2 and f"stays/{stay}.yaml:" in again.stderr

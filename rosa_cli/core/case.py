@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from rosa_cli.core.errors import FieldIssue, Refused
-from rosa_cli.core.folder import RecordsFolder, load_records
+from rosa_cli.core.folder import RecordsFolder, file_names_woman, load_records
 from rosa_cli.core.messages import Message, msg
 from rosa_cli.core.model import Call, Stay, Woman
 
@@ -112,10 +112,9 @@ def gather_case(folder: RecordsFolder, woman_id: str) -> Case:
     hers = 0
     for problem in records.errors:
         path = folder.root / problem.path
-        if problem.path.startswith(("stays/", "calls/")) and path.is_file():
-            if woman_id in path.read_text(encoding="utf-8", errors="replace"):
-                case.warnings.append(problem)
-                hers += 1
+        if problem.path.startswith(("stays/", "calls/")) and path.is_file() and file_names_woman(path, woman_id):
+            case.warnings.append(problem)
+            hers += 1
     if records.skipped > hers:
         case.warnings.append(msg("case.files_left_out", "{n} invalid stay or call file(s) left out", n=records.skipped))
     case.services = _services_of(folder, woman_id)

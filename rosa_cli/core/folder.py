@@ -768,3 +768,19 @@ def _place(records: Records, target: Dict[str, Any], seen: Dict[str, str], paths
             continue
         seen[record_id] = shown
         target[record_id] = record
+
+
+def file_names_woman(path: Path, woman_id: str) -> bool:
+    """True when the record file at ``path`` — typically one that failed to load — has
+    a line ``woman: <woman_id>`` (quoted or not, a comment after it allowed).
+
+    A broken stay or call file cannot be parsed, yet it may be her open stay: the
+    commands that must not act on top of it find it by its ``woman:`` line, never by the
+    id appearing anywhere (a note may mention another woman's id)."""
+    wanted = re.compile(r"^\s*woman\s*:\s*([\"']?)" + re.escape(woman_id) + r"\1\s*(#.*)?$", re.MULTILINE)
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return wanted.search(text) is not None
+

@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from rosa_cli.core import gitrepo, ids
 from rosa_cli.core.dates import format_datetime
 from rosa_cli.core.errors import FieldIssue, Issue, Refused  # noqa: F401 - re-exported
-from rosa_cli.core.folder import CACHE_DIR, SETTINGS_FILE, SHELTERS_FILE, RecordsFolder
+from rosa_cli.core.folder import CACHE_DIR, SETTINGS_FILE, SHELTERS_FILE, RecordsFolder, file_names_woman
 from rosa_cli.core.messages import Message, country_label, msg, msgn, vocabulary_label
 from rosa_cli.core.model import Stay
 from rosa_cli.core.schema import FIELDS, Field, field_map
@@ -274,7 +274,7 @@ def stays_of(folder: RecordsFolder, woman_id: str) -> List[Tuple[Stay, Path]]:
     stays = load_records(folder, kinds=("stay",))
     for problem in stays.errors:
         path = folder.root / problem.path
-        if problem.path.startswith("stays/") and path.is_file() and woman_id in path.read_text(encoding="utf-8", errors="replace"):
+        if problem.path.startswith("stays/") and path.is_file() and file_names_woman(path, woman_id):
             raise Refused([problem])
     found = [(stay, folder.root / stay.path) for stay in stays.stays.values() if stay.woman == woman_id]
     return sorted(found, key=lambda pair: pair[0].start)

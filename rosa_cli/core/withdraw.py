@@ -29,7 +29,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from rosa_cli.core import gitrepo, ids
 from rosa_cli.core.errors import FieldIssue, Refused
-from rosa_cli.core.folder import RecordsFolder
+from rosa_cli.core.folder import RecordsFolder, file_names_woman
 from rosa_cli.core.messages import msg
 from rosa_cli.core.operations import Outcome, commit_records, locked
 
@@ -138,11 +138,8 @@ def _refuse_if_named(folder: RecordsFolder, woman_id: str, argument: str) -> Non
     unreadable = []
     for problem in records.errors:
         where = folder.root / str(problem.path)
-        try:
-            if where.is_file() and woman_id in where.read_text(encoding="utf-8", errors="replace"):
-                unreadable.append(str(problem.path))
-        except OSError:
-            continue
+        if where.is_file() and file_names_woman(where, woman_id):
+            unreadable.append(str(problem.path))
     issues = []
     if named:
         # the CLI adds how to void or correct them (code void.woman_named)
