@@ -174,3 +174,19 @@ def test_html():
     page = render_html(result(), settings(), "nb", PROVENANCE)
     assert page.startswith("<!DOCTYPE html>") and "<h2>Hva gjelder henvendelsen</h2>" in page
     assert '<td class="n">113</td>' in page
+
+
+def test_a_note_of_digits_is_shown_as_written_and_numbers_stay_right_aligned(records):
+    """Lists decide each column's alignment once (whole numbers right, the rest left)
+    instead of tabulate's guess at every cell; what is shown must not change: digits
+    exactly as written, numbers right-aligned under their header."""
+    from helpers import add_woman, run_ok
+
+    add_woman(records, "--born", "1986")
+    add_woman(records, "--born", "1981", "--nationality", "RO")
+    run_ok(records, "call", "add", "--caller", "police", "--subject", "other", "--note", "007", "--no-prompt")
+    listed = run_ok(records, "call", "list", "--notes").stdout.splitlines()
+    assert listed[0].rstrip().endswith("note") and listed[2].rstrip().endswith("007")
+    women = run_ok(records, "woman", "list").stdout.splitlines()
+    born = women[0].index("born") + len("born")  # right-aligned under its header
+    assert [line[born - 4:born] for line in women[2:]] == ["1986", "1981"]
