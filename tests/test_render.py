@@ -189,4 +189,4 @@ def test_a_note_of_digits_is_shown_as_written_and_numbers_stay_right_aligned(rec
     assert listed[0].rstrip().endswith("note") and listed[2].rstrip().endswith("007")
     women = run_ok(records, "woman", "list").stdout.splitlines()
     born = women[0].index("born") + len("born")  # right-aligned under its header
-    assert [line[born - 4:born] for line in women[2:]] == ["1986", "1981"]
+    assert sorted(line[born - 4:born] for line in women[2:]) == ["1981", "1986"]  # same first contact: any order
