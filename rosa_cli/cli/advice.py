@@ -24,9 +24,13 @@ ADVICE: Dict[str, str] = {
     "woman.residence_before_latest": N_("To add an earlier entry, put it in its place with rosa woman edit {woman}"),
     "shelter.already_retired": N_("change the date with rosa shelter edit {key}"),
     "website.no_figures": N_("give at least one of --visits, --pages, --hits, --sites"),
+    "void.woman_named": N_("void or correct those first (rosa void ID, rosa stay edit, rosa call edit), then her"),
+    "void.unreadable_names_her": N_("fix it first (see rosa check)"),
+    "undo.synced": N_("correct it with a new change instead (rosa void, or an edit command)"),
+    "undo.pending": N_("run rosa check, or git checkout -- FILE to drop it"),
 }
-# how the advice joins the sentence when not "; "
-JOIN = {"woman.residence_before_latest": " "}
+# how the advice joins the sentence, when not "{fact}; {advice}"
+JOIN = {"woman.residence_before_latest": N_("{fact} {advice}"), "undo.pending": N_("{fact} ({advice})")}
 
 
 def advised_text(message: Any) -> str:
@@ -43,7 +47,7 @@ def advised_text(message: Any) -> str:
         extra = _(advice).format(**params)
     except (KeyError, IndexError, ValueError):
         extra = _(advice)
-    return text + JOIN.get(code or "", "; ") + extra
+    return _(JOIN.get(code or "", N_("{fact}; {advice}"))).format(fact=text, advice=extra)
 
 
 def advised_issues(issues: Iterable[Any]) -> List[Any]:

@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from rosa_cli.cli.advice import with_advice
 from rosa_cli.cli.common import (
     EXIT_USAGE,
     Failure,
@@ -43,31 +44,6 @@ def confirm(question: str) -> bool:
         click.echo(_("  answer y (yes) or n (no)"), err=True)
 
 
-def with_advice(exc):
-    """The refusal ``exc`` with the CLI's advice added to the issues whose codes call
-    for it (the core says what is wrong; what to run about it is the CLI's to say)."""
-    from rosa_cli.core.errors import FieldIssue, Refused
-    from rosa_cli.core.messages import msg
-
-    issues = []
-    for issue in exc.issues:
-        code = getattr(issue.message, "code", None)
-        if isinstance(issue, FieldIssue) and code == "void.woman_named":
-            advice = msg("void.advice_named", "void or correct those first (rosa void ID, rosa stay edit, rosa call edit), then her")
-            issue = FieldIssue(issue.field, msg("advice.then", "{fact}; {advice}", fact=issue.message, advice=advice))
-        elif isinstance(issue, FieldIssue) and code == "void.unreadable_names_her":
-            advice = msg("void.advice_unreadable", "fix it first (see rosa check)")
-            issue = FieldIssue(issue.field, msg("advice.then", "{fact}; {advice}", fact=issue.message, advice=advice))
-        elif isinstance(issue, FieldIssue) and code == "undo.synced":
-            advice = msg("undo.advice_synced", "correct it with a new change instead (rosa void, or an edit command)")
-            issue = FieldIssue(issue.field, msg("advice.then", "{fact}; {advice}", fact=issue.message, advice=advice))
-        elif isinstance(issue, FieldIssue) and code == "undo.pending":
-            advice = msg("undo.advice_pending", "run rosa check, or git checkout -- FILE to drop it")
-            issue = FieldIssue(issue.field, msg("advice.paren", "{fact} ({advice})", fact=issue.message, advice=advice))
-        issues.append(issue)
-    return Refused(issues)
-
-
 def shown_notes(notes):
     """The core's notes in the user's language, with the CLI's advice where a note's
     code calls for it."""
@@ -93,19 +69,16 @@ def shown_notes(notes):
 @click.option("--yes", "-y", "assume_yes", is_flag=True, help=N_("Do not ask for confirmation (needed when not on a terminal)."))
 @records_option
 @core_errors()
+@with_advice
 def void(record_id: str, reason: str | None, assume_yes: bool) -> None:
     """A void is a new commit, never a rewrite, so the audit trail keeps what was
     taken back, when, by whom and why (docs/withdrawing.md)."""
-    from rosa_cli.core.errors import Refused
     from rosa_cli.core.withdraw import check_reason, plan_void, void_record
 
     folder = get_folder(changing=True)
     record_id = resolve_arg(folder, record_id, ("woman", "stay", "call", "service", "activity"), "ID")
-    try:
-        check_reason(folder, reason)
-        plan = plan_void(folder, record_id)
-    except Refused as exc:
-        raise with_advice(exc) from None
+    check_reason(folder, reason)
+    plan = plan_void(folder, record_id)
     if not assume_yes:
         if not is_terminal():
             raise Failure(_("--yes: not on a terminal, so rosa cannot ask before voiding {id}; give --yes to void it").format(id=record_id))
@@ -117,10 +90,7 @@ def void(record_id: str, reason: str | None, assume_yes: bool) -> None:
         if not confirmed:
             click.echo(_("Cancelled; nothing was written."), err=True)
             sys.exit(EXIT_USAGE)
-    try:
-        outcome = void_record(folder, record_id, reason)
-    except Refused as exc:
-        raise with_advice(exc) from None
+    outcome = void_record(folder, record_id, reason)
     where = plan.path.relative_to(folder.root).as_posix()
     if outcome.commit.committed:
         click.echo(_("voided {summary}: {path} removed in commit {commit}").format(
@@ -138,16 +108,13 @@ def void(record_id: str, reason: str | None, assume_yes: bool) -> None:
 ))
 @records_option
 @core_errors()
+@with_advice
 def undo() -> None:
     """An undo is a new commit too, so it can itself be undone and history shows it."""
-    from rosa_cli.core.errors import Refused
     from rosa_cli.core.withdraw import undo_last
 
     folder = get_folder(changing=True)
-    try:
-        outcome, plan = undo_last(folder)
-    except Refused as exc:
-        raise with_advice(exc) from None
+    outcome, plan = undo_last(folder)
     said = {"subject": plan.subject, "short": plan.short, "date": plan.date, "author": plan.author}
     if outcome.commit.committed:
         click.echo(
