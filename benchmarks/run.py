@@ -90,6 +90,7 @@ class Run:
     maxrss_mb: float
     rc: int
     inner: Optional[float] = None  # a floor's own in-process walk time
+    cpu: Optional[float] = None  # user + system seconds of the command and every process it waited for
 
 
 @dataclass
@@ -107,6 +108,10 @@ class Samples:
         vals = [r.inner for r in self.runs.get(name, []) if r.inner is not None]
         return statistics.median(vals) if vals else None
 
+    def cpu(self, name: str) -> Optional[float]:
+        vals = [r.cpu for r in self.runs.get(name, []) if r.cpu is not None]
+        return statistics.median(vals) if vals else None
+
     def peak(self, name: str) -> Optional[float]:
         runs = self.runs.get(name)
         return max(r.maxrss_mb for r in runs) if runs else None
@@ -121,11 +126,12 @@ class Samples:
 # this script's memory (posix_spawn shares the spawner's memory until exec, and Linux
 # counts that toward the child's peak — with the wrapper that floor is ~10 MB).
 # Several commands (JSON list of argv lists) run one after the other: times add up,
-# the peak is the largest.
+# the peak is the largest. CPU (user + system) includes every process a command waited
+# for — git, rosa's helper process — so work moved to a second core is still counted.
 WRAPPER = r"""
 import json, os, sys, time
 out = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-total, peak, rc = 0.0, 0, 0
+total, peak, rc, cpu = 0.0, 0, 0, 0.0
 for cmd in json.loads(sys.argv[2]):
     t = time.perf_counter()
     pid = os.posix_spawn(cmd[0], cmd, os.environ, file_actions=[
@@ -134,8 +140,9 @@ for cmd in json.loads(sys.argv[2]):
     _, status, usage = os.wait4(pid, 0)
     total += time.perf_counter() - t
     peak = max(peak, usage.ru_maxrss)
+    cpu += usage.ru_utime + usage.ru_stime
     rc = rc or os.waitstatus_to_exitcode(status)
-print(json.dumps([total, peak, rc]))
+print(json.dumps([total, peak, rc, cpu]))
 """
 
 
@@ -157,7 +164,7 @@ def spawn(*cmds: Sequence[str], cwd: Optional[Path] = None, timeout: float = 180
             proc.communicate()
             print(f"    ! {' '.join(cmds[0][:4])} … killed after {timeout:.0f} s", file=sys.stderr)
             return Run(timeout, 0.0, -9)
-        seconds, maxrss, rc = json.loads(wrapped.decode().strip().splitlines()[-1])
+        seconds, maxrss, rc, cpu = json.loads(wrapped.decode().strip().splitlines()[-1])
         text = out.read_text(errors="replace") if out.exists() else ""
     if rc != 0:
         tail = err.decode("utf-8", "replace").strip().splitlines()[-3:]
@@ -171,7 +178,7 @@ def spawn(*cmds: Sequence[str], cwd: Optional[Path] = None, timeout: float = 180
             pass
     # Linux reports ru_maxrss in KiB, macOS in bytes.
     rss = maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return Run(seconds, rss, rc, inner)
+    return Run(seconds, rss, rc, inner, cpu)
 
 
 def precompile() -> None:
@@ -298,8 +305,8 @@ def fmt_s(seconds: Optional[float]) -> str:
 
 def table(results: Dict[int, Samples]) -> List[str]:
     top = max(results)
-    lines = ["| operation | calls | time (median) | floor | floor time | ratio | target | result | peak RSS |",
-             "|---|---:|---:|---|---:|---:|---:|---|---:|"]
+    lines = ["| operation | calls | time (median) | floor | floor time | ratio | target | result | peak RSS | CPU |",
+             "|---|---:|---:|---|---:|---:|---:|---|---:|---:|"]
     for calls in sorted(results):
         s = results[calls]
         binding = calls == TARGET_SIZE
@@ -316,6 +323,8 @@ def table(results: Dict[int, Samples]) -> List[str]:
             fails = s.failed(name)
             note = f" exit {','.join(map(str, fails))}" if fails else ""
             inner = s.inner(name)
+            cpu = s.cpu(name)
+            cpu_s = fmt_s(cpu) if cpu is not None else "–"
             shown = fmt_s(t) + (f" (walk {fmt_s(inner)})" if inner is not None else "")
             if name in TARGETS:
                 floor, target = TARGETS[name]
@@ -324,15 +333,15 @@ def table(results: Dict[int, Samples]) -> List[str]:
                 ratio_s = f"{ratio:.2f}×" if ratio is not None else "–"
                 target_s = f"≤ {target:g}×" if target else "–"
                 res = verdict(ratio <= target) if (target and ratio is not None and not fails) else ("error" if fails else "–")
-                lines.append(f"| {name} | {calls:,} | {shown}{note} | {floor} | {fmt_s(ft)} | {ratio_s} | {target_s} | {res} | {rss:.0f} MB |")
+                lines.append(f"| {name} | {calls:,} | {shown}{note} | {floor} | {fmt_s(ft)} | {ratio_s} | {target_s} | {res} | {rss:.0f} MB | {cpu_s} |")
             else:
-                lines.append(f"| *{name}* | {calls:,} | {shown}{note} | (floor) | | | | | {rss:.0f} MB |")
+                lines.append(f"| *{name}* | {calls:,} | {shown}{note} | (floor) | | | | | {rss:.0f} MB | {cpu_s} |")
         rosa_rows = [n for n in TARGETS if s.median(n) is not None]
         if rosa_rows:
             peak = max(s.peak(n) for n in rosa_rows)
             which = max(rosa_rows, key=lambda n: s.peak(n))
             lines.append(f"| **peak memory** (max over rosa rows: {which}) | {calls:,} | | | | | ≤ {PEAK_MB_TARGET:.0f} MB | "
-                         f"{verdict(peak <= PEAK_MB_TARGET)} | {peak:.0f} MB |")
+                         f"{verdict(peak <= PEAK_MB_TARGET)} | {peak:.0f} MB | |")
     if TARGET_SIZE not in results:
         lines.append("")
         lines.append(f"Targets bind at {TARGET_SIZE:,} calls, which this run did not include; "

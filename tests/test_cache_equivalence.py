@@ -3,8 +3,8 @@
 Random sequences of what happens to a records folder between two runs — a record
 added, edited (also same-size with the old mtime put back), broken, deleted, touched,
 moved to the wrong year, a new year folder — and after every step the cached run must
-print byte for byte what ``ROSA_NO_CACHE=1`` prints: the JSON report, ``check`` and
-``woman list``. The folder is a copy of the fictional sample, so the cache holds a
+print byte for byte what ``ROSA_NO_CACHE=1`` prints: the JSON report of both years and
+of one (which leaves the other year's folders unbuilt), ``check`` and ``woman list``. The folder is a copy of the fictional sample, so the cache holds a
 few thousand real-looking records and the steps hit folders the cache serves whole.
 """
 
@@ -26,6 +26,8 @@ from rosa_cli.cli.main import main
 SAMPLE = Path(__file__).resolve().parent.parent / "records"
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REPORT = ("report", "--from", "2005-01-01", "--to", "2006-12-31", "--format", "json", "--force")
+# one year: the other year's folders are not built, only summarised (rosa_cli/core/summary.py)
+YEAR_REPORT = ("report", "--year", "2006", "--format", "json")
 
 
 def _run(folder: Path, *args: str, cache: bool) -> str:
@@ -38,7 +40,7 @@ def _run(folder: Path, *args: str, cache: bool) -> str:
 def _assert_same(folder: Path, step: str, everything: bool = False) -> None:
     """The JSON report after every step; ``check`` and ``woman list`` too when asked
     (they read the same loaded records, so once per sequence keeps the test fast)."""
-    for args in (REPORT, ("check",), ("woman", "list")) if everything else (REPORT,):
+    for args in (REPORT, YEAR_REPORT, ("check",), ("woman", "list")) if everything else (REPORT, YEAR_REPORT, ("check",)):
         cached = _run(folder, *args, cache=True)
         uncached = _run(folder, *args, cache=False)
         assert cached == uncached, f"after {step}: `rosa {' '.join(args)}` differs with the cache"
@@ -131,7 +133,15 @@ def _replace_by_copy(folder: Path, rng: random.Random) -> str:
     return "replace"
 
 
-STEPS = [_add, _edit, _same_size_edit, _break, _delete, _touch, _misfile, _replace_by_copy]
+def _name_someone_missing(folder: Path, rng: random.Random) -> str:
+    """A call now names a woman who has no file (an error found across records)."""
+    path = rng.choice(_files(folder, "calls"))
+    text = re.sub(r"^woman: .*\n", "", path.read_text(encoding="utf-8"), flags=re.M)
+    path.write_text(text + f"woman: {_new_id(rng, 'W', path.parent.name)}\n", encoding="utf-8")
+    return "name a missing woman"
+
+
+STEPS = [_add, _edit, _same_size_edit, _break, _delete, _touch, _misfile, _replace_by_copy, _name_someone_missing]
 
 
 @pytest.fixture

@@ -378,7 +378,7 @@ def test_a_racily_clean_file_is_not_trusted_from_the_cache(records):
     os.utime(racy_path, ns=(later, later))
     load_records(RecordsFolder(records))  # writes the cache
     stored = cache.open_cache(records, datetime.date.today())
-    names = [item[0] for item in stored.entry("women")[0]]
+    names = stored.entry("women").name_list()
     assert f"{older}.yaml" in names and f"{racy}.yaml" not in names
     # and an edit of it that keeps size and mtime is seen
     text = racy_path.read_text()

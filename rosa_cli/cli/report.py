@@ -55,12 +55,13 @@ def resolve_period(year, from_, to_, today: date):
     return Period.year(today.year)
 
 
-def load_for_report(folder, force: bool):
-    """All records; with invalid ones, print the problems and stop unless ``--force``."""
+def load_for_report(folder, force: bool, years=None):
+    """All records (the calls, services and activities of ``years`` only, when given);
+    with invalid ones, print the problems and stop unless ``--force``."""
     from rosa_cli.core.folder import load_records
     from rosa_cli.i18n import _
 
-    records = load_records(folder)
+    records = load_records(folder, years=years)
     errors = records.errors
     if errors and not force:
         for problem in errors:
@@ -91,8 +92,13 @@ def gather(folder, period, compare: bool, public: bool, force: bool):
             from rosa_cli.i18n import render
 
             raise Failure(render(refusal))
+    from rosa_cli.core.summary import span
+
     folder_state = in_background(provenance, folder.root)
-    records = load_for_report(folder, force)
+    # the year folders the figures can come from: the period's, and the previous one's
+    previous = period.previous() if compare else None
+    years = span(period.start.year, period.end.year, (previous.start.year, previous.end.year) if previous else None)
+    records = load_for_report(folder, force, years)
     return records, build_result(folder, records, period, compare, public, folder_state())
 
 

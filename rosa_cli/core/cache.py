@@ -1,8 +1,13 @@
 """A cache of parsed, validated records, so a warm ``report`` or ``check`` reads only what changed.
 
-Lives in ``.rosa-cache/records.marshal`` inside the records folder (git-ignored,
-owner-only like everything there). The cache may make rosa faster, never change an
-answer, so it keys on everything an answer depends on:
+Lives in ``.rosa-cache/records/<folder>.marshal`` inside the records folder, one file
+per records folder (git-ignored, owner-only like everything there); docs/records-folder.md,
+"What the cache keys on". Besides the rows, each file keeps what a command needs of a
+folder it does not build: its names and packed stat signatures, compared whole by
+:mod:`rosa_cli.core.unchanged`, and a summary (:mod:`rosa_cli.core.summary`).
+
+The cache may make rosa faster, never change an answer, so it keys on everything an
+answer depends on:
 
 * each file's entry on its name, size, inode, mtime_ns and ctime_ns, grouped by folder.
   ctime cannot be set back by hand (``touch -d`` sets mtime only), so a same-size edit
@@ -42,8 +47,10 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from rosa_cli import __version__
 from rosa_cli.core.model import Problem, from_row, to_row
+from rosa_cli.core.schema import PLURAL
 
-SCHEMA_VERSION = 5  # 4: free-text limit and wider privacy detection; strict id grammar; misplaced files; 5: messages as data
+SCHEMA_VERSION = 6  # 4: free-text limit and wider privacy detection; strict id grammar; misplaced files; 5: messages as data;
+# 6: names and packed signatures apart, folder summaries, problems apart from rows
 RECORDS_DIR = "records"  # .rosa-cache/records/<folder>.marshal, one file per records folder
 OLD_CACHE_FILE = "records.marshal"  # rosa before issue 16 kept one file; removed when seen
 ENV_DISABLE = "ROSA_NO_CACHE"
@@ -53,6 +60,63 @@ Signature = Tuple[int, int, int, int]  # size, inode, mtime_ns, ctime_ns
 # record rows (or None) and the problems, each aligned with the listing.
 FolderEntry = Tuple[tuple, tuple, tuple]
 VALIDATION_LIBRARIES = ("pycountry", "babel")
+KIND_OF_DIR = {plural: kind for kind, plural in PLURAL.items()}
+
+
+def packed_signatures(listing: tuple) -> bytes:
+    """A listing's signatures packed as :func:`rosa_cli.core.unchanged.signatures` packs
+    a folder's stat results: all sizes, then all inodes, mtimes and ctimes, as signed
+    64-bit numbers. A scan of an unchanged folder then compares one bytes string."""
+    from array import array
+
+    return b"".join(array("q", (item[field] for item in listing)).tobytes() for field in (1, 2, 3, 4))
+
+
+@dataclass
+class StoredFolder:
+    """One folder's cache file as read: the rows and problems stay marshalled bytes until
+    the folder's records are built, so a folder that is only looked at (unchanged, or not
+    needed by the command, see :mod:`rosa_cli.core.summary`) costs two comparisons
+    (:func:`rosa_cli.core.unchanged.as_cached`)."""
+
+    names: str  # the record files' names, sorted, joined by newlines (unchanged.names_text)
+    signatures: bytes  # :func:`packed_signatures` of the listing
+    loose: Optional[tuple]  # (files readable by others, an example, its mode) or None
+    summary: Optional[tuple]  # rosa_cli.core.summary.Summary; None: not usable (files were left out)
+    problems: Optional[bytes]  # marshalled problem rows aligned with the names; None: no file has any
+    rows: bytes  # marshalled rows aligned with the names
+
+    def name_list(self) -> tuple:
+        return tuple(self.names.split("\n")) if self.names else ()
+
+    def listing(self) -> tuple:
+        from array import array
+
+        names = self.name_list()
+        numbers = array("q")
+        numbers.frombytes(self.signatures)
+        count = len(names)
+        if len(numbers) != 4 * count:
+            raise ValueError("cache entry does not match its listing")
+        return tuple(zip(names, numbers[0:count], numbers[count:2 * count], numbers[2 * count:3 * count], numbers[3 * count:]))
+
+    def problem_rows(self) -> tuple:
+        if self.problems is None:
+            return ((),) * self.size
+        found = marshal.loads(self.problems)
+        if len(found) != self.size:
+            raise ValueError("cache entry does not match its listing")
+        return found
+
+    @property
+    def size(self) -> int:
+        return len(self.signatures) // 32
+
+    def expand(self) -> FolderEntry:
+        rows = marshal.loads(self.rows)
+        if len(rows) != self.size:
+            raise ValueError("cache entry does not match its listing")
+        return self.listing(), rows, self.problem_rows()
 
 
 def signature(stat: os.stat_result) -> Signature:
@@ -88,14 +152,15 @@ def code_fingerprint(root: Optional[Path] = None) -> str:
     import rosa_cli
 
     package = Path(rosa_cli.__file__).resolve().parent
-    files = sorted(package.rglob("*.py"))
+    relative = _python_files(str(package))  # os.scandir: pathlib's rglob cost 0.1 s a run
+    files = [package / name for name in relative]
     stats = []
-    for path in files:
+    for name in relative:
         try:
-            st = path.stat()
-            stats.append((path.relative_to(package).as_posix(), st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+            st = os.stat(os.path.join(package, name))
+            stats.append((name, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
         except OSError:
-            stats.append((path.name, -1, -1, -1))
+            stats.append((name, -1, -1, -1))
     libraries = tuple(library_version(name) for name in VALIDATION_LIBRARIES)
     signature_now = (str(package), tuple(stats), libraries)
     stored_file = root / ".rosa-cache" / FINGERPRINT_FILE if root is not None else None
@@ -110,8 +175,8 @@ def code_fingerprint(root: Optional[Path] = None) -> str:
     import hashlib
 
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+    for name, path in zip(relative, files):
+        digest.update(name.encode() + b"\0")
         try:
             digest.update(path.read_bytes())
         except OSError:
@@ -128,6 +193,23 @@ def code_fingerprint(root: Optional[Path] = None) -> str:
         except (OSError, ValueError):
             pass
     return _CODE_FINGERPRINT
+
+
+def _python_files(package: str) -> List[str]:
+    """Every ``.py`` file under ``package``, as sorted relative POSIX paths."""
+    found: List[str] = []
+    folders = [""]
+    while folders:
+        relative = folders.pop()
+        with os.scandir(os.path.join(package, relative)) as entries:
+            for entry in entries:
+                name = f"{relative}/{entry.name}" if relative else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        folders.append(name)
+                elif entry.name.endswith(".py"):
+                    found.append(name)
+    return sorted(found)
 
 
 def library_version(name: str) -> str:
@@ -159,15 +241,17 @@ class RecordCache:
     dropped as soon as its records are built, so rows and records of the whole folder
     are never alive together.
 
-    A folder whose listing — every file's name, size, inode and mtime — is unchanged
-    is taken whole, without looking at its files one by one in Python; otherwise each
-    unchanged file is taken from it and the rest are read again.
+    A folder whose files' names and signatures are unchanged is taken whole (the scan
+    compares them in two comparisons, :meth:`known`); a folder the command does not
+    need built gives only its summary and problems (:meth:`unbuilt`); otherwise each
+    unchanged file is taken from the entry and the rest are read again.
     """
 
     root: Path
     key: tuple
     today: date
-    folders: Dict[str, FolderEntry] = field(default_factory=dict)  # entries read, or to write
+    folders: Dict[str, Any] = field(default_factory=dict)  # StoredFolder as read, FolderEntry to write, or None
+    extras: Dict[str, Tuple[Optional[tuple], tuple]] = field(default_factory=dict)  # (loose, summary) to write
     changed: set = field(default_factory=set)  # folders whose entry must be written
     gone: set = field(default_factory=set)  # folders whose file must be removed
     dirty: bool = False  # every folder must be written (a new key or a new day)
@@ -180,8 +264,9 @@ class RecordCache:
     def directory(self) -> Path:
         return self.root / ".rosa-cache" / RECORDS_DIR
 
-    def entry(self, relpath: str) -> Optional[FolderEntry]:
-        """The cached entry of one folder, read from its file the first time, or None."""
+    def entry(self, relpath: str) -> Any:
+        """The cached entry of one folder (a :class:`StoredFolder`, or a FolderEntry when
+        it was stored on an earlier day), read from its file the first time, or None."""
         if relpath in self.folders:
             return self.folders[relpath]
         found = None
@@ -189,62 +274,109 @@ class RecordCache:
             found = _read_entry(self.directory / _file_name(relpath), self.key, self.today)
             if found is not None and found[1]:  # stored on an earlier day: files with problems are read again
                 self.changed.add(relpath)
-            self.folders[relpath] = found[0] if found is not None else None  # type: ignore[assignment]
+            self.folders[relpath] = found[0] if found is not None else None
         return found[0] if found is not None else None
+
+    def known(self, relpath: str) -> Optional[StoredFolder]:
+        """The folder's entry when its files may be compared as a whole with the scan's
+        (names, then packed signatures); None when there is none or it must be written."""
+        stored = self.entry(relpath)
+        if isinstance(stored, StoredFolder) and relpath not in self.changed and not self.dirty:
+            return stored
+        return None
+
+    def _listing_of(self, relpath: str) -> Optional[tuple]:
+        cached = self.entry(relpath)
+        if isinstance(cached, StoredFolder):
+            try:
+                return cached.listing()
+            except ValueError:
+                return None
+        return cached[0] if cached is not None else None
 
     def missing(self, relpath: str, listing: tuple) -> List[int]:
         """Indices of ``listing``'s files the cache does not hold as they are now."""
-        cached = self.entry(relpath)
+        cached = self._listing_of(relpath)
         if cached is None:
             return list(range(len(listing)))
-        if cached[0] == listing:
+        if cached == listing:
             return []
-        known = {tuple(item) for item in cached[0]}
+        known = {tuple(item) for item in cached}
         return [i for i, item in enumerate(listing) if item not in known]
 
-    def load_folder(self, relpath: str, listing: tuple, read: Callable[[int], Tuple[Any, tuple]]):
-        """``(paths, records, problems)`` of one folder's files, in ``listing`` order;
+    def unbuilt(self, relpath: str) -> Tuple[tuple, Optional[List[Optional[List[Problem]]]]]:
+        """``(summary, problems)`` of an unchanged folder whose records are not built;
+        its rows are let go unread. ``problems`` as :meth:`load_folder` gives them."""
+        stored = self.folders.pop(relpath)
+        return stored.summary, _problem_objects(stored.problem_rows()) if stored.problems is not None else None
+
+    def loose(self, relpath: str) -> Optional[tuple]:
+        stored = self.folders.get(relpath)
+        return stored.loose if isinstance(stored, StoredFolder) else None
+
+    def load_folder(self, relpath: str, listing: Optional[tuple], read: Callable[[int], Tuple[Any, tuple]],
+                    loose: Optional[tuple] = None):
+        """``(paths, records, problems)`` of one folder's files, in listing order;
         ``problems`` is None when no file has any (the common case, kept cheap).
 
+        ``listing`` None means the scan found the folder as cached (:meth:`known`).
         ``read(i)`` parses and validates file ``i`` of the listing and returns it as
         ``(row or None, problem rows)``; it is called only for files the cache does
-        not hold as they are now.
+        not hold as they are now. ``loose`` is the scan's note of files others may read,
+        kept with the entry.
         """
-        cached = self.entry(relpath) if self.enabled else None
-        if cached is not None:
-            try:
-                cached = _expand(cached)
-            except Exception:  # a damaged entry: read the folder's files again
-                cached = None
-        if cached is not None and cached[0] == listing:
-            rows, problem_rows = cached[1], cached[2]
-            if relpath not in self.changed and not self.dirty:
-                self.folders.pop(relpath, None)  # nothing to write: let the rows go with this call
+        stored = self.entry(relpath) if self.enabled else None
+        if listing is None:
+            assert isinstance(stored, StoredFolder)
+            names = stored.name_list()
+            rows, problem_rows = marshal.loads(stored.rows), stored.problem_rows()
+            if len(rows) != len(names):
+                raise ValueError("cache entry does not match its listing")
+            self.folders.pop(relpath, None)  # nothing to write: let the rows go with this call
         else:
-            known = {}
-            if cached is not None:
-                known = {tuple(item): (row, probs) for item, row, probs in zip(cached[0], cached[1], cached[2])}
-            new_rows, new_problems = [], []
-            for index, item in enumerate(listing):
-                hit = known.get(item)
-                if hit is None:
-                    hit = read(index)
-                new_rows.append(hit[0])
-                new_problems.append(hit[1])
-            del known
-            rows, problem_rows = tuple(new_rows), tuple(new_problems)
-            if self.enabled:
-                self.folders[relpath] = (listing, rows, problem_rows)
-                self.changed.add(relpath)
+            names = tuple(item[0] for item in listing)
+            rows, problem_rows = self._rows_for(relpath, stored, listing, read)
         prefix = relpath + "/"
-        paths = [prefix + item[0] for item in listing]
+        paths = [prefix + name for name in names]
         records = [from_row(row, path) if row is not None else None for row, path in zip(rows, paths)]
-        if relpath in self.changed and not self.dirty:
-            self.save(only=relpath)
+        if relpath in self.changed and self.folders.get(relpath) is not None:
+            from rosa_cli.core.summary import summarise
+
+            self.extras[relpath] = (loose, summarise(KIND_OF_DIR[relpath.split("/", 1)[0]], records))
+            if not self.dirty:
+                self.save(only=relpath)
         if not any(problem_rows):
             return paths, records, None
-        problems = [[Problem(p[0], p[1], unpack_message(p[2]), p[3]) for p in probs] if probs else None for probs in problem_rows]
-        return paths, records, problems
+        return paths, records, _problem_objects(problem_rows)
+
+    def _rows_for(self, relpath: str, stored: Any, listing: tuple, read: Callable[[int], Tuple[Any, tuple]]):
+        """The rows and problem rows of ``listing``: from the entry where it holds a file
+        as it is now, else by ``read``; the entry is then marked to be written."""
+        cached = None
+        if stored is not None:
+            try:
+                cached = stored.expand() if isinstance(stored, StoredFolder) else stored
+            except Exception:  # a damaged entry: read the folder's files again
+                cached = None
+        if cached is not None and cached[0] == listing and relpath not in self.changed and not self.dirty:
+            self.folders.pop(relpath, None)
+            return cached[1], cached[2]
+        known = {}
+        if cached is not None:
+            known = {tuple(item): (row, probs) for item, row, probs in zip(cached[0], cached[1], cached[2])}
+        new_rows, new_problems = [], []
+        for index, item in enumerate(listing):
+            hit = known.get(item)
+            if hit is None:
+                hit = read(index)
+            new_rows.append(hit[0])
+            new_problems.append(hit[1])
+        del known
+        rows, problem_rows = tuple(new_rows), tuple(new_problems)
+        if self.enabled:
+            self.folders[relpath] = (listing, rows, problem_rows)
+            self.changed.add(relpath)
+        return rows, problem_rows
 
     def forget_folders_except(self, present: set, kind_dirs: Tuple[str, ...]) -> None:
         """Remove the files of folders of ``kind_dirs`` that no longer exist."""
@@ -272,9 +404,10 @@ class RecordCache:
         if not self.enabled:
             return
         if only is not None:
-            write = [only] if self.folders.get(only) is not None else []
+            write = [only] if isinstance(self.folders.get(only), tuple) and only in self.extras else []
         else:
-            write = [r for r in self.folders if self.folders[r] is not None and (self.dirty or r in self.changed)]
+            write = [r for r in self.folders if isinstance(self.folders[r], tuple) and r in self.extras
+                     and (self.dirty or r in self.changed)]
         if not write and (not self.gone or only is not None):
             return
         folder = self.root / ".rosa-cache"
@@ -300,21 +433,38 @@ class RecordCache:
             finally:
                 stamp_file.unlink()
             for relpath in write:
-                listing, rows, problem_rows = _without_racy(_expand(self.folders[relpath]), moment)
-                # the listing apart from the rows: a run reads every listing but expands
-                # the rows of one folder at a time (see _expand)
-                payload = marshal.dumps((self.key, self.today.toordinal(), listing, marshal.dumps((rows, problem_rows))))
-                # atomic (a temp file, then rename) but not fsynced: after a crash a
-                # cache file may be lost or empty, which only means reading again
-                temp = stamp_dir / f"{os.getpid()}.{os.urandom(4).hex()}.tmp"
-                with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
-                    handle.write(payload)
-                os.replace(temp, self.directory / _file_name(relpath))
+                self._write(relpath, moment, stamp_dir)
                 if only is not None:
                     del self.folders[relpath]
                     self.changed.discard(relpath)
         except (OSError, ValueError):
             pass  # a cache that cannot be written is only slower, never wrong
+
+    def _write(self, relpath: str, moment: int, stamp_dir: Path) -> None:
+        """One folder's file: names, packed signatures, loose note, summary, then the
+        problems and the rows as marshalled bytes of their own (see :class:`StoredFolder`)."""
+        listing, rows, problem_rows = self.folders[relpath]
+        loose, summary_now = self.extras.pop(relpath)
+        summary: Optional[tuple] = summary_now
+        kept = _racy_free(listing, moment)
+        if kept is not None:  # files changed at the cache's moment are left out: read again next time
+            listing, rows, problem_rows = (tuple(listing[i] for i in kept), tuple(rows[i] for i in kept),
+                                           tuple(problem_rows[i] for i in kept))
+            summary = None  # it counted the files left out: this folder is built until written whole
+        payload = marshal.dumps((
+            self.key, self.today.toordinal(), "\n".join(item[0] for item in listing), packed_signatures(listing),
+            loose, summary, marshal.dumps(problem_rows) if any(problem_rows) else None, marshal.dumps(rows),
+        ))
+        # atomic (a temp file, then rename) but not fsynced: after a crash a cache file
+        # may be lost or empty, which only means reading again
+        temp = stamp_dir / f"{os.getpid()}.{os.urandom(4).hex()}.tmp"
+        with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+            handle.write(payload)
+        os.replace(temp, self.directory / _file_name(relpath))
+
+
+def _problem_objects(problem_rows: tuple) -> List[Optional[List[Problem]]]:
+    return [[Problem(p[0], p[1], unpack_message(p[2]), p[3]) for p in probs] if probs else None for probs in problem_rows]
 
 
 def _file_name(relpath: str) -> str:
@@ -326,42 +476,34 @@ def _relpath(name: str) -> Optional[str]:
 
 
 def _read_entry(path: Path, key: tuple, today: date) -> Optional[Tuple[Any, bool]]:
-    """``((listing, rows blob), stale day)`` from one folder's file; None when missing,
-    corrupt, of another key, or from a later day than today (the clock went back).
-
-    The rows stay marshalled bytes until :func:`_expand` (when the folder's records
-    are built): reading every folder's listing first, to find what changed, then
-    holds ~the file sizes, not every row of the folder as Python objects."""
+    """``(entry, stale day)`` from one folder's file: a :class:`StoredFolder`, or — when
+    it was stored on an earlier day — the expanded FolderEntry without its files that
+    had problems (a date may no longer be in the future), to be written again. None
+    when missing, corrupt, of another key, or from a later day (the clock went back)."""
     try:
         with open(path, "rb") as handle:
-            stored_key, stored_day, listing, blob = marshal.loads(handle.read())
+            stored_key, stored_day, names, signatures, loose, summary, problems, rows = marshal.loads(handle.read())
         stored_today = date.fromordinal(stored_day)
-        if tuple(_plain(stored_key)) != _plain(key) or stored_today > today or not isinstance(blob, bytes):
+        if tuple(_plain(stored_key)) != _plain(key) or stored_today > today:
             return None
+        if not (isinstance(names, str) and isinstance(rows, bytes) and isinstance(signatures, bytes)
+                and len(signatures) == 32 * (names.count("\n") + 1 if names else 0)
+                and (problems is None or isinstance(problems, bytes))):
+            return None
+        # marshal gives back tuples as tuples: no conversion of the (long) summary
+        stored = StoredFolder(names, signatures, loose, summary, problems, rows)
         if stored_today != today:
-            return _without_problem_files(_expand((listing, blob))), True
+            return _without_problem_files(stored.expand()), True
     except Exception:  # missing, truncated, foreign: read the files again
         return None
-    return (listing, blob), False
+    return stored, False
 
 
-def _expand(entry: Any) -> FolderEntry:
-    """A folder's entry with its rows as Python objects: ``(listing, rows, problems)``."""
-    if len(entry) == 3:
-        return entry
-    rows, problem_rows = marshal.loads(entry[1])
-    if len(rows) != len(entry[0]) or len(problem_rows) != len(entry[0]):
-        raise ValueError("cache entry does not match its listing")
-    return entry[0], rows, problem_rows
-
-
-def _without_racy(entry: FolderEntry, moment: int) -> FolderEntry:
-    """``entry`` without files whose mtime or ctime is not strictly before ``moment``."""
-    listing = entry[0]
+def _racy_free(listing: tuple, moment: int) -> Optional[List[int]]:
+    """Indices of ``listing``'s files changed strictly before ``moment`` (by mtime and
+    ctime); None when that is all of them."""
     keep = [i for i, item in enumerate(listing) if item[3] < moment and item[4] < moment]
-    if len(keep) == len(listing):
-        return entry
-    return tuple(listing[i] for i in keep), tuple(entry[1][i] for i in keep), tuple(entry[2][i] for i in keep)
+    return None if len(keep) == len(listing) else keep
 
 
 def raw_result(record: Any, problems: List[Problem], pool: Dict[Any, Any]) -> Tuple[Any, tuple]:

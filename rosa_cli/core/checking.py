@@ -9,6 +9,7 @@ from rosa_cli.core import gitrepo
 from rosa_cli.core.folder import RecordsFolder, load_records, loose_permissions
 from rosa_cli.core.messages import msg
 from rosa_cli.core.model import WARNING, Problem, Records
+from rosa_cli.core.summary import NO_YEARS
 
 
 @dataclass
@@ -19,7 +20,7 @@ class CheckResult:
     @property
     def record_count(self) -> int:
         r = self.records
-        return len(r.women) + len(r.stays) + len(r.calls) + len(r.services) + len(r.activities) + len(r.website) + r.skipped
+        return len(r.women) + len(r.stays) + len(r.calls) + len(r.services) + len(r.activities) + len(r.website) + r.skipped + r.unbuilt
 
 
 def uncommitted_problems(folder: RecordsFolder) -> List[Problem]:
@@ -54,7 +55,7 @@ def permission_problems(folder: RecordsFolder) -> List[Problem]:
 
 def check_folder(folder: RecordsFolder) -> CheckResult:
     uncommitted = gitrepo.in_background(uncommitted_problems, folder)
-    records = load_records(folder)
+    records = load_records(folder, years=NO_YEARS)  # every problem; no call needed as an object
     problems = records.problems + permission_problems(folder) + uncommitted()
     problems.sort(key=lambda p: (p.path, p.line or 0, p.message))
     return CheckResult(records, problems)

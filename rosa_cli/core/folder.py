@@ -19,13 +19,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from rosa_cli.core.messages import Message, msg
 from rosa_cli.core.model import WARNING, Problem, Records, Settings, Shelter
 from rosa_cli.core.schema import KINDS, PLURAL, YEARLY
-from rosa_cli.core.validate import Context, build_record, build_settings, build_shelters, cross_check
+from rosa_cli.core.validate import Context, build_record, build_settings, build_shelters, cross_check, references_hold
 from rosa_cli.core.yamlio import read_mapping
 
 SETTINGS_FILE = "rosa.yaml"
@@ -35,6 +36,7 @@ ENV_VAR = "ROSA_RECORDS"
 
 if TYPE_CHECKING:  # gitrepo is imported lazily at run time: it is only needed when git is asked
     from rosa_cli.core import gitrepo
+    from rosa_cli.core.summary import YearSpan
 
 
 class RecordsNotFound(Exception):
@@ -505,8 +507,10 @@ class _FolderScan:
     kind: str
     relpath: str
     base: str  # the folder's path; a file's is base + "/" + its name (listing[i][0])
-    listing: tuple
+    listing: Optional[tuple]  # None: exactly as the cache holds it (``stored``)
     linked: list  # links to files inside the folder: read, never cached
+    stored: Any = None  # the cache's StoredFolder when the folder is as cached
+    loose: Optional[tuple] = None  # (files others may read, an example, its mode), kept with the entry
 
 
 def _scan_folder(kind: str, directory: Path, relpath: str, problems: List[Problem], loose: Optional[dict] = None) -> Optional[_FolderScan]:
@@ -517,6 +521,8 @@ def _scan_folder(kind: str, directory: Path, relpath: str, problems: List[Proble
     running are passed over; anything else — a PDF, an editor's swap file, a record in
     the wrong folder, a ``.yml`` — is an error, so ``check`` and ``report`` name it.
     ``loose`` collects files readable by group or others from the stat done anyway.
+
+    A folder found exactly as the cache holds it never comes here (:func:`_scan_all`).
     """
     from rosa_cli.core.yamlio import is_live_temp
 
@@ -565,11 +571,14 @@ def _scan_folder(kind: str, directory: Path, relpath: str, problems: List[Proble
         if st.st_mode & 0o077:
             loose_modes[entry.name] = st.st_mode & 0o777
     items.sort()
-    if loose is not None and loose_modes:
+    note = None
+    if loose_modes:
         example = min(loose_modes)
-        loose[relpath] = (len(loose_modes), example, loose_modes[example])
+        note = (len(loose_modes), example, loose_modes[example])
+        if loose is not None:
+            loose[relpath] = note
     del plain, entries
-    return _FolderScan(kind, relpath, str(directory), tuple(items), linked)
+    return _FolderScan(kind, relpath, str(directory), tuple(items), linked, None, note)
 
 
 PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
@@ -650,12 +659,19 @@ def _parse_chunk(arg) -> Tuple[Tuple[str, ...], Any]:
         return tuple(results), results
 
 
-def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = KINDS) -> Records:
+def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = KINDS, years: Optional[YearSpan] = None) -> Records:
     """Load every record of ``kinds`` with all problems, including cross-record ones.
 
     Files unchanged since the last run come from the cache (:mod:`rosa_cli.core.cache`);
     only new or changed files are parsed and validated again — on every core when
     there are many of them.
+
+    ``years`` (first, last): build the records of year folders (calls, services,
+    activities) only where they may count in those years; every other year folder gives
+    its problems and counts from the cache's summary (:mod:`rosa_cli.core.summary`) and
+    its records are not in the result (``Records.unbuilt`` counts them). ``report``
+    passes its period's years, ``check`` :data:`~rosa_cli.core.summary.NO_YEARS`; None
+    (the default) builds everything.
     """
     import gc
 
@@ -664,13 +680,13 @@ def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = KINDS) -> Recor
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load_records(folder, kinds)
+        return _load_records(folder, kinds, years)
     finally:
         if collecting:
             gc.enable()
 
 
-def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
+def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...], years: Optional[YearSpan]) -> Records:
     from rosa_cli.core.cache import open_cache
 
     settings, problems = folder.settings_and_problems()
@@ -680,13 +696,22 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
                "service": records.services, "activity": records.activities, "website": records.website}
     cache = open_cache(folder.root, folder.today)
     context = folder.context()
-    scans = _scan_all(folder, kinds, records.problems)
+    scans = _scan_all(folder, kinds, records.problems, cache)
     parsed = _parse_changed(folder, cache, scans)
 
     seen: Dict[str, str] = {}
     woman_files: set = set()
     pool: dict = {}
+    unbuilt_references: List[tuple] = []
     for scan in scans:
+        if _may_stay_unbuilt(scan, years):
+            summary, problems_of = cache.unbuilt(scan.relpath)
+            for found in problems_of or ():
+                records.problems.extend(found or ())
+            records.skipped += summary[1]
+            records.unbuilt += summary[0]
+            unbuilt_references.append(summary[4])
+            continue
         kind, relpath, base, listing = scan.kind, scan.relpath, scan.base, scan.listing
 
         def read(index: int, base=base, listing=listing, relpath=relpath, kind=kind):
@@ -699,7 +724,7 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
                 return done
             return raw_result(*folder.load_file(kind, f"{base}/{name}", shown, context), pool)
 
-        paths, loaded, problems_of = cache.load_folder(relpath, scan.listing, read)
+        paths, loaded, problems_of = cache.load_folder(relpath, scan.listing, read, scan.loose)
         for entry in scan.linked:
             record, found = folder.load_one(kind, Path(entry.path))
             paths.append(f"{relpath}/{entry.name}")
@@ -710,20 +735,63 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...]) -> Records:
         _place(records, targets[kind], seen, paths, loaded, problems_of)
     cache.forget_folders_except({scan.relpath for scan in scans}, tuple(PLURAL[k] for k in kinds))
     cache.save()
-    records.problems.extend(cross_check(records, complete={"woman", "stay", "call"} <= set(kinds), woman_files=woman_files, today=folder.today))
+    complete = {"woman", "stay", "call"} <= set(kinds)
+    if unbuilt_references and not references_hold(records, set(chain.from_iterable(unbuilt_references)), complete, woman_files):
+        # a folder left unbuilt names a woman who is not there (or not so): build
+        # everything, so the problem is found record by record, where it is
+        return _load_records(folder, kinds, None)
+    records.problems.extend(cross_check(records, complete=complete, woman_files=woman_files, today=folder.today))
     return records
 
 
-def _scan_all(folder: RecordsFolder, kinds: Tuple[str, ...], problems: List[Problem]) -> List[_FolderScan]:
-    """Every record folder of ``kinds``, listed and stat'ed (one pass, no file read)."""
+def _may_stay_unbuilt(scan: _FolderScan, years: Optional[YearSpan]) -> bool:
+    """A year folder found as cached, with a usable summary, holding no record counted
+    in ``years``: its records need not be built."""
+    from rosa_cli.core.summary import overlaps
+
+    stored = scan.stored
+    return (years is not None and scan.kind in YEARLY and stored is not None and not scan.linked
+            and stored.summary is not None and not overlaps(stored.summary, years))
+
+
+def _scan_all(folder: RecordsFolder, kinds: Tuple[str, ...], problems: List[Problem], cache: Any = None) -> List[_FolderScan]:
+    """Every record folder of ``kinds``, listed and stat'ed (one pass, no file read);
+    a folder exactly as ``cache`` holds it is recognised without a tuple per file."""
     folder.loose_files.clear()
+    found = [(kind, directory, folder.shown(directory)) for kind in kinds for directory in _kind_folders(folder, kind, problems)]
+    as_cached = _found_as_cached(folder, cache, [relpath for _, _, relpath in found], [str(d) for _, d, _ in found])
     scans: List[_FolderScan] = []
-    for kind in kinds:
-        for directory in _kind_folders(folder, kind, problems):
-            scan = _scan_folder(kind, directory, folder.shown(directory), problems, folder.loose_files)
-            if scan is not None:
-                scans.append(scan)
+    for kind, directory, relpath in found:
+        known = as_cached.get(relpath)
+        if known is not None:  # every name and stat number was checked when the entry was written
+            if known.loose:
+                folder.loose_files[relpath] = known.loose
+            scans.append(_FolderScan(kind, relpath, str(directory), None, [], known, known.loose))
+            continue
+        scan = _scan_folder(kind, directory, relpath, problems, folder.loose_files)
+        if scan is not None:
+            scans.append(scan)
     return scans
+
+
+def _found_as_cached(folder: RecordsFolder, cache: Any, relpaths: List[str], directories: List[str]) -> Dict[str, Any]:
+    """``relpath -> cache entry`` of the folders that hold exactly what the cache holds."""
+    from rosa_cli.core.unchanged import check_all
+
+    if cache is None or not cache.enabled:
+        return {}
+    entries = [(relpath, directory, cache.known(relpath)) for relpath, directory in zip(relpaths, directories)]
+    entries = [(relpath, directory, known) for relpath, directory, known in entries if known is not None]
+    if not entries:
+        return {}
+    scratch = folder.root / CACHE_DIR / "tmp"  # private, like every file rosa keeps there
+    try:
+        scratch.mkdir(mode=0o700, parents=False, exist_ok=True)
+    except OSError:
+        scratch = folder.root / CACHE_DIR
+    answers = check_all([(directory, known.names, known.signatures) for _, directory, known in entries],
+                        [known.size for _, _, known in entries], str(scratch))
+    return {relpath: known for (relpath, _, known), same in zip(entries, answers) if same}
 
 
 def _parse_changed(folder: RecordsFolder, cache, scans: List[_FolderScan]) -> Any:
@@ -732,6 +800,8 @@ def _parse_changed(folder: RecordsFolder, cache, scans: List[_FolderScan]) -> An
     few: they are read in line."""
     jobs: List[Tuple[str, str, str]] = []
     for scan in scans:
+        if scan.listing is None:  # as cached
+            continue
         indices = cache.missing(scan.relpath, scan.listing) if cache.enabled else range(len(scan.listing))
         jobs.extend((scan.kind, f"{scan.base}/{scan.listing[i][0]}", f"{scan.relpath}/{scan.listing[i][0]}") for i in indices)
     minimum = int(os.environ.get("ROSA_PARALLEL_MIN_FILES", PARALLEL_MIN_FILES))

@@ -288,6 +288,9 @@ class Records:
     website: Dict[str, WebsiteMonth] = field(default_factory=dict)
     problems: List[Problem] = field(default_factory=list)
     skipped: int = 0
+    # valid records of year folders the loader was asked not to build (their problems
+    # are in ``problems``; see rosa_cli/core/summary.py)
+    unbuilt: int = 0
 
     @property
     def errors(self) -> List[Problem]:

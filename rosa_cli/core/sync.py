@@ -33,6 +33,7 @@ from rosa_cli.core.folder import CACHE_DIR, RecordsFolder, load_records
 from rosa_cli.core.merge import merge_texts
 from rosa_cli.core.messages import Message, msg
 from rosa_cli.core.model import Problem
+from rosa_cli.core.summary import NO_YEARS
 
 ZERO = "0" * 40
 
@@ -163,7 +164,7 @@ def _sync_once(folder: RecordsFolder, branch: str, name: str, remote_branch: str
     pending_store.clear(folder.root)  # no conflict left between the two copies
     head = _git(folder, "rev-parse", "HEAD").stdout.strip()
     outgoing = _count(folder, f"{theirs}..{head}" if theirs else head)
-    result.problems = [p for p in load_records(folder).problems if p.is_error]
+    result.problems = [p for p in load_records(folder, years=NO_YEARS).problems if p.is_error]
     if outgoing == 0:
         return True
     if result.problems:
@@ -372,5 +373,5 @@ _errors_of_commit = errors_of_commit
 
 def validate_merge(folder: RecordsFolder, commit: str) -> List[Problem]:
     """Errors the merge ``commit`` has that this office's records do not have."""
-    here: Set[Tuple[str, str, str]] = {_key(p) for p in load_records(folder).problems if p.is_error}
+    here: Set[Tuple[str, str, str]] = {_key(p) for p in load_records(folder, years=NO_YEARS).problems if p.is_error}
     return [p for p in errors_of_commit(folder, commit) if _key(p) not in here]

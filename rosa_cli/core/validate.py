@@ -721,17 +721,41 @@ def nationality_mismatches(records: Records) -> List[Problem]:
     warning, since the report would count her under both."""
     problems: List[Problem] = []
     for call in records.calls.values():
-        if not call.woman or not call.nationality or call.nationality in NO_NATIONALITY:
+        if not call.woman:
             continue
         woman = records.women.get(call.woman)
-        if woman is None or woman.nationality in NO_NATIONALITY or woman.nationality == call.nationality:
+        if not _nationality_differs(call.nationality, woman):
             continue
+        assert woman is not None
         problems.append(Problem(call.path, call.line_of("nationality"), msg(
             "call.nationality_mismatch",
             "call {call} gives nationality {nationality} but woman {woman} is {hers}; correct one of them (the report counts the call's)",
             call=call.id, nationality=call.nationality, woman=woman.id, hers=woman.nationality,
         ), WARNING))
     return problems
+
+
+def _nationality_differs(nationality: Optional[str], woman: Optional[Woman]) -> bool:
+    """A call's nationality that contradicts the record of the woman it names."""
+    if not nationality or nationality in NO_NATIONALITY or woman is None:
+        return False
+    return woman.nationality not in NO_NATIONALITY and woman.nationality != nationality
+
+
+def references_hold(records: Records, refs: Iterable[Tuple[str, str]], complete: bool, woman_files: Iterable[str] = ()) -> bool:
+    """True when records naming these (woman, nationality) pairs would add no problem to
+    :func:`cross_check`: she exists (checked when ``complete``) and the nationality agrees.
+
+    The loader asks this of a year folder it did not build (rosa_cli/core/summary.py);
+    when it says False, everything is built and checked record by record instead."""
+    women = records.women
+    exists = women.keys() | set(woman_files) if complete else None
+    for woman_id, nationality in refs:
+        if exists is not None and woman_id not in exists:
+            return False
+        if _nationality_differs(nationality, women.get(woman_id)):
+            return False
+    return True
 
 
 def stay_conflicts(woman_id: str, stays: List[Stay], names: Optional[Dict[str, Any]] = None) -> List[Problem]:
