@@ -158,7 +158,7 @@ def helper_always(monkeypatch):
     monkeypatch.setattr(unchanged, "HELPER_MIN_FILES", 1)
     monkeypatch.setattr(unchanged, "_HELPER_START_FILES", 0)
     monkeypatch.setattr(unchanged, "_start_helper", spy)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(unchanged, "_cores", lambda: 2)
     return started
 
 
@@ -196,7 +196,7 @@ def test_a_helper_answering_nonsense_is_not_trusted(tmp_path, monkeypatch):
     monkeypatch.setattr(unchanged, "__file__", str(fake))
     monkeypatch.setattr(unchanged, "HELPER_MIN_FILES", 1)
     monkeypatch.setattr(unchanged, "_HELPER_START_FILES", 0)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(unchanged, "_cores", lambda: 2)
     (folder / "C-2006-AAAAA.yaml").write_text("changed")
     jobs = [(str(folder), names, packed)] * 4
     assert unchanged.check_all(jobs, [1, 1, 1, 1], str(tmp_path)) == [False] * 4

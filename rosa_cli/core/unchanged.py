@@ -83,7 +83,7 @@ def check_all(jobs: Sequence[Job], sizes: Sequence[int], scratch: str) -> List[b
     ``scratch`` is a private folder (owner-only) for the helper's input file.
     """
     total = sum(sizes)
-    if total < HELPER_MIN_FILES or (os.cpu_count() or 1) < 2:
+    if total < HELPER_MIN_FILES or _cores() < 2:
         return [as_cached(*job) for job in jobs]
     # the helper takes the first folders up to about half the files, less what its
     # start-up costs; rosa checks the rest meanwhile
@@ -98,6 +98,15 @@ def check_all(jobs: Sequence[Job], sizes: Sequence[int], scratch: str) -> List[b
     if theirs is None:  # no helper, or it failed: check its folders here
         theirs = [as_cached(*job) for job in jobs[:split]]
     return theirs + mine
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer
+    than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _start_helper(jobs: Sequence[Job], scratch: str):
