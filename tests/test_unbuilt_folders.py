@@ -221,12 +221,21 @@ def test_a_link_in_place_of_a_file_is_not_as_cached(tmp_path):
 
 
 def test_the_summary_is_exact_for_a_year_folder(sample_copy):
-    from rosa_cli.core.summary import overlaps, summarise
+    from rosa_cli.core.model import to_row
+    from rosa_cli.core.summary import overlaps, summarise_rows
 
     records = load_records(RecordsFolder(sample_copy))
     calls_2005 = [c for c in records.calls.values() if c.path.startswith("calls/2005/")]
-    valid, invalid, first, last, refs = summarise("call", calls_2005 + [None])
+    valid, invalid, first, last, refs = summarise_rows("call", [to_row(c) for c in calls_2005] + [None])
     assert (valid, invalid, first, last) == (len(calls_2005), 1, 2005, 2005)
     assert set(refs) == {(c.woman, c.nationality or "") for c in calls_2005 if c.woman}
+    services = list(records.services.values())
+    valid, invalid, first, last, refs = summarise_rows("service", [to_row(s) for s in services])
+    assert (valid, invalid) == (len(services), 0)
+    assert (first, last) == (min(s.on.year for s in services), max(s.last_day.year for s in services))
+    assert set(refs) == {(s.woman, "") for s in services}
+    activities = list(records.activities.values())
+    assert summarise_rows("activity", [to_row(a) for a in activities])[2:4] == (
+        min(a.on.year for a in activities), max(a.on.year for a in activities))
     assert overlaps((1, 0, 2005, 2006, ()), (2006, 2006)) and not overlaps((1, 0, 2005, 2005, ()), (2006, 2006))
     assert not overlaps((0, 3, None, None, ()), (2006, 2006)) and overlaps((0, 0, None, None, ()), None)

@@ -82,7 +82,7 @@ class StoredFolder:
     names: str  # the record files' names, sorted, joined by newlines (unchanged.names_text)
     signatures: bytes  # :func:`packed_signatures` of the listing
     loose: Optional[tuple]  # (files readable by others, an example, its mode) or None
-    summary: Optional[tuple]  # rosa_cli.core.summary.Summary; None: not usable (files were left out)
+    summary: tuple  # rosa_cli.core.summary.Summary of the rows
     problems: Optional[bytes]  # marshalled problem rows aligned with the names; None: no file has any
     rows: bytes  # marshalled rows aligned with the names
 
@@ -314,42 +314,51 @@ class RecordCache:
         stored = self.folders.get(relpath)
         return stored.loose if isinstance(stored, StoredFolder) else None
 
-    def load_folder(self, relpath: str, listing: Optional[tuple], read: Callable[[int], Tuple[Any, tuple]],
-                    loose: Optional[tuple] = None):
-        """``(paths, records, problems)`` of one folder's files, in listing order;
-        ``problems`` is None when no file has any (the common case, kept cheap).
+    def folder_rows(self, relpath: str, listing: Optional[tuple], read: Callable[[str], Tuple[Any, tuple]],
+                    loose: Optional[tuple] = None) -> Tuple[tuple, tuple, tuple, tuple]:
+        """``(names, rows, problem rows, summary)`` of one folder's files, in name order.
 
         ``listing`` None means the scan found the folder as cached (:meth:`known`).
-        ``read(i)`` parses and validates file ``i`` of the listing and returns it as
-        ``(row or None, problem rows)``; it is called only for files the cache does
-        not hold as they are now. ``loose`` is the scan's note of files others may read,
-        kept with the entry.
+        ``read(name)`` parses and validates one file and returns it as ``(row or None,
+        problem rows)``; it is called only for files the cache does not hold as they
+        are now. ``loose`` is the scan's note of files others may read, kept with the
+        entry. The summary (:mod:`rosa_cli.core.summary`) comes from the rows, so the
+        loader can leave the folder unbuilt without building it first.
         """
         stored = self.entry(relpath) if self.enabled else None
+        rows: Optional[tuple] = None
+        summary = None
         if listing is None:
             assert isinstance(stored, StoredFolder)
-            names = stored.name_list()
-            rows, problem_rows = marshal.loads(stored.rows), stored.problem_rows()
-            if len(rows) != len(names):
-                raise ValueError("cache entry does not match its listing")
             self.folders.pop(relpath, None)  # nothing to write: let the rows go with this call
-        else:
+            try:
+                rows, problem_rows = marshal.loads(stored.rows), stored.problem_rows()
+                if len(rows) != stored.size:
+                    raise ValueError("cache entry does not match its listing")
+                names, summary = stored.name_list(), stored.summary
+            except Exception:  # a damaged entry: read the folder's files again
+                rows, listing, stored = None, stored.listing(), None
+        if rows is None:
+            assert listing is not None
             names = tuple(item[0] for item in listing)
             rows, problem_rows = self._rows_for(relpath, stored, listing, read)
-        prefix = relpath + "/"
-        paths = [prefix + name for name in names]
-        records = [from_row(row, path) if row is not None else None for row, path in zip(rows, paths)]
-        if relpath in self.changed and self.folders.get(relpath) is not None:
-            from rosa_cli.core.summary import summarise
+        if summary is None:
+            from rosa_cli.core.summary import summarise_rows
 
-            self.extras[relpath] = (loose, summarise(KIND_OF_DIR[relpath.split("/", 1)[0]], records))
+            summary = summarise_rows(KIND_OF_DIR[relpath.split("/", 1)[0]], rows)
+        if relpath in self.changed and isinstance(self.folders.get(relpath), tuple):
+            self.extras[relpath] = (loose, summary)
             if not self.dirty:
                 self.save(only=relpath)
-        if not any(problem_rows):
-            return paths, records, None
-        return paths, records, _problem_objects(problem_rows)
+        return names, rows, problem_rows, summary
 
-    def _rows_for(self, relpath: str, stored: Any, listing: tuple, read: Callable[[int], Tuple[Any, tuple]]):
+    def load_folder(self, relpath: str, listing: Optional[tuple], read: Callable[[str], Tuple[Any, tuple]],
+                    loose: Optional[tuple] = None):
+        """``(paths, records, problems)`` of one folder (:meth:`folder_rows`, built)."""
+        names, rows, problem_rows, _ = self.folder_rows(relpath, listing, read, loose)
+        return built(relpath, names, rows, problem_rows)
+
+    def _rows_for(self, relpath: str, stored: Any, listing: tuple, read: Callable[[str], Tuple[Any, tuple]]):
         """The rows and problem rows of ``listing``: from the entry where it holds a file
         as it is now, else by ``read``; the entry is then marked to be written."""
         cached = None
@@ -365,10 +374,10 @@ class RecordCache:
         if cached is not None:
             known = {tuple(item): (row, probs) for item, row, probs in zip(cached[0], cached[1], cached[2])}
         new_rows, new_problems = [], []
-        for index, item in enumerate(listing):
+        for item in listing:
             hit = known.get(item)
             if hit is None:
-                hit = read(index)
+                hit = read(item[0])
             new_rows.append(hit[0])
             new_problems.append(hit[1])
         del known
@@ -444,13 +453,14 @@ class RecordCache:
         """One folder's file: names, packed signatures, loose note, summary, then the
         problems and the rows as marshalled bytes of their own (see :class:`StoredFolder`)."""
         listing, rows, problem_rows = self.folders[relpath]
-        loose, summary_now = self.extras.pop(relpath)
-        summary: Optional[tuple] = summary_now
+        loose, summary = self.extras.pop(relpath)
         kept = _racy_free(listing, moment)
         if kept is not None:  # files changed at the cache's moment are left out: read again next time
             listing, rows, problem_rows = (tuple(listing[i] for i in kept), tuple(rows[i] for i in kept),
                                            tuple(problem_rows[i] for i in kept))
-            summary = None  # it counted the files left out: this folder is built until written whole
+            from rosa_cli.core.summary import summarise_rows
+
+            summary = summarise_rows(KIND_OF_DIR[relpath.split("/", 1)[0]], rows)  # of the files kept
         payload = marshal.dumps((
             self.key, self.today.toordinal(), "\n".join(item[0] for item in listing), packed_signatures(listing),
             loose, summary, marshal.dumps(problem_rows) if any(problem_rows) else None, marshal.dumps(rows),
@@ -461,6 +471,21 @@ class RecordCache:
         with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
             handle.write(payload)
         os.replace(temp, self.directory / _file_name(relpath))
+
+
+def built(relpath: str, names: tuple, rows: tuple, problem_rows: tuple):
+    """``(paths, records, problems)`` from a folder's rows; ``problems`` is None when
+    no file has any (the common case, kept cheap)."""
+    prefix = relpath + "/"
+    paths = [prefix + name for name in names]
+    records = [from_row(row, path) if row is not None else None for row, path in zip(rows, paths)]
+    return paths, records, problems_of(problem_rows)
+
+
+def problems_of(problem_rows: tuple) -> Optional[List[Optional[List[Problem]]]]:
+    """Each file's problems as objects (None for a file without any), or None when no
+    file has any."""
+    return _problem_objects(problem_rows) if any(problem_rows) else None
 
 
 def _problem_objects(problem_rows: tuple) -> List[Optional[List[Problem]]]:

@@ -687,7 +687,8 @@ def load_records(folder: RecordsFolder, kinds: Tuple[str, ...] = KINDS, years: O
 
 
 def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...], years: Optional[YearSpan]) -> Records:
-    from rosa_cli.core.cache import open_cache
+    from rosa_cli.core.cache import built, open_cache, problems_of
+    from rosa_cli.core.summary import overlaps
 
     settings, problems = folder.settings_and_problems()
     shelters, shelter_problems = folder.shelters_and_problems()
@@ -695,6 +696,8 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...], years: Optional
     targets: Dict[str, Dict[str, Any]] = {"woman": records.women, "stay": records.stays, "call": records.calls,
                "service": records.services, "activity": records.activities, "website": records.website}
     cache = open_cache(folder.root, folder.today)
+    if not cache.enabled:
+        years = None  # ROSA_NO_CACHE=1: everything read and built, the answer the cache is held to
     context = folder.context()
     scans = _scan_all(folder, kinds, records.problems, cache)
     parsed = _parse_changed(folder, cache, scans)
@@ -704,35 +707,34 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...], years: Optional
     pool: dict = {}
     unbuilt_references: List[tuple] = []
     for scan in scans:
-        if _may_stay_unbuilt(scan, years):
-            summary, problems_of = cache.unbuilt(scan.relpath)
-            for found in problems_of or ():
-                records.problems.extend(found or ())
-            records.skipped += summary[1]
-            records.unbuilt += summary[0]
-            unbuilt_references.append(summary[4])
+        if _may_stay_unbuilt(scan, years):  # as cached: its rows are not even unpacked
+            _take_unbuilt(records, *cache.unbuilt(scan.relpath), unbuilt_references)
             continue
-        kind, relpath, base, listing = scan.kind, scan.relpath, scan.base, scan.listing
+        kind, relpath, base = scan.kind, scan.relpath, scan.base
 
-        def read(index: int, base=base, listing=listing, relpath=relpath, kind=kind):
+        def read(name: str, base=base, relpath=relpath, kind=kind):
             from rosa_cli.core.cache import raw_result
 
-            name = listing[index][0]
             shown = f"{relpath}/{name}"
             done = parsed.pop(shown, None)
             if done is not None:
                 return done
             return raw_result(*folder.load_file(kind, f"{base}/{name}", shown, context), pool)
 
-        paths, loaded, problems_of = cache.load_folder(relpath, scan.listing, read, scan.loose)
+        names, rows, problem_rows, summary = cache.folder_rows(relpath, scan.listing, read, scan.loose)
+        if years is not None and kind in YEARLY and not scan.linked and not overlaps(summary, years):
+            _take_unbuilt(records, summary, problems_of(problem_rows), unbuilt_references)  # read, not built
+            continue
+        paths, loaded, problems_found = built(relpath, names, rows, problem_rows)
+        del rows
         for entry in scan.linked:
             record, found = folder.load_one(kind, Path(entry.path))
             paths.append(f"{relpath}/{entry.name}")
             loaded.append(record)
-            problems_of = (problems_of or [None] * (len(loaded) - 1)) + [found]
+            problems_found = (problems_found or [None] * (len(loaded) - 1)) + [found]
         if kind == "woman":
             woman_files.update(shown.rsplit("/", 1)[1][:-5] for shown in paths)
-        _place(records, targets[kind], seen, paths, loaded, problems_of)
+        _place(records, targets[kind], seen, paths, loaded, problems_found)
     cache.forget_folders_except({scan.relpath for scan in scans}, tuple(PLURAL[k] for k in kinds))
     cache.save()
     complete = {"woman", "stay", "call"} <= set(kinds)
@@ -744,14 +746,23 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...], years: Optional
     return records
 
 
+def _take_unbuilt(records: Records, summary: tuple, problems: Optional[list], references: List[tuple]) -> None:
+    """A year folder left unbuilt: its files' problems (in file order, as building would
+    add them), its counts, and its references for the cross-record check."""
+    for found in problems or ():
+        records.problems.extend(found or ())
+    records.skipped += summary[1]
+    records.unbuilt += summary[0]
+    references.append(summary[4])
+
+
 def _may_stay_unbuilt(scan: _FolderScan, years: Optional[YearSpan]) -> bool:
     """A year folder found as cached, with a usable summary, holding no record counted
     in ``years``: its records need not be built."""
     from rosa_cli.core.summary import overlaps
 
     stored = scan.stored
-    return (years is not None and scan.kind in YEARLY and stored is not None and not scan.linked
-            and stored.summary is not None and not overlaps(stored.summary, years))
+    return years is not None and scan.kind in YEARLY and stored is not None and not scan.linked and not overlaps(stored.summary, years)
 
 
 def _scan_all(folder: RecordsFolder, kinds: Tuple[str, ...], problems: List[Problem], cache: Any = None) -> List[_FolderScan]:

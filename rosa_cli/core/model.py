@@ -386,3 +386,25 @@ def from_row(row: tuple, path: str):
     return Woman(rid, _required_day(first_contact), nationality, born, born_estimated, referred_by, referrer,
                  [ResidenceEntry(date.fromordinal(start), status) for start, status in residence], interpreter,
                  exploitation, _day(declined_on), declined_reason, note, path, lines)
+
+
+# where a call's row (:func:`to_row`) keeps what a folder's summary needs
+CALL_ROW_AT, CALL_ROW_WOMAN, CALL_ROW_NATIONALITY = 2, 6, 7
+
+
+def row_facts(row: tuple) -> Tuple[int, int, Optional[str], Optional[str]]:
+    """``(first year, last year, woman, nationality)`` of a call's, service's or
+    activity's :func:`to_row` tuple, read without building the record: what
+    rosa_cli/core/summary.py keeps of a year folder (a service runs to its ``to``)."""
+    kind = row[0]
+    if kind == "call":
+        year = int(row[CALL_ROW_AT][:4])
+        return year, year, row[CALL_ROW_WOMAN], row[CALL_ROW_NATIONALITY]
+    position = _ROW_POSITIONS[kind]
+    first = date.fromordinal(row[position["on"]]).year
+    to = row[position["to"]] if "to" in position else None
+    return first, date.fromordinal(to).year if to is not None else first, row[position["woman"]] if "woman" in position else None, None
+
+
+# where each field sits in a generic row: (kind, values in FIELDS order…, lines)
+_ROW_POSITIONS = {kind: {spec.name: 1 + i for i, spec in enumerate(FIELDS[kind])} for kind in ("service", "activity", "website")}

@@ -20,8 +20,9 @@ summary, kept in the records cache beside the folder's rows
   does not, the loader builds everything, so the problem is reported exactly as
   without the summary (:func:`rosa_cli.core.validate.references_hold`).
 
-The summary is computed from the built records whenever a folder's entry is written,
-so it is exactly as current as the rows it sits beside.
+The summary is computed from the folder's rows (:func:`summarise_rows`) whenever its
+entry is written, so it is exactly as current as the rows it sits beside — and a folder
+read afresh can be left unbuilt too (a cold ``report`` builds only its period's calls).
 """
 
 from __future__ import annotations
@@ -37,35 +38,35 @@ YearSpan = Tuple[int, int]  # first and last year, inclusive
 NO_YEARS: YearSpan = (0, -1)  # build no year folder at all (``check``, a sync's problems)
 
 
-def summarise(kind: str, records: Iterable) -> Summary:
-    """The summary of one folder's records (None for a file that did not load)."""
+def summarise_rows(kind: str, rows: Iterable[Optional[tuple]]) -> Summary:
+    """The summary of one folder from the cache's rows (None for a file that did not
+    load), so a folder can be summarised — and left unbuilt — without building it."""
+    from rosa_cli.core.model import CALL_ROW_AT, CALL_ROW_NATIONALITY, CALL_ROW_WOMAN, row_facts
+
+    if kind == "call":  # the many: in bulk
+        good = [row for row in rows if row is not None]
+        years = sorted({int(year) for year in {row[CALL_ROW_AT][:4] for row in good}})
+        refs = {(row[CALL_ROW_WOMAN], row[CALL_ROW_NATIONALITY] or "") for row in good if row[CALL_ROW_WOMAN]}
+        invalid = sum(1 for row in rows if row is None)
+        return len(good), invalid, years[0] if years else None, years[-1] if years else None, tuple(sorted(refs))
     valid = invalid = 0
     first: Optional[int] = None
     last: Optional[int] = None
     refs = set()
-    dated = kind in ("call", "service", "activity")  # the year folders; others are always built
-    for record in records:
-        if record is None:
+    dated = kind in ("call", "service", "activity")
+    for row in rows:
+        if row is None:
             invalid += 1
             continue
         valid += 1
         if not dated:
             continue
-        start, end = _years(kind, record)
+        start, end, woman, nationality = row_facts(row)
         first = start if first is None or start < first else first
         last = end if last is None or end > last else last
-        woman = getattr(record, "woman", None)
         if woman:
-            refs.add((woman, getattr(record, "nationality", None) or ""))
+            refs.add((woman, nationality or ""))
     return valid, invalid, first, last, tuple(sorted(refs))
-
-
-def _years(kind: str, record) -> YearSpan:
-    if kind == "call":
-        return record.at.year, record.at.year
-    if kind == "service":
-        return record.on.year, record.last_day.year
-    return record.on.year, record.on.year
 
 
 def overlaps(summary: Summary, years: Optional[YearSpan]) -> bool:
