@@ -51,10 +51,10 @@ def call() -> None:
 def call_add(prompt, **raw) -> None:
     """Log a call; the prompts ask only for what the flags left out, so a script and a
     coordinator at the phone use the same command."""
+    folder = get_folder(changing=True)  # first: git starts reading the folder's status now
     from rosa_cli.core.naming import resolve_id
     from rosa_cli.core.operations import add_call
 
-    folder = get_folder(changing=True)
     if raw.get("woman"):
         raw["woman"] = resolve_id(folder, raw["woman"], ("woman",), "woman", notice=lambda m: click.echo(render(m), err=True))
     if prompt is None:
