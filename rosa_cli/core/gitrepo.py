@@ -51,28 +51,43 @@ class GitError(Exception):
     """git refused or failed; the message is plain words for a coordinator."""
 
 
-def _run(root: Path, args: Sequence[str], check: bool = True, env: Optional[dict] = None) -> subprocess.CompletedProcess:
+def _run(root: Path, args: Sequence[str], check: bool = True, env: Optional[dict] = None, nice: int = 0) -> subprocess.CompletedProcess:
+    """Run ``git ARGS`` in ``root``; ``nice`` lowers its priority (see :func:`head_and_status`)."""
     full_env = dict(os.environ)
     full_env.setdefault("GIT_TERMINAL_PROMPT", "0")
     full_env["LC_ALL"] = "C"
     if env:
         full_env.update(env)
     try:
-        result = subprocess.run(
+        with subprocess.Popen(
             ["git", *args],
             cwd=root,
-            capture_output=True,
-            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             env=full_env,
             encoding="utf-8",
             errors="replace",
             umask=0o077,  # objects and index readable by the owner only
-        )
+        ) as process:
+            if nice:
+                _lower_priority(process.pid, nice)
+            out, err = process.communicate()
+        result = subprocess.CompletedProcess(process.args, process.returncode, out, err)
     except FileNotFoundError:
         raise GitError("git is not installed; install git to keep the audit trail") from None
     if check and result.returncode != 0:
         raise GitError(_explain(result.stderr or result.stdout))
     return result
+
+
+def _lower_priority(pid: int, nice: int) -> None:
+    """Lower a git process's scheduling priority, as soon as it runs: the threads git
+    starts afterwards (``git status`` checks files with up to 20) inherit it. Where the
+    system does not allow it, the process simply keeps its priority."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, nice)
+    except (AttributeError, OSError):
+        pass
 
 
 def _explain(stderr: str) -> str:
@@ -260,7 +275,7 @@ class FolderStatus:
         return [p for p in self.staged if not is_record_file(p)]
 
 
-def folder_status(root: Path, optional_locks: bool = True) -> FolderStatus:
+def folder_status(root: Path, optional_locks: bool = True, nice: int = 0) -> FolderStatus:
     """One ``git status`` of the whole folder, sorted into record files and the rest.
 
     git lists a folder with nothing tracked in it yet (a new ``calls/2027/``) as the
@@ -269,7 +284,7 @@ def folder_status(root: Path, optional_locks: bool = True) -> FolderStatus:
     folder, at twice the cost.
     """
     locks = None if optional_locks else {"GIT_OPTIONAL_LOCKS": "0"}  # git's --no-optional-locks
-    result = _run(root, ["status", "--porcelain=v1", "-z", "--untracked-files=normal"], check=False, env=locks)
+    result = _run(root, ["status", "--porcelain=v1", "-z", "--untracked-files=normal"], check=False, env=locks, nice=nice)
     status = FolderStatus()
     if result.returncode != 0:
         return status
@@ -305,8 +320,16 @@ def head_and_status(root: Path):
     status, the slow part, starts without waiting for another git process. This status
     runs while the command stages and commits its own files, so it does not take the
     index lock to save what it refreshed (``--no-optional-locks``): a command waiting
-    for that lock would lose more than git saves; any later ``git status`` saves it."""
-    return current_head(root), folder_status(root, optional_locks=False)
+    for that lock would lose more than git saves; any later ``git status`` saves it.
+
+    It also runs at a lower priority (``EARLY_STATUS_NICE``): with its 20 threads at
+    the same priority it would take nearly all of a two-core machine, and the command's
+    own work (Python, staging, building the commit), which must finish too, would wait
+    for it; lowered, git uses what the command leaves and the two finish together."""
+    return current_head(root), folder_status(root, optional_locks=False, nice=EARLY_STATUS_NICE)
+
+
+EARLY_STATUS_NICE = 10
 
 
 def current_head(root: Path) -> Optional[str]:
