@@ -177,3 +177,11 @@ def test_a_detached_head_is_committed_by_git_commit_itself(folder):
     assert git(folder, "rev-parse", "HEAD~1").strip() == before
     assert git(folder, "log", "-1", "--format=%s").strip() == f"call add {call_id}"
     assert clean(folder)
+
+
+def test_asking_for_help_starts_no_git(folder, tmp_path):
+    env, runs = logged_git(tmp_path)
+    for flag in ("--help", "-h"):
+        result = rosa_process(["--records", str(folder), "call", "add", flag], env)
+        assert result.returncode == 0 and "--caller" in result.stdout, result.stderr
+    assert runs() == []

@@ -39,7 +39,9 @@ def call(ctx: click.Context) -> None:
 
     Before ``call add`` is parsed, git starts reading the folder's status (see
     :func:`_early_status`)."""
-    if ctx.invoked_subcommand == "add" and not ctx.resilient_parsing and "--help" not in ctx.args:
+    # add's own options are not parsed yet (click keeps them from the group): a help
+    # request on the command line needs no git
+    if ctx.invoked_subcommand == "add" and not ctx.resilient_parsing and not {"--help", "-h"} & set(sys.argv[1:]):
         ctx.ensure_object(dict)[_EARLY] = _early_status(ctx)
 
 
