@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Optional
 
 import click
 
@@ -32,8 +33,66 @@ CALL_PLAN = (
 
 @click.group(help=N_("Calls and office visits (henvendelser)."))
 @records_option
-def call() -> None:
-    """Calls and office visits (henvendelser)."""
+@click.pass_context
+def call(ctx: click.Context) -> None:
+    """Calls and office visits (henvendelser).
+
+    Before ``call add`` is parsed, git starts reading the folder's status (see
+    :func:`_early_status`)."""
+    # add's own options are not parsed yet (click keeps them from the group): a help
+    # request on the command line needs no git
+    if ctx.invoked_subcommand == "add" and not ctx.resilient_parsing and not {"--help", "-h"} & set(sys.argv[1:]):
+        ctx.ensure_object(dict)[_EARLY] = _early_status(ctx)
+
+
+_EARLY = "call add: early git status"
+
+
+def _early_status(ctx: click.Context):
+    """``(folder, waiting status)`` for the records folder the command will most likely
+    use, or None: its ``git status``, the slow part of ``call add`` in a large folder
+    (docs/history.md), started before the modules that validate and write are loaded.
+
+    The folder is guessed as ``get_folder`` finds it (``--records`` given so far,
+    ``$ROSA_RECORDS``, the nearest folder holding rosa.yaml) without loading the records
+    modules; ``call_add`` uses the status only when the folder it really uses is the same.
+    """
+    import os
+    from pathlib import Path
+
+    from rosa_cli.core import gitrepo
+
+    chosen = None
+    level: Optional[click.Context] = ctx
+    while level is not None and chosen is None:
+        chosen = (level.obj or {}).get("records") if isinstance(level.obj, dict) else None
+        level = level.parent
+    chosen = chosen or os.environ.get("ROSA_RECORDS")
+    try:
+        here = Path.cwd().resolve() if not chosen else None
+    except OSError:
+        return None
+    candidates = [Path(chosen).expanduser()] if chosen else [here, *here.parents] if here else []
+    root = next((folder for folder in candidates if (folder / "rosa.yaml").is_file()), None)
+    if root is None:
+        return None
+    return root, gitrepo.in_background(gitrepo.head_and_status, root)
+
+
+def _take_early_status(folder) -> None:
+    """Give ``folder`` the status started by :func:`_early_status` when it is of the same
+    folder, else start one now (as ``get_folder(changing=True)`` does)."""
+    import os
+
+    early = None
+    level: Optional[click.Context] = click.get_current_context()
+    while level is not None and early is None:
+        early = level.obj.pop(_EARLY, None) if isinstance(level.obj, dict) else None
+        level = level.parent
+    if early is not None and os.path.realpath(early[0]) == os.path.realpath(folder.root):
+        folder.early_git_status = early[1]
+    else:
+        folder.prefetch_git_status()
 
 
 @call.command("add", help=N_("Log a call. On a terminal, asks for what the flags did not give; prints the new id."))
@@ -51,10 +110,11 @@ def call() -> None:
 def call_add(prompt, **raw) -> None:
     """Log a call; the prompts ask only for what the flags left out, so a script and a
     coordinator at the phone use the same command."""
+    folder = get_folder()
+    _take_early_status(folder)  # git has been reading the folder's status since the group started
     from rosa_cli.core.naming import resolve_id
     from rosa_cli.core.operations import add_call
 
-    folder = get_folder(changing=True)
     if raw.get("woman"):
         raw["woman"] = resolve_id(folder, raw["woman"], ("woman",), "woman", notice=lambda m: click.echo(render(m), err=True))
     if prompt is None:

@@ -56,13 +56,21 @@ def refuse_unsafe_folder(folder: RecordsFolder) -> None:
 
 def _status_source(folder: RecordsFolder):
     """The folder's ``git status`` for this command: the one asked for when it started,
-    if no other command took the lock or committed since; else a fresh one."""
+    if no other command took the lock or committed since; else a fresh one.
+
+    Nothing is waited for here: the command validates, writes and builds its commit
+    while git reads the folder, and the answer is waited for (and HEAD compared) only
+    when the commit needs it (see ``gitrepo.commit_change``)."""
     early, folder.early_git_status = folder.early_git_status, None
-    if early is not None and not folder.lock_waited:
-        head, status = early()
-        if head == gitrepo.head_commit(folder.root):
-            return lambda: status
-    return gitrepo.in_background(gitrepo.folder_status, folder.root)
+    if early is None or folder.lock_waited:
+        return gitrepo.in_background(gitrepo.folder_status, folder.root)
+    root = folder.root
+
+    def status() -> gitrepo.FolderStatus:
+        head, found = early()
+        return found if head == gitrepo.current_head(root) else gitrepo.folder_status(root)
+
+    return status
 
 
 def locked(operation):
