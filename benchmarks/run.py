@@ -213,8 +213,33 @@ def git_floor(root: Path, n: int) -> Run:
                  ["git", "commit", "--quiet", "--no-verify", "-m", f"benchmark floor {rid}"], cwd=root)
 
 
+# What an earlier experiment may have left in a generated folder's git configuration
+# (an untracked cache, a split index, index v4, a file-system monitor): each makes
+# `git status` and `git commit` faster or slower, so it is removed before measuring —
+# the folders are measured with git's default configuration, as a real office has it.
+NOT_DEFAULT = ("core.untrackedCache", "core.splitIndex", "index.version", "core.fsmonitor", "core.preloadIndex",
+               "feature.manyFiles", "index.threads", "gc.auto")
+
+
+def default_git_configuration(root: Path) -> None:
+    """Put the generated folder back to git's default configuration and index format."""
+    changed = []
+    for key in NOT_DEFAULT:
+        if subprocess.run(["git", "-C", str(root), "config", "--local", "--get", key], capture_output=True).returncode == 0:
+            generate.git(root, "config", "--local", "--unset-all", key)
+            changed.append(key)
+    shared = list((root / ".git").glob("sharedindex.*"))
+    index = (root / ".git" / "index").read_bytes()[:8] if (root / ".git" / "index").exists() else b""
+    if changed or shared or index[4:8] != b"\0\0\0\2":
+        generate.git(root, "update-index", "--no-split-index", "--no-untracked-cache", "--index-version", "2")
+        for path in (root / ".git").glob("sharedindex.*"):
+            path.unlink()
+        print(f"    (git configuration of {root.name} put back to the default: {', '.join(changed) or 'index format'})", file=sys.stderr)
+
+
 def reset_folder(root: Path, commit: str) -> None:
     """Undo the commits the call-add benchmark made, so the folder can be reused."""
+    default_git_configuration(root)
     generate.git(root, "reset", "--quiet", "--hard", commit)
     generate.git(root, "clean", "-fdq", "--", "calls", "women", "stays")  # not -x: keeps the cache
     generate.git(root, "status", "--porcelain")
