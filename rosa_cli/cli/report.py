@@ -81,8 +81,9 @@ def load_for_report(folder, force: bool, years=None):
 
 
 def gather(folder, period, compare: bool, public: bool, force: bool):
-    """Load the records and build the result, asking git for the folder's state meanwhile."""
-    from rosa_cli.core.gitrepo import in_background, provenance
+    """Load the records and build the result, asking git for the folder's state meanwhile
+    (or taking it from the memo of the last answer, rosa_cli/core/statusmemo.py)."""
+    from rosa_cli.core.statusmemo import UncommittedQuery
 
     if public:
         from rosa_cli.stats.suppress import public_period_refusal
@@ -94,12 +95,12 @@ def gather(folder, period, compare: bool, public: bool, force: bool):
             raise Failure(render(refusal))
     from rosa_cli.core.summary import span
 
-    folder_state = in_background(provenance, folder.root)
+    folder_state = UncommittedQuery(folder.root, provenance=True)
     # the year folders the figures can come from: the period's, and the previous one's
     previous = period.previous() if compare else None
     years = span(period.start.year, period.end.year, (previous.start.year, previous.end.year) if previous else None)
     records = load_for_report(folder, force, years)
-    return records, build_result(folder, records, period, compare, public, folder_state())
+    return records, build_result(folder, records, period, compare, public, folder_state.provenance(records.fingerprint))
 
 
 def build_result(folder, records, period, compare: bool, public: bool, provenance: dict) -> dict:

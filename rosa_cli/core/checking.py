@@ -23,15 +23,12 @@ class CheckResult:
         return len(r.women) + len(r.stays) + len(r.calls) + len(r.services) + len(r.activities) + len(r.website) + r.skipped + r.unbuilt
 
 
-def uncommitted_problems(folder: RecordsFolder) -> List[Problem]:
-    """Record files changed outside git history (a failed commit, a hand edit)."""
-    if not gitrepo.is_own_repository(folder.root):
-        return []
+def _uncommitted_problems(paths: List[str]) -> List[Problem]:
     return [
         Problem(path, None, msg(
             "git.uncommitted", "uncommitted change (not yet in the git history; the next rosa command commits it)",
         ), WARNING)
-        for path in gitrepo.uncommitted_paths(folder.root)
+        for path in paths
     ]
 
 
@@ -54,8 +51,10 @@ def permission_problems(folder: RecordsFolder) -> List[Problem]:
 
 
 def check_folder(folder: RecordsFolder) -> CheckResult:
-    uncommitted = gitrepo.in_background(uncommitted_problems, folder)
+    from rosa_cli.core.statusmemo import UncommittedQuery
+
+    status = UncommittedQuery(folder.root)  # git status meanwhile, or its remembered answer
     records = load_records(folder, years=NO_YEARS)  # every problem; no call needed as an object
-    problems = records.problems + permission_problems(folder) + uncommitted()
+    problems = records.problems + permission_problems(folder) + _uncommitted_problems(status.uncommitted(records.fingerprint))
     problems.sort(key=lambda p: (p.path, p.line or 0, p.message))
     return CheckResult(records, problems)

@@ -737,6 +737,8 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...], years: Optional
         _place(records, targets[kind], seen, paths, loaded, problems_found)
     cache.forget_folders_except({scan.relpath for scan in scans}, tuple(PLURAL[k] for k in kinds))
     cache.save()
+    if cache.enabled and kinds == KINDS:
+        records.fingerprint = _fingerprint(scans)
     complete = {"woman", "stay", "call"} <= set(kinds)
     if unbuilt_references and not references_hold(records, set(chain.from_iterable(unbuilt_references)), complete, woman_files):
         # a folder left unbuilt names a woman who is not there (or not so): build
@@ -744,6 +746,28 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...], years: Optional
         return _load_records(folder, kinds, None)
     records.problems.extend(cross_check(records, complete=complete, woman_files=woman_files, today=folder.today))
     return records
+
+
+def _fingerprint(scans: List[_FolderScan]) -> Optional[Tuple[str, bool]]:
+    """Every folder's names and packed stat signatures, hashed, as the cache keeps them;
+    and whether every folder was found as cached. None when a file is a link (read,
+    never cached)."""
+    import hashlib
+
+    from rosa_cli.core.cache import packed_signatures
+
+    digest = hashlib.blake2b(digest_size=20)
+    for scan in scans:
+        if scan.linked:
+            return None
+        if scan.stored is not None:
+            names, signatures = scan.stored.names, scan.stored.signatures
+        else:
+            assert scan.listing is not None
+            names, signatures = "\n".join(item[0] for item in scan.listing), packed_signatures(scan.listing)
+        digest.update(f"{scan.relpath}\0{len(signatures)}\0{names}\0".encode())
+        digest.update(signatures)
+    return digest.hexdigest(), all(scan.stored is not None for scan in scans)
 
 
 def _take_unbuilt(records: Records, summary: tuple, problems: Optional[list], references: List[tuple]) -> None:

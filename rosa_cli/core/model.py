@@ -291,6 +291,10 @@ class Records:
     # valid records of year folders the loader was asked not to build (their problems
     # are in ``problems``; see rosa_cli/core/summary.py)
     unbuilt: int = 0
+    # every record folder's names and stat signatures, hashed, and whether each folder
+    # was found exactly as the cache held it; None when the cache is off or a file is
+    # a link (rosa_cli/core/statusmemo.py)
+    fingerprint: Optional[Tuple[str, bool]] = None
 
     @property
     def errors(self) -> List[Problem]:
