@@ -272,7 +272,12 @@ class RecordsFolder:
 
     @staticmethod
     def load_file(kind: str, path: str, shown: str, context: Context) -> Tuple[Any, List[Problem]]:
-        """Read and validate a record file known to be safe (the bulk loader's path)."""
+        """Read and validate a record file known to be safe (the bulk loader's path).
+
+        Turns on ``context``'s memo of values read (:meth:`Context.remember_values`):
+        the contexts passed here live for one load, with settings and shelters fixed."""
+        if context.memo is None:
+            context.memo = {}
         data, problems = read_mapping(path, shown)
         if data is None:
             return None, problems
