@@ -584,13 +584,21 @@ class _ParsedChunks:
     """The workers' results, ``shown -> (row, problem rows)``, kept as each chunk's
     marshalled bytes until a file of it is asked for, and let go when all its files
     were taken: a cold load holds about one chunk of rows as objects, not all of them
-    beside all records (issue 16's memory target)."""
+    beside all records (issue 16's memory target).
 
-    def __init__(self) -> None:
+    Results are taken from the workers as they are asked for (``pop`` waits for the
+    chunk holding the file), so the loader builds the records of the first folders
+    while the workers still parse the later ones, instead of waiting for them all.
+    The pool is shut down once the last chunk is in (or when this object goes).
+    """
+
+    def __init__(self, pool: Any = None, results: Optional[Iterator[Tuple[Tuple[str, ...], Any]]] = None) -> None:
         self.where: Dict[str, int] = {}
         self.blobs: List[Any] = []
         self.opened: Dict[int, dict] = {}
         self.left: List[int] = []
+        self.pool = pool
+        self.results = results
 
     def add(self, names: Tuple[str, ...], blob: Any) -> None:
         index = len(self.blobs)
@@ -599,7 +607,30 @@ class _ParsedChunks:
         for name in names:
             self.where[name] = index
 
+    def _receive(self, shown: str) -> None:
+        """Take chunks from the workers until the one holding ``shown`` is in, or all are."""
+        while self.results is not None and shown not in self.where:
+            try:
+                names, blob = next(self.results)
+            except StopIteration:
+                self.close()
+            except (OSError, ImportError):  # the workers failed: the loader parses the rest itself
+                self.close()
+            else:
+                self.add(names, blob)
+
+    def close(self) -> None:
+        self.results = None
+        if self.pool is not None:
+            pool, self.pool = self.pool, None
+            pool.terminate()
+
+    def __del__(self) -> None:
+        self.close()
+
     def pop(self, shown: str, default: Any = None) -> Any:
+        if shown not in self.where:
+            self._receive(shown)
         index = self.where.pop(shown, None)
         if index is None:
             return default
@@ -617,24 +648,50 @@ class _ParsedChunks:
         return value
 
 
+# Files per task of a worker: small enough that the first results come back (and the
+# loader starts building records) within a fraction of a second, large enough that
+# sending tasks and results costs next to nothing beside parsing them.
+CHUNK_FILES = 1500
+
+
 def _parse_in_workers(folder: RecordsFolder, jobs: List[Tuple[str, str, str]]) -> _ParsedChunks:
     """Parse and validate many files on every core: ``shown -> (row, problem rows)``.
 
     A cold start on a big folder (a first run, a new rosa version) is dominated by
     parsing, which is independent per file. Workers come from a fresh forkserver,
-    never a fork of this process (which may have threads running).
+    never a fork of this process (which may have threads running); the forkserver
+    imports the parsing modules once before it forks the workers, so they start
+    ready to work. Results are taken as the loader asks for them (see
+    :class:`_ParsedChunks`), in the order of ``jobs``.
     """
     import multiprocessing
 
     workers = min(os.cpu_count() or 1, 8)
-    size = max(200, len(jobs) // (workers * 4))
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    args = [(str(folder.root), folder.today.toordinal(), chunk) for chunk in chunks]
-    results = _ParsedChunks()
-    with multiprocessing.get_context("forkserver").Pool(workers) as pool:
-        for names, blob in pool.imap_unordered(_parse_chunk, args):
-            results.add(names, blob)
-    return results
+    size = max(200, min(CHUNK_FILES, len(jobs) // (workers * 4)))
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(_WORKER_MODULES))
+    pool = context.Pool(workers)
+    try:
+        return _ParsedChunks(pool, pool.imap(_parse_chunk, _tasks(str(folder.root), folder.today.toordinal(), jobs, size)))
+    except BaseException:
+        pool.terminate()
+        raise
+
+
+def _tasks(root: str, today: int, jobs: List[Tuple[str, str, str]], size: int) -> Iterator[tuple]:
+    """The workers' tasks, each chunk let go once it is sent: the pool sends tasks as
+    workers take them, while the loader is already building records, so the job
+    list must not stay alive beside them (~10 MB at 100,000 calls)."""
+    from collections import deque
+
+    chunks = deque(jobs[i : i + size] for i in range(0, len(jobs), size))
+    del jobs
+    while chunks:
+        yield (root, today, chunks.popleft())
+
+
+# what a worker needs (and the forkserver imports once, before forking the workers)
+_WORKER_MODULES = ("rosa_cli.core.folder", "rosa_cli.core.cache")
 
 
 def _parse_chunk(arg) -> Tuple[Tuple[str, ...], Any]:
@@ -648,7 +705,8 @@ def _parse_chunk(arg) -> Tuple[Tuple[str, ...], Any]:
     folder = RecordsFolder(Path(root), today=date.fromordinal(today))
     context = folder.context()
     pool: dict = {}
-    results = {shown: raw_result(*folder.load_file(kind, path, shown, context), pool) for kind, path, shown in chunk}
+    load_file = folder.load_file
+    results = {shown: raw_result(*load_file(kind, path, shown, context), pool) for kind, path, shown in chunk}
     try:
         return tuple(results), marshal.dumps(results)
     except ValueError:  # something marshal cannot write: pickle takes it as it is
