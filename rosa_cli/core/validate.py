@@ -255,15 +255,17 @@ def _read_datetime(r: Reading) -> datetime:
     value = r.value
     if isinstance(value, (bool, list, dict)):
         raise FieldError(msg("datetime.wrong_type", "must be a date and time like 2006-03-14 14:10"))
-    now = datetime.now().replace(second=0, microsecond=0)
-    if now.date() != r.ctx.today:  # a fixed "today" (tests, replays): the day's last minute
-        now = datetime.combine(r.ctx.today, now.time())
     moment = None
     if type(value) is str and _PLAIN_MOMENT.fullmatch(value):
         try:  # what parse_datetime gives for this form, at a fraction of its cost
             moment = datetime.fromisoformat(value)
         except ValueError:  # no such day or time: parse_datetime says why
             moment = None
+        if moment is not None and moment.date() < r.ctx.today:
+            return moment  # "now" below is always on ctx.today: a day before it is never in the future
+    now = datetime.now().replace(second=0, microsecond=0)
+    if now.date() != r.ctx.today:  # a fixed "today" (tests, replays): the day's last minute
+        now = datetime.combine(r.ctx.today, now.time())
     if moment is None:
         try:
             moment = parse_datetime(value, now, relative=r.typed)
@@ -539,15 +541,15 @@ def build_record(
                 "field.unknown", "unknown field {key}{hint}", key=repr(key), hint=did_you_mean(key, specs),
             )))
     values: Dict[str, Any] = {}
-    for name, spec in specs.items():
+    for name, spec, kind_of_value in _SPECS[kind]:
         value = data.get(name)
-        if value is None or (isinstance(value, str) and not value.strip() and spec.type != "text"):
+        if value is None or (isinstance(value, str) and kind_of_value != "text" and not value.strip()):
             if spec.required:
                 problems.append(Problem(shown, _line(data, name) if name in data else _first_line(data), msg(
                     "field.missing", "missing required field {field}", field=name,
                 )))
             continue
-        if spec.type == "residence":
+        if kind_of_value == "residence":
             values[name] = _residence(value, data, shown, ctx, problems)
             continue
         try:
@@ -572,7 +574,7 @@ def build_record(
                 "id.file_name", "id {id} does not match the file name {expected}.yaml", id=record_id, expected=expected_id,
             )))
     problems.extend(_record_rules(kind, values, data, shown, ctx))
-    if any(p.is_error for p in problems):
+    if problems and any(p.is_error for p in problems):
         return None, problems
     key_lines = getattr(data, "key_lines", None) or {}
     lines = tuple([key_lines.get(name, 0) for name in _FIELD_NAMES[kind]])
@@ -582,6 +584,8 @@ def build_record(
 
 _RECORD_CLASS = {"woman": Woman, "stay": Stay, "call": Call, "service": Service, "activity": Activity, "website": WebsiteMonth}
 _FIELD_NAMES = {kind: tuple(spec.name for spec in fields) for kind, fields in FIELDS.items()}
+# each kind's fields as build_record walks them (in field_map's order): name, field, type
+_SPECS = {kind: tuple((name, spec, spec.type) for name, spec in field_map(kind).items()) for kind in FIELDS}
 # Field types whose reading depends only on the value, the field's vocabulary and the
 # context (never on the clock), that give an unchangeable value, and whose values
 # repeat across records (a vocabulary key, a country, a shelter, a woman's id).
@@ -594,11 +598,11 @@ def _convert_from_file(spec: Field, value: Any, ctx: Context, memo: Dict[Any, An
     "phone" as a channel 100,000 times, and each time the answer is the same. Only
     accepted values are remembered; a refused one is read (and explained) every time."""
     if type(value) is not str or spec.type not in _MEMO_TYPES:
-        return convert(spec, value, ctx, entry=False, typed=False)
+        return READERS[spec.type](Reading(spec, value, ctx, False, False))
     key = (spec.type, spec.vocab, value)
     found = memo.get(key, memo)
     if found is memo:
-        found = memo[key] = convert(spec, value, ctx, entry=False, typed=False)
+        found = memo[key] = READERS[spec.type](Reading(spec, value, ctx, False, False))
     return found
 
 

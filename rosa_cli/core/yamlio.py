@@ -225,13 +225,6 @@ def _new_mapping(line: int) -> LineDict:
     return data
 
 
-def _put(mapping: LineDict, key: str, value: Any, line: int) -> None:
-    if key in mapping:
-        raise NotPlain  # let the full parser name the duplicate
-    mapping[key] = value
-    mapping.key_lines[key] = line
-
-
 def fast_mapping(text: str) -> Optional[LineDict]:
     """Read a record in the plain subset rosa itself writes — ``key: value`` lines and a
     list of small mappings — about twenty times faster than a YAML parser; None for
@@ -240,13 +233,17 @@ def fast_mapping(text: str) -> Optional[LineDict]:
     both read.
 
     The hot loop of a cold report (once per record file): one search for characters
-    it leaves to the parser, then one match per line."""
+    it leaves to the parser, then one match per line; values seen lately are resolved
+    from :data:`_RESOLVED` instead of by :func:`plain_value` again."""
     if _NOT_FAST.search(text):
         return None
     result: Optional[LineDict] = None
+    lines: Dict[str, int] = {}
     current_list: Optional[list] = None
     item: Optional[LineDict] = None
+    item_lines: Dict[str, int] = {}
     match_line = _PLAIN_LINE.match
+    resolved = _RESOLVED
     try:
         for number, line in enumerate(text.split("\n"), 1):
             if not line or line[0] == "#":
@@ -255,32 +252,53 @@ def fast_mapping(text: str) -> Optional[LineDict]:
             if match is None:
                 return None
             lead, key, value = match.groups()
+            if value:
+                resolved_value = resolved.get(value, resolved)
+                if resolved_value is resolved:
+                    resolved_value = _resolve(value)
+            else:
+                resolved_value = None
             if lead is None:
                 if result is None:
                     result = _new_mapping(number)
+                    lines = result.key_lines
                 item = None
-                if not value:
-                    current_list = []
-                    _put(result, key, None, number)
-                    continue
-                current_list = None
-                _put(result, key, plain_value(value), number)
+                if key in result:
+                    return None  # let the full parser name the duplicate
+                result[key] = resolved_value
+                lines[key] = number
+                current_list = [] if not value else None
             elif current_list is None or result is None:
                 return None
-            elif lead == "- ":
-                item = _new_mapping(number)
-                if not current_list:
-                    last_key = list(result)[-1]
-                    result[last_key] = current_list
-                current_list.append(item)
-                _put(item, key, plain_value(value), number)
-            elif item is not None:
-                _put(item, key, plain_value(value), number)
             else:
-                return None
+                if lead == "- ":
+                    item = _new_mapping(number)
+                    item_lines = item.key_lines
+                    if not current_list:
+                        result[next(reversed(result))] = current_list
+                    current_list.append(item)
+                if item is None or key in item:
+                    return None
+                item[key] = resolved_value
+                item_lines[key] = number
     except NotPlain:
         return None
     return result
+
+
+# plain scalars read lately and what they resolve to (vocabulary keys, dates, shelters
+# repeat across records): every value plain_value gives is immutable, so one object
+# may stand for all. Emptied when full, which keeps it small and the frequent values in.
+_RESOLVED: Dict[str, Any] = {}
+_RESOLVED_MAX = 4096
+
+
+def _resolve(value: str) -> Any:
+    resolved = plain_value(value)  # (raises NotPlain: nothing is remembered)
+    if len(_RESOLVED) >= _RESOLVED_MAX:
+        _RESOLVED.clear()
+    _RESOLVED[value] = resolved
+    return resolved
 
 
 def mapping_from_text(text: str, shown: str) -> Tuple[Optional[LineDict], List[Problem]]:
