@@ -690,8 +690,10 @@ def _tasks(root: str, today: int, jobs: List[Tuple[str, str, str]], size: int) -
         yield (root, today, chunks.popleft())
 
 
-# what a worker needs (and the forkserver imports once, before forking the workers)
-_WORKER_MODULES = ("rosa_cli.core.folder", "rosa_cli.core.cache")
+# what the forkserver imports once, before forking the workers: the main module (as
+# multiprocessing does by default, so workers need not run it again) and what a
+# worker needs to parse
+_WORKER_MODULES = ("__main__", "rosa_cli.core.folder", "rosa_cli.core.cache")
 
 
 def _parse_chunk(arg) -> Tuple[Tuple[str, ...], Any]:
