@@ -146,3 +146,27 @@ def test_a_record_file_larger_than_one_read_loads(tmp_path):
     assert [p.message.code for p in problems] == ["field.invalid"]
     assert str(len(note.strip())) in str(problems[0].message)
     assert Path(path).stat().st_size > 65536
+
+
+_flat_lines = st.lists(
+    st.tuples(st.sampled_from(["id", "at", "note", "woman", "on", "x_1", "born"]),
+              st.one_of(st.just(""), st.just(" "), st.sampled_from([" phone", " 2006-03-14", " 12", " -1.5", " NO", " a: b",
+                                                                   " #x", " 'q'", " ~", " true", " 2006-02-30", " x "]),
+                        st.text(alphabet="ab:# 0-9'\"", max_size=8).map(lambda t: " " + t))),
+    min_size=1, max_size=8,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_flat_lines)
+def test_flat_records_read_the_same_by_both_fast_paths(pairs):
+    """A file of only ``key: value`` lines takes the one-search path; it must read
+    exactly as the line-by-line path reads it (values, lines, refusals)."""
+    from rosa_cli.core.yamlio import _FLAT_TEXT, _flat_mapping, _line_mapping
+
+    text = "".join(f"{key}:{value}\n" for key, value in pairs)
+    assert _FLAT_TEXT.fullmatch(text)
+    flat, lines = _flat_mapping(text), _line_mapping(text)
+    assert (flat is None) == (lines is None)
+    if flat is not None and lines is not None:
+        assert flat == lines and flat.key_lines == lines.key_lines and flat.line == lines.line

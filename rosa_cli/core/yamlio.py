@@ -237,6 +237,14 @@ def fast_mapping(text: str) -> Optional[LineDict]:
     from :data:`_RESOLVED` instead of by :func:`plain_value` again."""
     if _NOT_FAST.search(text):
         return None
+    if _FLAT_TEXT.fullmatch(text):
+        return _flat_mapping(text)
+    return _line_mapping(text)
+
+
+def _line_mapping(text: str) -> Optional[LineDict]:
+    """:func:`fast_mapping` line by line: top-level keys, list items, blank lines and
+    whole-line comments."""
     result: Optional[LineDict] = None
     lines: Dict[str, int] = {}
     current_list: Optional[list] = None
@@ -281,6 +289,36 @@ def fast_mapping(text: str) -> Optional[LineDict]:
                     return None
                 item[key] = resolved_value
                 item_lines[key] = number
+    except NotPlain:
+        return None
+    return result
+
+
+# The commonest record (a call, a stay, a service): only ``key: value`` lines, each
+# ending in a newline — no list, no blank line, no comment. Checked whole in one
+# match and cut into lines by one search, so line i is the file's line i.
+_FLAT_TEXT = re.compile(r"(?:[a-z_][a-z0-9_]*:(?: [^\n]*)?\n)+")
+_FLAT_LINE = re.compile(r"([a-z_][a-z0-9_]*):(?: ([^\n]*))?\n")
+
+
+def _flat_mapping(text: str) -> Optional[LineDict]:
+    """:func:`fast_mapping` of a text :data:`_FLAT_TEXT` matches: the same mapping,
+    the same lines (a key with no value is None, as a list that never came)."""
+    result = _new_mapping(1)
+    lines = result.key_lines
+    resolved = _RESOLVED
+    try:
+        for number, (key, value) in enumerate(_FLAT_LINE.findall(text), 1):
+            if key in result:
+                return None  # let the full parser name the duplicate
+            if value:
+                resolved_value = resolved.get(value, resolved)
+                if resolved_value is resolved:
+                    resolved_value = _resolve(value)
+            else:
+                resolved_value = None
+            result[key] = resolved_value
+            lines[key] = number
     except NotPlain:
         return None
     return result
