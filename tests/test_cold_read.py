@@ -170,3 +170,20 @@ def test_flat_records_read_the_same_by_both_fast_paths(pairs):
     assert (flat is None) == (lines is None)
     if flat is not None and lines is not None:
         assert flat == lines and flat.key_lines == lines.key_lines and flat.line == lines.line
+
+
+def test_a_short_text_with_identifying_details_is_warned_about_in_every_file(tmp_path):
+    """The memo remembers short texts found clean, never a finding: the same short text
+    holding a phone number is warned about in each file of a load."""
+    folder = RecordsFolder(tmp_path, today=date(2026, 3, 14))
+    context = _context()
+    warned = []
+    for name, received_by in (("C-2006-AAAB1", "desk"), ("C-2006-AAAB2", "tlf 22 33 44 55"),
+                              ("C-2006-AAAB3", "tlf 22 33 44 55"), ("C-2006-AAAB4", "desk")):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(f"id: {name}\nat: 2006-03-14 14:10\ncaller: police\nsubject: other\nreceived_by: {received_by}\n",
+                        encoding="utf-8")
+        record, problems = folder.load_file("call", str(path), f"calls/2006/{name}.yaml", context)
+        assert record is not None
+        warned.append([p.message.code for p in problems])
+    assert warned == [[], ["text.identifying_in_file"], ["text.identifying_in_file"], []]

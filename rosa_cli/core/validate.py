@@ -573,7 +573,7 @@ def build_record(
             problems.append(Problem(shown, _line(data, "id"), msg(
                 "id.file_name", "id {id} does not match the file name {expected}.yaml", id=record_id, expected=expected_id,
             )))
-    problems.extend(_record_rules(kind, values, data, shown, ctx))
+    problems.extend(_record_rules(kind, values, data, shown, ctx, memo))
     if problems and any(p.is_error for p in problems):
         return None, problems
     key_lines = getattr(data, "key_lines", None) or {}
@@ -588,8 +588,10 @@ _FIELD_NAMES = {kind: tuple(spec.name for spec in fields) for kind, fields in FI
 _SPECS = {kind: tuple((name, spec, spec.type) for name, spec in field_map(kind).items()) for kind in FIELDS}
 # Field types whose reading depends only on the value, the field's vocabulary and the
 # context (never on the clock), that give an unchangeable value, and whose values
-# repeat across records (a vocabulary key, a country, a shelter, a woman's id).
-_MEMO_TYPES = frozenset(("vocab", "country", "language", "shelter", "woman"))
+# repeat across records (a vocabulary key, a country, a shelter, a woman's id; short
+# free text like received_by, see _MEMO_TEXT).
+_MEMO_TYPES = frozenset(("vocab", "country", "language", "shelter", "woman", "text"))
+_MEMO_TEXT = 40  # longer free text (a note) seldom repeats: it is read every time
 
 
 def _convert_from_file(spec: Field, value: Any, ctx: Context, memo: Dict[Any, Any]) -> Any:
@@ -597,9 +599,12 @@ def _convert_from_file(spec: Field, value: Any, ctx: Context, memo: Dict[Any, An
     what it read for the field types in :data:`_MEMO_TYPES`: a cold report reads
     "phone" as a channel 100,000 times, and each time the answer is the same. Only
     accepted values are remembered; a refused one is read (and explained) every time."""
-    if type(value) is not str or spec.type not in _MEMO_TYPES:
-        return READERS[spec.type](Reading(spec, value, ctx, False, False))
-    key = (spec.type, spec.vocab, value)
+    kind_of_value = spec.type
+    if type(value) is not str or kind_of_value not in _MEMO_TYPES:
+        return READERS[kind_of_value](Reading(spec, value, ctx, False, False))
+    if kind_of_value == "text" and len(value) > _MEMO_TEXT:
+        return _read_text(Reading(spec, value, ctx, False, False))
+    key = (kind_of_value, spec.vocab, value)
     found = memo.get(key, memo)
     if found is memo:
         found = memo[key] = READERS[spec.type](Reading(spec, value, ctx, False, False))
@@ -610,13 +615,14 @@ def _first_line(data: Any) -> Optional[int]:
     return getattr(data, "line", None) or 1
 
 
-def _record_rules(kind: str, values: Dict[str, Any], data: Any, shown: str, ctx: Context) -> List[Problem]:
+def _record_rules(kind: str, values: Dict[str, Any], data: Any, shown: str, ctx: Context,
+                  memo: Optional[Dict[Any, Any]] = None) -> List[Problem]:
     """Rules within one record: end after start, reasons with their dates, plausible ages."""
     problems: List[Problem] = []
     rules = KIND_RULES.get(kind)
     if rules is not None:
         rules(values, data, shown, problems)
-    problems.extend(_privacy_warnings(kind, values, data, shown))
+    problems.extend(_privacy_warnings(kind, values, data, shown, memo))
     return problems
 
 
@@ -678,14 +684,23 @@ KIND_RULES = {"stay": _stay_rules, "service": _service_rules, "woman": _woman_ru
 _FREE_TEXT = {kind: tuple(spec.name for spec in fields if spec.free_text) for kind, fields in FIELDS.items()}
 
 
-def _privacy_warnings(kind: str, values: Dict[str, Any], data: Any, shown: str) -> List[Problem]:
+def _privacy_warnings(kind: str, values: Dict[str, Any], data: Any, shown: str, memo: Optional[Dict[Any, Any]] = None) -> List[Problem]:
     """Free text in a file that holds identifying details: a warning, not an error (see
-    :func:`check_free_text`)."""
+    :func:`check_free_text`). ``memo`` (the bulk loader's) remembers short texts found
+    clean, such as a received_by that stands in thousands of calls."""
     problems: List[Problem] = []
     for name in _FREE_TEXT[kind]:
         text = values.get(name)
         if isinstance(text, str):
-            for finding in identifying_details(text):
+            if memo is not None and len(text) <= _MEMO_TEXT:
+                if ("clean", text) in memo:
+                    continue
+                found = identifying_details(text)
+                if not found:
+                    memo[("clean", text)] = True
+            else:
+                found = identifying_details(text)
+            for finding in found:
                 problems.append(Problem(shown, _line(data, name), msg(
                     "text.identifying_in_file", "{field} holds {found}; keep identifying details out of the records",
                     field=name, found=finding,
