@@ -659,17 +659,22 @@ def _parse_in_workers(folder: RecordsFolder, jobs: List[Tuple[str, str, str]]) -
 
     A cold start on a big folder (a first run, a new rosa version) is dominated by
     parsing, which is independent per file. Workers come from a fresh forkserver,
-    never a fork of this process (which may have threads running); the forkserver
-    imports the parsing modules once before it forks the workers, so they start
-    ready to work. Results are taken as the loader asks for them (see
-    :class:`_ParsedChunks`), in the order of ``jobs``.
+    never a fork of this process (which may have threads running). The forkserver
+    preloads nothing: on Python 3.11 and older it imports its preload list with the
+    current folder first on ``sys.path`` (it ignores the ``sys_path`` it is given), so
+    a preloaded ``__main__`` — multiprocessing's default — imported ``rosa_cli`` from
+    a folder that merely holds one (a source checkout of another version), and the
+    workers parsed with that code. Each worker imports what it needs itself, with this
+    process's ``sys.path``; on two cores that costs no more time than preloading.
+    Results are taken as the loader asks for them (see :class:`_ParsedChunks`), in
+    the order of ``jobs``.
     """
     import multiprocessing
 
     workers = min(os.cpu_count() or 1, 8)
     size = max(200, min(CHUNK_FILES, len(jobs) // (workers * 4)))
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(_WORKER_MODULES))
+    context.set_forkserver_preload([])
     pool = context.Pool(workers)
     try:
         return _ParsedChunks(pool, pool.imap(_parse_chunk, _tasks(str(folder.root), folder.today.toordinal(), jobs, size)))
@@ -688,12 +693,6 @@ def _tasks(root: str, today: int, jobs: List[Tuple[str, str, str]], size: int) -
     del jobs
     while chunks:
         yield (root, today, chunks.popleft())
-
-
-# what the forkserver imports once, before forking the workers: the main module (as
-# multiprocessing does by default, so workers need not run it again) and what a
-# worker needs to parse
-_WORKER_MODULES = ("__main__", "rosa_cli.core.folder", "rosa_cli.core.cache")
 
 
 def _parse_chunk(arg) -> Tuple[Tuple[str, ...], Any]:
