@@ -187,3 +187,33 @@ def test_a_short_text_with_identifying_details_is_warned_about_in_every_file(tmp
         assert record is not None
         warned.append([p.message.code for p in problems])
     assert warned == [[], ["text.identifying_in_file"], ["text.identifying_in_file"], []]
+
+
+def test_workers_parse_with_this_rosa_whatever_folder_it_runs_in(tmp_path):
+    """Run from a folder that holds another ``rosa_cli`` (a source checkout of another
+    version), the worker processes must still parse with the rosa that runs: a
+    forkserver preload is imported with the current folder first on sys.path."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    sample = Path(__file__).resolve().parent.parent / "records"
+    folder = tmp_path / "records"
+    shutil.copytree(sample, folder, ignore=shutil.ignore_patterns(".rosa-cache"))
+    elsewhere = tmp_path / "checkout"
+    (elsewhere / "rosa_cli").mkdir(parents=True)
+    marker = tmp_path / "imported"
+    (elsewhere / "rosa_cli" / "__init__.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\nraise ImportError('not this rosa')\n", encoding="utf-8")
+    rosa = Path(sys.executable).parent / "rosa"
+    env = {**os.environ, "ROSA_PARALLEL_MIN_FILES": "1", "ROSA_LANG": "en"}
+    env.pop("ROSA_NO_CACHE", None)
+    result = subprocess.run([str(rosa), "--records", str(folder), "check"], cwd=elsewhere, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert not marker.exists()
+    assert (folder / ".rosa-cache" / "records" / "calls__2006.marshal").exists()  # parsed (in workers) and cached
+    serial = subprocess.run([str(rosa), "--records", str(folder), "check"], cwd=tmp_path,
+                            env={**env, "ROSA_NO_CACHE": "1", "ROSA_PARALLEL_MIN_FILES": "1000000"},
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == serial.returncode and result.stdout == serial.stdout

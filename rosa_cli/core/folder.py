@@ -660,12 +660,13 @@ def _parse_in_workers(folder: RecordsFolder, jobs: List[Tuple[str, str, str]]) -
     A cold start on a big folder (a first run, a new rosa version) is dominated by
     parsing, which is independent per file. Workers come from a fresh forkserver,
     never a fork of this process (which may have threads running). The forkserver
-    preloads nothing: on Python 3.11 and older it imports its preload list with the
+    preloads nothing: on Python 3.11 and older it imports a preload list with the
     current folder first on ``sys.path`` (it ignores the ``sys_path`` it is given), so
-    a preloaded ``__main__`` — multiprocessing's default — imported ``rosa_cli`` from
-    a folder that merely holds one (a source checkout of another version), and the
-    workers parsed with that code. Each worker imports what it needs itself, with this
-    process's ``sys.path``; on two cores that costs no more time than preloading.
+    preloaded rosa modules came from any folder that merely holds a ``rosa_cli`` (a
+    source checkout of another version) and the workers parsed with that code. Each
+    worker imports what it needs itself, with this process's ``sys.path``; on two
+    cores that costs no more time than preloading. (multiprocessing's default preload,
+    ``__main__``, does nothing here: 3.11's forkserver is never given the main path.)
     Results are taken as the loader asks for them (see :class:`_ParsedChunks`), in
     the order of ``jobs``.
     """
