@@ -601,6 +601,8 @@ def _convert_from_file(spec: Field, value: Any, ctx: Context, memo: Dict[Any, An
     accepted values are remembered; a refused one is read (and explained) every time."""
     kind_of_value = spec.type
     if type(value) is not str or kind_of_value not in _MEMO_TYPES:
+        if kind_of_value == "id" and type(value) is str:
+            return value  # what _read_id gives for text: the text itself
         return READERS[kind_of_value](Reading(spec, value, ctx, False, False))
     if kind_of_value == "text" and len(value) > _MEMO_TEXT:
         return _read_text(Reading(spec, value, ctx, False, False))
