@@ -590,7 +590,20 @@ def unpack_message(packed: Any) -> Any:
 
 def _shared(value, pool: Dict[Any, Any]):
     if isinstance(value, tuple):
-        value = tuple(_shared(v, pool) for v in value)
+        # (in a loop, recursing only into tuples: once per file of a cold start)
+        known = pool.get(value)
+        if known is not None:
+            return known
+        share = pool.setdefault
+        items = []
+        for item in value:
+            if isinstance(item, str):
+                if len(item) <= 40:
+                    item = share(item, item)
+            elif isinstance(item, tuple):
+                item = _shared(item, pool)
+            items.append(item)
+        value = tuple(items)
     elif not isinstance(value, str) or len(value) > 40:
         return value
     return pool.setdefault(value, value)

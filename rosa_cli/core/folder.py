@@ -274,7 +274,12 @@ class RecordsFolder:
 
     @staticmethod
     def load_file(kind: str, path: str, shown: str, context: Context) -> Tuple[Any, List[Problem]]:
-        """Read and validate a record file known to be safe (the bulk loader's path)."""
+        """Read and validate a record file known to be safe (the bulk loader's path).
+
+        Turns on ``context``'s memo of values read (:meth:`Context.remember_values`):
+        the contexts passed here live for one load, with settings and shelters fixed."""
+        if context.memo is None:
+            context.memo = {}
         data, problems = read_mapping(path, shown)
         if data is None:
             return None, problems
@@ -588,13 +593,21 @@ class _ParsedChunks:
     """The workers' results, ``shown -> (row, problem rows)``, kept as each chunk's
     marshalled bytes until a file of it is asked for, and let go when all its files
     were taken: a cold load holds about one chunk of rows as objects, not all of them
-    beside all records (issue 16's memory target)."""
+    beside all records (issue 16's memory target).
 
-    def __init__(self) -> None:
+    Results are taken from the workers as they are asked for (``pop`` waits for the
+    chunk holding the file), so the loader builds the records of the first folders
+    while the workers still parse the later ones, instead of waiting for them all.
+    The pool is shut down once the last chunk is in (or when this object goes).
+    """
+
+    def __init__(self, pool: Any = None, results: Optional[Iterator[Tuple[Tuple[str, ...], Any]]] = None) -> None:
         self.where: Dict[str, int] = {}
         self.blobs: List[Any] = []
         self.opened: Dict[int, dict] = {}
         self.left: List[int] = []
+        self.pool = pool
+        self.results = results
 
     def add(self, names: Tuple[str, ...], blob: Any) -> None:
         index = len(self.blobs)
@@ -603,7 +616,30 @@ class _ParsedChunks:
         for name in names:
             self.where[name] = index
 
+    def _receive(self, shown: str) -> None:
+        """Take chunks from the workers until the one holding ``shown`` is in, or all are."""
+        while self.results is not None and shown not in self.where:
+            try:
+                names, blob = next(self.results)
+            except StopIteration:
+                self.close()
+            except (OSError, ImportError):  # the workers failed: the loader parses the rest itself
+                self.close()
+            else:
+                self.add(names, blob)
+
+    def close(self) -> None:
+        self.results = None
+        if self.pool is not None:
+            pool, self.pool = self.pool, None
+            pool.terminate()
+
+    def __del__(self) -> None:
+        self.close()
+
     def pop(self, shown: str, default: Any = None) -> Any:
+        if shown not in self.where:
+            self._receive(shown)
         index = self.where.pop(shown, None)
         if index is None:
             return default
@@ -621,24 +657,52 @@ class _ParsedChunks:
         return value
 
 
+# Files per task of a worker: small enough that the first results come back (and the
+# loader starts building records) within a fraction of a second, large enough that
+# sending tasks and results costs next to nothing beside parsing them.
+CHUNK_FILES = 1500
+
+
 def _parse_in_workers(folder: RecordsFolder, jobs: List[Tuple[str, str, str]]) -> _ParsedChunks:
     """Parse and validate many files on every core: ``shown -> (row, problem rows)``.
 
     A cold start on a big folder (a first run, a new rosa version) is dominated by
     parsing, which is independent per file. Workers come from a fresh forkserver,
-    never a fork of this process (which may have threads running).
+    never a fork of this process (which may have threads running). The forkserver
+    preloads nothing: on Python 3.11 and older it imports a preload list with the
+    current folder first on ``sys.path`` (it ignores the ``sys_path`` it is given), so
+    preloaded rosa modules came from any folder that merely holds a ``rosa_cli`` (a
+    source checkout of another version) and the workers parsed with that code. Each
+    worker imports what it needs itself, with this process's ``sys.path``; on two
+    cores that costs no more time than preloading. (multiprocessing's default preload,
+    ``__main__``, does nothing here: 3.11's forkserver is never given the main path.)
+    Results are taken as the loader asks for them (see :class:`_ParsedChunks`), in
+    the order of ``jobs``.
     """
     import multiprocessing
 
     workers = min(os.cpu_count() or 1, 8)
-    size = max(200, len(jobs) // (workers * 4))
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    args = [(str(folder.root), folder.today.toordinal(), chunk) for chunk in chunks]
-    results = _ParsedChunks()
-    with multiprocessing.get_context("forkserver").Pool(workers) as pool:
-        for names, blob in pool.imap_unordered(_parse_chunk, args):
-            results.add(names, blob)
-    return results
+    size = max(200, min(CHUNK_FILES, len(jobs) // (workers * 4)))
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([])
+    pool = context.Pool(workers)
+    try:
+        return _ParsedChunks(pool, pool.imap(_parse_chunk, _tasks(str(folder.root), folder.today.toordinal(), jobs, size)))
+    except BaseException:
+        pool.terminate()
+        raise
+
+
+def _tasks(root: str, today: int, jobs: List[Tuple[str, str, str]], size: int) -> Iterator[tuple]:
+    """The workers' tasks, each chunk let go once it is sent: the pool sends tasks as
+    workers take them, while the loader is already building records, so the job
+    list must not stay alive beside them (~10 MB at 100,000 calls)."""
+    from collections import deque
+
+    chunks = deque(jobs[i : i + size] for i in range(0, len(jobs), size))
+    del jobs
+    while chunks:
+        yield (root, today, chunks.popleft())
 
 
 def _parse_chunk(arg) -> Tuple[Tuple[str, ...], Any]:
@@ -652,7 +716,8 @@ def _parse_chunk(arg) -> Tuple[Tuple[str, ...], Any]:
     folder = RecordsFolder(Path(root), today=date.fromordinal(today))
     context = folder.context()
     pool: dict = {}
-    results = {shown: raw_result(*folder.load_file(kind, path, shown, context), pool) for kind, path, shown in chunk}
+    load_file = folder.load_file
+    results = {shown: raw_result(*load_file(kind, path, shown, context), pool) for kind, path, shown in chunk}
     try:
         return tuple(results), marshal.dumps(results)
     except ValueError:  # something marshal cannot write: pickle takes it as it is

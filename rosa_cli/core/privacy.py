@@ -45,6 +45,11 @@ _KEYWORD_BEFORE = re.compile(r"\b(?:tlf|tel|telefon|mob|mobil|phone|ph)\.?:?\s*(
 _CURRENCY_AFTER = re.compile(r"\s?(?:kr\b|nok\b|,-)", re.IGNORECASE)
 _DOMAIN = re.compile(r"[\w\-]+(?:\.[\w\-]+)+")
 _LOCAL_CHARS = frozenset(".+-_")
+# A quick first test: every number pattern needs at least eight digits (a phone number
+# eight, an identity number eleven, an international one eight to fifteen) and an
+# e-mail address an "@"; text with neither is not scanned further. ``\D*\d`` cannot
+# backtrack into itself (the two classes do not overlap), so this is linear too.
+_EIGHT_DIGITS = re.compile(r"(?:\D*\d){8}")
 
 NORWEGIAN_GROUPINGS = {(8,), (4, 4), (3, 2, 3), (2, 2, 2, 2), (3, 3, 2)}
 # how many groups a grouping that starts with a group of this length spans
@@ -211,6 +216,8 @@ def _has_email(text: str) -> bool:
 def identifying_details(text: str) -> List[Message]:
     """Plain descriptions (never the value itself) of what in ``text`` looks identifying,
     as messages (``privacy.phone``, …); each is also its English text."""
+    if "@" not in text and not _EIGHT_DIGITS.match(text):
+        return []  # the common note: nothing here can hold any pattern (see _EIGHT_DIGITS)
     found = _Findings()
     for match in _RUN.finditer(text):
         start, end = match.span()

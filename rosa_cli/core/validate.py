@@ -19,9 +19,10 @@ are listed in docs/message-codes.md. Advice naming a command is the CLI's, never
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Tuple
 
 from rosa_cli.core import countries, ids
 from rosa_cli.core.dates import DateError, parse_date, parse_datetime
@@ -86,6 +87,15 @@ class Context:
     settings: Settings
     shelters: Dict[str, Shelter]
     today: date = field(default_factory=date.today)
+    # the bulk loader's memo of values read from files (see :func:`_convert_from_file`):
+    # None until :meth:`remember_values` turns it on for one load
+    memo: Optional[Dict[Any, Any]] = field(default=None, repr=False, compare=False)
+
+    def remember_values(self) -> None:
+        """Let :func:`build_record` reuse what it read from files before (the loader
+        does this for one load: settings and shelters do not change meanwhile)."""
+        if self.memo is None:
+            self.memo = {}
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> Any:
@@ -209,9 +219,9 @@ def convert(spec: Field, value: Any, ctx: Context, entry: bool = False, typed: O
     return reader(Reading(spec, value, ctx, entry, entry if typed is None else typed))
 
 
-@dataclass(frozen=True)
-class Reading:
-    """One value to read, with everything its reader may need."""
+class Reading(NamedTuple):
+    """One value to read, with everything its reader may need (a named tuple: made
+    once per field of every record of a cold report)."""
 
     spec: Field
     value: Any
@@ -236,16 +246,31 @@ def _read_date(r: Reading) -> date:
     return _date(r.value, r.ctx)
 
 
+# the form rosa writes a call's time in (2006-03-14 14:10): read by the standard library
+# directly; anything else, or a value it refuses, goes through parse_datetime
+_PLAIN_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}")
+
+
 def _read_datetime(r: Reading) -> datetime:
-    if isinstance(r.value, (bool, list, dict)):
+    value = r.value
+    if isinstance(value, (bool, list, dict)):
         raise FieldError(msg("datetime.wrong_type", "must be a date and time like 2006-03-14 14:10"))
+    moment = None
+    if type(value) is str and _PLAIN_MOMENT.fullmatch(value):
+        try:  # what parse_datetime gives for this form, at a fraction of its cost
+            moment = datetime.fromisoformat(value)
+        except ValueError:  # no such day or time: parse_datetime says why
+            moment = None
+        if moment is not None and moment.date() < r.ctx.today:
+            return moment  # "now" below is always on ctx.today: a day before it is never in the future
     now = datetime.now().replace(second=0, microsecond=0)
     if now.date() != r.ctx.today:  # a fixed "today" (tests, replays): the day's last minute
         now = datetime.combine(r.ctx.today, now.time())
-    try:
-        moment = parse_datetime(r.value, now, relative=r.typed)
-    except DateError as exc:
-        raise FieldError(exception_message(exc, "datetime.unreadable")) from None
+    if moment is None:
+        try:
+            moment = parse_datetime(value, now, relative=r.typed)
+        except DateError as exc:
+            raise FieldError(exception_message(exc, "datetime.unreadable")) from None
     # By the minute, not the day: a call at 09:15 typed at 01:43 is a typo.
     if moment > now.replace(second=59):
         raise FieldError(msg(
@@ -509,26 +534,30 @@ def build_record(
     unchanged = unchanged or {}
     problems: List[Problem] = []
     specs = field_map(kind)
+    memo = None if entry else ctx.memo
     for key in data:
         if key not in specs:
             problems.append(Problem(shown, _line(data, key), msg(
                 "field.unknown", "unknown field {key}{hint}", key=repr(key), hint=did_you_mean(key, specs),
             )))
     values: Dict[str, Any] = {}
-    for name, spec in specs.items():
+    for name, spec, kind_of_value in _SPECS[kind]:
         value = data.get(name)
-        if value is None or (isinstance(value, str) and not value.strip() and spec.type != "text"):
+        if value is None or (isinstance(value, str) and kind_of_value != "text" and not value.strip()):
             if spec.required:
                 problems.append(Problem(shown, _line(data, name) if name in data else _first_line(data), msg(
                     "field.missing", "missing required field {field}", field=name,
                 )))
             continue
-        if spec.type == "residence":
+        if kind_of_value == "residence":
             values[name] = _residence(value, data, shown, ctx, problems)
             continue
-        strict = entry and not (name in unchanged and unchanged[name] == value)
         try:
-            values[name] = convert(spec, value, ctx, entry=strict, typed=False)
+            if memo is not None:
+                values[name] = _convert_from_file(spec, value, ctx, memo)
+            else:
+                strict = entry and not (name in unchanged and unchanged[name] == value)
+                values[name] = convert(spec, value, ctx, entry=strict, typed=False)
         except FieldError as exc:
             problems.append(Problem(shown, _line(data, name), msg("field.invalid", "{field} {problem}", field=name, problem=exc.message)))
     if kind == "website" and expected_id is not None and values.get("month") not in (None, expected_id):
@@ -544,27 +573,58 @@ def build_record(
             problems.append(Problem(shown, _line(data, "id"), msg(
                 "id.file_name", "id {id} does not match the file name {expected}.yaml", id=record_id, expected=expected_id,
             )))
-    problems.extend(_record_rules(kind, values, data, shown, ctx))
-    if any(p.is_error for p in problems):
+    problems.extend(_record_rules(kind, values, data, shown, ctx, memo))
+    if problems and any(p.is_error for p in problems):
         return None, problems
     key_lines = getattr(data, "key_lines", None) or {}
-    lines = tuple(key_lines.get(spec.name, 0) for spec in FIELDS[kind])
-    record = {"woman": Woman, "stay": Stay, "call": Call, "service": Service, "activity": Activity,
-              "website": WebsiteMonth}[kind](path=shown, lines=lines, **values)
+    lines = tuple([key_lines.get(name, 0) for name in _FIELD_NAMES[kind]])
+    record = _RECORD_CLASS[kind](path=shown, lines=lines, **values)
     return record, problems
+
+
+_RECORD_CLASS = {"woman": Woman, "stay": Stay, "call": Call, "service": Service, "activity": Activity, "website": WebsiteMonth}
+_FIELD_NAMES = {kind: tuple(spec.name for spec in fields) for kind, fields in FIELDS.items()}
+# each kind's fields as build_record walks them (in field_map's order): name, field, type
+_SPECS = {kind: tuple((name, spec, spec.type) for name, spec in field_map(kind).items()) for kind in FIELDS}
+# Field types whose reading depends only on the value, the field's vocabulary and the
+# context (never on the clock), that give an unchangeable value, and whose values
+# repeat across records (a vocabulary key, a country, a shelter, a woman's id; short
+# free text like received_by, see _MEMO_TEXT).
+_MEMO_TYPES = frozenset(("vocab", "country", "language", "shelter", "woman", "text"))
+_MEMO_TEXT = 40  # longer free text (a note) seldom repeats: it is read every time
+
+
+def _convert_from_file(spec: Field, value: Any, ctx: Context, memo: Dict[Any, Any]) -> Any:
+    """:func:`convert` of a file's value (``entry`` and ``typed`` false), remembering
+    what it read for the field types in :data:`_MEMO_TYPES`: a cold report reads
+    "phone" as a channel 100,000 times, and each time the answer is the same. Only
+    accepted values are remembered; a refused one is read (and explained) every time."""
+    kind_of_value = spec.type
+    if type(value) is not str or kind_of_value not in _MEMO_TYPES:
+        if kind_of_value == "id" and type(value) is str:
+            return value  # what _read_id gives for text: the text itself
+        return READERS[kind_of_value](Reading(spec, value, ctx, False, False))
+    if kind_of_value == "text" and len(value) > _MEMO_TEXT:
+        return _read_text(Reading(spec, value, ctx, False, False))
+    key = (kind_of_value, spec.vocab, value)
+    found = memo.get(key, memo)
+    if found is memo:
+        found = memo[key] = READERS[spec.type](Reading(spec, value, ctx, False, False))
+    return found
 
 
 def _first_line(data: Any) -> Optional[int]:
     return getattr(data, "line", None) or 1
 
 
-def _record_rules(kind: str, values: Dict[str, Any], data: Any, shown: str, ctx: Context) -> List[Problem]:
+def _record_rules(kind: str, values: Dict[str, Any], data: Any, shown: str, ctx: Context,
+                  memo: Optional[Dict[Any, Any]] = None) -> List[Problem]:
     """Rules within one record: end after start, reasons with their dates, plausible ages."""
     problems: List[Problem] = []
     rules = KIND_RULES.get(kind)
     if rules is not None:
         rules(values, data, shown, problems)
-    problems.extend(_privacy_warnings(kind, values, data, shown))
+    problems.extend(_privacy_warnings(kind, values, data, shown, memo))
     return problems
 
 
@@ -623,16 +683,29 @@ def _woman_rules(values: Dict[str, Any], data: Any, shown: str, problems: List[P
 KIND_RULES = {"stay": _stay_rules, "service": _service_rules, "woman": _woman_rules}
 
 
-def _privacy_warnings(kind: str, values: Dict[str, Any], data: Any, shown: str) -> List[Problem]:
+_FREE_TEXT = {kind: tuple(spec.name for spec in fields if spec.free_text) for kind, fields in FIELDS.items()}
+
+
+def _privacy_warnings(kind: str, values: Dict[str, Any], data: Any, shown: str, memo: Optional[Dict[Any, Any]] = None) -> List[Problem]:
     """Free text in a file that holds identifying details: a warning, not an error (see
-    :func:`check_free_text`)."""
+    :func:`check_free_text`). ``memo`` (the bulk loader's) remembers short texts found
+    clean, such as a received_by that stands in thousands of calls."""
     problems: List[Problem] = []
-    for spec in FIELDS[kind]:
-        if spec.free_text and isinstance(values.get(spec.name), str):
-            for finding in identifying_details(values[spec.name]):
-                problems.append(Problem(shown, _line(data, spec.name), msg(
+    for name in _FREE_TEXT[kind]:
+        text = values.get(name)
+        if isinstance(text, str):
+            if memo is not None and len(text) <= _MEMO_TEXT:
+                if ("clean", text) in memo:
+                    continue
+                found = identifying_details(text)
+                if not found:
+                    memo[("clean", text)] = True
+            else:
+                found = identifying_details(text)
+            for finding in found:
+                problems.append(Problem(shown, _line(data, name), msg(
                     "text.identifying_in_file", "{field} holds {found}; keep identifying details out of the records",
-                    field=spec.name, found=finding,
+                    field=name, found=finding,
                 ), WARNING))
     return problems
 

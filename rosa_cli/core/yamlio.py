@@ -153,11 +153,20 @@ def parse_yaml_text(text: str) -> Any:
 def read_text(path, shown: str) -> Tuple[Optional[str], List[Problem]]:
     """A record file's text, or a problem: too large, not UTF-8, unreadable.
 
-    ``path`` may be a str: the bulk loader passes plain strings to stay fast.
+    ``path`` may be a str: the bulk loader passes plain strings to stay fast. Read
+    with ``os.open``/``os.read`` and decoded once: a cold report reads ~123,000 small
+    files, and a buffered file object (its allocation, its buffer, its ``close``)
+    cost more than the read itself. The first read asks for 64 KB (every record
+    rosa writes fits); only a larger file is read on, up to just over the limit.
     """
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_RECORD_BYTES + 1)
+        fd = os.open(path, _READ_FLAGS)
+        try:
+            raw = os.read(fd, _FIRST_READ)
+            if len(raw) == _FIRST_READ:
+                raw = _read_rest(fd, raw)
+        finally:
+            os.close(fd)
     except OSError as exc:
         return None, [Problem(shown, None, msg("file.unreadable", "cannot read file: {reason}", reason=exc.strerror))]
     if len(raw) > MAX_RECORD_BYTES:
@@ -167,6 +176,24 @@ def read_text(path, shown: str) -> Tuple[Optional[str], List[Problem]]:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         return None, [Problem(shown, line, msg("file.not_utf8", "file is not valid UTF-8 text"))]
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+_FIRST_READ = 65536
+
+
+def _read_rest(fd: int, first: bytes) -> bytes:
+    """The rest of a file whose first read filled the buffer, up to one byte over
+    :data:`MAX_RECORD_BYTES` (enough to know it is too large)."""
+    parts = [first]
+    size = len(first)
+    while size <= MAX_RECORD_BYTES:
+        more = os.read(fd, min(1 << 20, MAX_RECORD_BYTES + 1 - size))
+        if not more:
+            break
+        parts.append(more)
+        size += len(more)
+    return b"".join(parts)
 
 
 def read_mapping(path, shown: str) -> Tuple[Optional[LineDict], List[Problem]]:
@@ -179,10 +206,16 @@ def read_mapping(path, shown: str) -> Tuple[Optional[LineDict], List[Problem]]:
 
 # --- the fast path for the files rosa writes ---------------------------------------------------
 
-_KEY_LINE = re.compile(r"^([a-z_][a-z0-9_]*):(?: (.*))?$")
-_ITEM_FIRST = re.compile(r"^- ([a-z_][a-z0-9_]*):(?: (.*))?$")
-_ITEM_MORE = re.compile(r"^  ([a-z_][a-z0-9_]*):(?: (.*))?$")
-_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")  # line breaks in YAML, not in str.split("\n")
+# the three line forms in one pattern: no lead (``key: value``, a key of the record),
+# "- " (the first key of a list item) or two spaces (a further key of that item)
+_PLAIN_LINE = re.compile(r"(- |  )?([a-z_][a-z0-9_]*):(?: (.*))?$")
+# Any character the fast reader leaves to the full parser, in one search: what YAML
+# refuses (everything outside _NON_PRINTABLE's set), and of what it reads, tab, CR,
+# the byte-order mark and the line breaks str.split("\n") does not see (U+0085,
+# U+2028, U+2029).
+_NOT_FAST = re.compile(
+    "[^\x0A\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD\U00010000-\U0010ffff]"
+)
 
 
 def _new_mapping(line: int) -> LineDict:
@@ -192,59 +225,118 @@ def _new_mapping(line: int) -> LineDict:
     return data
 
 
-def _put(mapping: LineDict, key: str, value: Any, line: int) -> None:
-    if key in mapping:
-        raise NotPlain  # let the full parser name the duplicate
-    mapping[key] = value
-    mapping.key_lines[key] = line
-
-
 def fast_mapping(text: str) -> Optional[LineDict]:
     """Read a record in the plain subset rosa itself writes — ``key: value`` lines and a
     list of small mappings — about twenty times faster than a YAML parser; None for
     anything else (quotes, comments after values, flow style, anchors, conflict markers…),
     which then goes to the full parser. A test checks both agree on every file they
-    both read."""
-    if "\r" in text or "\ufeff" in text or "\t" in text or _NON_PRINTABLE.search(text) or _ODD_BREAKS.search(text):
+    both read.
+
+    The hot loop of a cold report (once per record file): one search for characters
+    it leaves to the parser, then one match per line; values seen lately are resolved
+    from :data:`_RESOLVED` instead of by :func:`plain_value` again."""
+    if _NOT_FAST.search(text):
         return None
+    if _FLAT_TEXT.fullmatch(text):
+        return _flat_mapping(text)
+    return _line_mapping(text)
+
+
+def _line_mapping(text: str) -> Optional[LineDict]:
+    """:func:`fast_mapping` line by line: top-level keys, list items, blank lines and
+    whole-line comments."""
     result: Optional[LineDict] = None
+    lines: Dict[str, int] = {}
     current_list: Optional[list] = None
     item: Optional[LineDict] = None
+    item_lines: Dict[str, int] = {}
+    match_line = _PLAIN_LINE.match
+    resolved = _RESOLVED
     try:
         for number, line in enumerate(text.split("\n"), 1):
-            if not line or line.startswith("#"):
+            if not line or line[0] == "#":
                 continue
-            match = _KEY_LINE.match(line)
-            if match:
-                key, value = match.groups()
+            match = match_line(line)
+            if match is None:
+                return None
+            lead, key, value = match.groups()
+            if value:
+                resolved_value = resolved.get(value, resolved)
+                if resolved_value is resolved:
+                    resolved_value = _resolve(value)
+            else:
+                resolved_value = None
+            if lead is None:
                 if result is None:
                     result = _new_mapping(number)
-                current_list, item = None, None
-                if value is None or value == "":
-                    current_list = []
-                    _put(result, key, None, number)
-                    continue
-                _put(result, key, plain_value(value), number)
-                continue
-            if current_list is None or result is None:
+                    lines = result.key_lines
+                item = None
+                if key in result:
+                    return None  # let the full parser name the duplicate
+                result[key] = resolved_value
+                lines[key] = number
+                current_list = [] if not value else None
+            elif current_list is None or result is None:
                 return None
-            match = _ITEM_FIRST.match(line)
-            if match:
-                item = _new_mapping(number)
-                if not current_list:
-                    last_key = list(result)[-1]
-                    result[last_key] = current_list
-                current_list.append(item)
-                _put(item, match.group(1), plain_value(match.group(2)), number)
-                continue
-            match = _ITEM_MORE.match(line)
-            if match and item is not None:
-                _put(item, match.group(1), plain_value(match.group(2)), number)
-                continue
-            return None
+            else:
+                if lead == "- ":
+                    item = _new_mapping(number)
+                    item_lines = item.key_lines
+                    if not current_list:
+                        result[next(reversed(result))] = current_list
+                    current_list.append(item)
+                if item is None or key in item:
+                    return None
+                item[key] = resolved_value
+                item_lines[key] = number
     except NotPlain:
         return None
     return result
+
+
+# The commonest record (a call, a stay, a service): only ``key: value`` lines, each
+# ending in a newline — no list, no blank line, no comment. Checked whole in one
+# match and cut into lines by one search, so line i is the file's line i.
+_FLAT_TEXT = re.compile(r"(?:[a-z_][a-z0-9_]*:(?: [^\n]*)?\n)+")
+_FLAT_LINE = re.compile(r"([a-z_][a-z0-9_]*):(?: ([^\n]*))?\n")
+
+
+def _flat_mapping(text: str) -> Optional[LineDict]:
+    """:func:`fast_mapping` of a text :data:`_FLAT_TEXT` matches: the same mapping,
+    the same lines (a key with no value is None, as a list that never came)."""
+    result = _new_mapping(1)
+    lines = result.key_lines
+    resolved = _RESOLVED
+    try:
+        for number, (key, value) in enumerate(_FLAT_LINE.findall(text), 1):
+            if key in result:
+                return None  # let the full parser name the duplicate
+            if value:
+                resolved_value = resolved.get(value, resolved)
+                if resolved_value is resolved:
+                    resolved_value = _resolve(value)
+            else:
+                resolved_value = None
+            result[key] = resolved_value
+            lines[key] = number
+    except NotPlain:
+        return None
+    return result
+
+
+# plain scalars read lately and what they resolve to (vocabulary keys, dates, shelters
+# repeat across records): every value plain_value gives is immutable, so one object
+# may stand for all. Emptied when full, which keeps it small and the frequent values in.
+_RESOLVED: Dict[str, Any] = {}
+_RESOLVED_MAX = 4096
+
+
+def _resolve(value: str) -> Any:
+    resolved = plain_value(value)  # (raises NotPlain: nothing is remembered)
+    if len(_RESOLVED) >= _RESOLVED_MAX:
+        _RESOLVED.clear()
+    _RESOLVED[value] = resolved
+    return resolved
 
 
 def mapping_from_text(text: str, shown: str) -> Tuple[Optional[LineDict], List[Problem]]:
