@@ -136,7 +136,17 @@ def _ignore(folder, rng):
     return "ignore rule"
 
 
-STEPS = [_hand_edit, _same_size_edit, _new_untracked, _add_all, _commit, _reset_soft, _rm_cached, _restore, _touch, _ignore]
+def _edit_then_list(folder, rng):
+    """A hand edit, then a command that refreshes the records cache without asking git
+    (``woman list``): every folder is then as cached, but not as when git was asked."""
+    path = sorted(folder.glob("women/*.yaml"))[rng.randrange(5)]
+    path.write_text(path.read_text(encoding="utf-8") + "note: by hand\n", encoding="utf-8")
+    time.sleep(0.02)
+    _run(folder, "woman", "list", cache=True)
+    return "hand edit, then woman list"
+
+
+STEPS = [_edit_then_list, _hand_edit, _same_size_edit, _new_untracked, _add_all, _commit, _reset_soft, _rm_cached, _restore, _touch, _ignore]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
