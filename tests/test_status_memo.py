@@ -41,6 +41,11 @@ def own_copy(tmp_path) -> Path:
     folder = tmp_path / "records"
     shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns(".rosa-cache"))
     (folder / ".gitignore").write_text("/.rosa-cache/\n")
+    # files written an hour ago, as a real folder's are: within git's own clock tick
+    # every status would rewrite its index ("racily clean" entries), and nothing be kept
+    hour_ago = time.time() - 3600
+    for path in folder.rglob("*"):
+        os.utime(path, (hour_ago, hour_ago))
     _git(folder, "init", "-q")
     _git(folder, "add", "-A")
     _git(folder, "commit", "-q", "-m", "sample")
