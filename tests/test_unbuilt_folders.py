@@ -239,3 +239,20 @@ def test_the_summary_is_exact_for_a_year_folder(sample_copy):
         min(a.on.year for a in activities), max(a.on.year for a in activities))
     assert overlaps((1, 0, 2005, 2006, ()), (2006, 2006)) and not overlaps((1, 0, 2005, 2005, ()), (2006, 2006))
     assert not overlaps((0, 3, None, None, ()), (2006, 2006)) and overlaps((0, 0, None, None, ()), None)
+
+
+def test_a_damaged_blob_inside_a_cache_file_is_read_again_silently(sample_copy):
+    """A cache file whose outer frame reads but whose problems or rows do not (a flipped
+    byte inside): the folder is read from its files, with the same answers."""
+    import marshal
+
+    broken = _first(sample_copy, "calls", "2005")
+    broken.write_text("id: [unclosed\n", encoding="utf-8")  # calls/2005 has problems to keep
+    _settle()
+    _run(sample_copy, *REPORT_2006)
+    entries = sample_copy / ".rosa-cache" / "records"
+    for name in ("calls__2005.marshal", "women.marshal"):
+        fields = list(marshal.loads((entries / name).read_bytes()))
+        fields[6 if name.startswith("calls") else 7] = b"\x00garbage"  # the problems blob; the rows blob
+        (entries / name).write_bytes(marshal.dumps(tuple(fields)))
+    _same_as_uncached(sample_copy)

@@ -304,15 +304,18 @@ class RecordCache:
         known = {tuple(item) for item in cached}
         return [i for i, item in enumerate(listing) if item not in known]
 
-    def unbuilt(self, relpath: str) -> Tuple[tuple, Optional[List[Optional[List[Problem]]]]]:
+    def unbuilt(self, relpath: str) -> Optional[Tuple[tuple, Optional[List[Optional[List[Problem]]]]]]:
         """``(summary, problems)`` of an unchanged folder whose records are not built;
-        its rows are let go unread. ``problems`` as :meth:`load_folder` gives them."""
-        stored = self.folders.pop(relpath)
-        return stored.summary, _problem_objects(stored.problem_rows()) if stored.problems is not None else None
-
-    def loose(self, relpath: str) -> Optional[tuple]:
-        stored = self.folders.get(relpath)
-        return stored.loose if isinstance(stored, StoredFolder) else None
+        its rows are let go unread. ``problems`` as :meth:`load_folder` gives them.
+        None when the entry's problems cannot be read back (a damaged file): the folder
+        is then read as any changed one."""
+        stored = self.folders[relpath]
+        try:
+            problems = _problem_objects(stored.problem_rows()) if stored.problems is not None else None
+        except Exception:  # damaged: :meth:`folder_rows` reads the files again
+            return None
+        del self.folders[relpath]
+        return stored.summary, problems
 
     def folder_rows(self, relpath: str, listing: Optional[tuple], read: Callable[[str], Tuple[Any, tuple]],
                     loose: Optional[tuple] = None) -> Tuple[tuple, tuple, tuple, tuple]:

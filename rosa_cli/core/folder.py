@@ -772,8 +772,9 @@ def _load_records(folder: RecordsFolder, kinds: Tuple[str, ...], years: Optional
     pool: dict = {}
     unbuilt_references: List[tuple] = []
     for scan in scans:
-        if _may_stay_unbuilt(scan, years):  # as cached: its rows are not even unpacked
-            _take_unbuilt(records, *cache.unbuilt(scan.relpath), unbuilt_references)
+        taken = cache.unbuilt(scan.relpath) if _may_stay_unbuilt(scan, years) else None
+        if taken is not None:  # as cached: its rows are not even unpacked
+            _take_unbuilt(records, *taken, unbuilt_references)
             continue
         kind, relpath, base = scan.kind, scan.relpath, scan.base
 
