@@ -209,7 +209,7 @@ def test_translatable_problem_messages_survive_the_cache(tmp_path):
     import marshal
     from datetime import date
 
-    from rosa_cli.core.cache import RecordCache, raw_result
+    from rosa_cli.core.cache import RecordCache, built, raw_result
     from rosa_cli.core.messages import Message, msg
     from rosa_cli.core.model import Problem
 
@@ -219,7 +219,7 @@ def test_translatable_problem_messages_survive_the_cache(tmp_path):
     cache = RecordCache(tmp_path, ("k",), date(2026, 1, 1))
     listing = (("C-2006-ABCDE.yaml", 1, 2, 3, 4), ("x.yaml", 1, 3, 3, 4))
     cache.folders["calls/2006"] = marshal.loads(marshal.dumps((listing, (row, row), (problems[:1], problems[1:]))))
-    _, _, found = cache.load_folder("calls/2006", listing, read=lambda i: pytest.fail("read although cached"))
+    _, _, found = built("calls/2006", *cache.folder_rows("calls/2006", listing, read=lambda i: pytest.fail("read although cached"))[:3])
     back = found[0][0].message
     assert isinstance(back, Message) and back == message
     assert (back.code, back.template) == ("test.cached", message.template)

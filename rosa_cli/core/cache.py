@@ -48,6 +48,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from rosa_cli import __version__
 from rosa_cli.core.model import Problem, from_row, to_row
 from rosa_cli.core.schema import PLURAL
+from rosa_cli.core.unchanged import listing_signatures, names_text
 
 SCHEMA_VERSION = 6  # 4: free-text limit and wider privacy detection; strict id grammar; misplaced files; 5: messages as data;
 # 6: names and packed signatures apart, folder summaries, problems apart from rows
@@ -55,7 +56,6 @@ RECORDS_DIR = "records"  # .rosa-cache/records/<folder>.marshal, one file per re
 OLD_CACHE_FILE = "records.marshal"  # rosa before issue 16 kept one file; removed when seen
 ENV_DISABLE = "ROSA_NO_CACHE"
 
-Signature = Tuple[int, int, int, int]  # size, inode, mtime_ns, ctime_ns
 # One folder's files as they were: ((name, size, inode, mtime_ns, ctime_ns), …), the
 # record rows (or None) and the problems, each aligned with the listing.
 FolderEntry = Tuple[tuple, tuple, tuple]
@@ -63,13 +63,9 @@ VALIDATION_LIBRARIES = ("pycountry", "babel")
 KIND_OF_DIR = {plural: kind for kind, plural in PLURAL.items()}
 
 
-def packed_signatures(listing: tuple) -> bytes:
-    """A listing's signatures packed as :func:`rosa_cli.core.unchanged.signatures` packs
-    a folder's stat results: all sizes, then all inodes, mtimes and ctimes, as signed
-    64-bit numbers. A scan of an unchanged folder then compares one bytes string."""
-    from array import array
-
-    return b"".join(array("q", (item[field] for item in listing)).tobytes() for field in (1, 2, 3, 4))
+def _kind_of(relpath: str) -> str:
+    """The kind of record a folder holds (``calls/2006`` -> ``call``)."""
+    return KIND_OF_DIR[relpath.split("/", 1)[0]]
 
 
 @dataclass
@@ -79,8 +75,8 @@ class StoredFolder:
     needed by the command, see :mod:`rosa_cli.core.summary`) costs two comparisons
     (:func:`rosa_cli.core.unchanged.as_cached`)."""
 
-    names: str  # the record files' names, sorted, joined by newlines (unchanged.names_text)
-    signatures: bytes  # :func:`packed_signatures` of the listing
+    names: str  # the record files' names, sorted (rosa_cli.core.unchanged.names_text)
+    signatures: bytes  # rosa_cli.core.unchanged.listing_signatures of the listing
     loose: Optional[tuple]  # (files readable by others, an example, its mode) or None
     summary: tuple  # rosa_cli.core.summary.Summary of the rows
     problems: Optional[bytes]  # marshalled problem rows aligned with the names; None: no file has any
@@ -117,10 +113,6 @@ class StoredFolder:
         if len(rows) != self.size:
             raise ValueError("cache entry does not match its listing")
         return self.listing(), rows, self.problem_rows()
-
-
-def signature(stat: os.stat_result) -> Signature:
-    return (stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def _content_hash(path: Path) -> Optional[str]:
@@ -306,7 +298,7 @@ class RecordCache:
 
     def unbuilt(self, relpath: str) -> Optional[Tuple[tuple, Optional[List[Optional[List[Problem]]]]]]:
         """``(summary, problems)`` of an unchanged folder whose records are not built;
-        its rows are let go unread. ``problems`` as :meth:`load_folder` gives them.
+        its rows are let go unread. ``problems`` as :func:`problems_of` gives them.
         None when the entry's problems cannot be read back (a damaged file): the folder
         is then read as any changed one."""
         stored = self.folders[relpath]
@@ -348,18 +340,12 @@ class RecordCache:
         if summary is None:
             from rosa_cli.core.summary import summarise_rows
 
-            summary = summarise_rows(KIND_OF_DIR[relpath.split("/", 1)[0]], rows)
+            summary = summarise_rows(_kind_of(relpath), rows)
         if relpath in self.changed and isinstance(self.folders.get(relpath), tuple):
             self.extras[relpath] = (loose, summary)
             if not self.dirty:
                 self.save(only=relpath)
         return names, rows, problem_rows, summary
-
-    def load_folder(self, relpath: str, listing: Optional[tuple], read: Callable[[str], Tuple[Any, tuple]],
-                    loose: Optional[tuple] = None):
-        """``(paths, records, problems)`` of one folder (:meth:`folder_rows`, built)."""
-        names, rows, problem_rows, _ = self.folder_rows(relpath, listing, read, loose)
-        return built(relpath, names, rows, problem_rows)
 
     def _rows_for(self, relpath: str, stored: Any, listing: tuple, read: Callable[[str], Tuple[Any, tuple]]):
         """The rows and problem rows of ``listing``: from the entry where it holds a file
@@ -463,9 +449,9 @@ class RecordCache:
                                            tuple(problem_rows[i] for i in kept))
             from rosa_cli.core.summary import summarise_rows
 
-            summary = summarise_rows(KIND_OF_DIR[relpath.split("/", 1)[0]], rows)  # of the files kept
+            summary = summarise_rows(_kind_of(relpath), rows)  # of the files kept
         payload = marshal.dumps((
-            self.key, self.today.toordinal(), "\n".join(item[0] for item in listing), packed_signatures(listing),
+            self.key, self.today.toordinal(), names_text([item[0] for item in listing]), listing_signatures(listing),
             loose, summary, marshal.dumps(problem_rows) if any(problem_rows) else None, marshal.dumps(rows),
         ))
         # atomic (a temp file, then rename) but not fsynced: after a crash a cache file

@@ -820,7 +820,7 @@ def _fingerprint(scans: List[_FolderScan]) -> Optional[Tuple[str, bool]]:
     never cached)."""
     import hashlib
 
-    from rosa_cli.core.cache import packed_signatures
+    from rosa_cli.core.unchanged import listing_signatures, names_text
 
     digest = hashlib.blake2b(digest_size=20)
     for scan in scans:
@@ -830,7 +830,7 @@ def _fingerprint(scans: List[_FolderScan]) -> Optional[Tuple[str, bool]]:
             names, signatures = scan.stored.names, scan.stored.signatures
         else:
             assert scan.listing is not None
-            names, signatures = "\n".join(item[0] for item in scan.listing), packed_signatures(scan.listing)
+            names, signatures = names_text([item[0] for item in scan.listing]), listing_signatures(scan.listing)
         digest.update(f"{scan.relpath}\0{len(signatures)}\0{names}\0".encode())
         digest.update(signatures)
     return digest.hexdigest(), all(scan.stored is not None for scan in scans)

@@ -48,6 +48,12 @@ def signatures(stats: Sequence[os.stat_result]) -> bytes:
     return b"".join(array("q", map(field, stats)).tobytes() for field in _FIELDS)
 
 
+def listing_signatures(listing: Sequence[tuple]) -> bytes:
+    """:func:`signatures` of a listing kept by the records cache, ``(name, size, inode,
+    mtime_ns, ctime_ns)`` a file: what the cache stores for :func:`as_cached` to compare."""
+    return b"".join(array("q", (item[field] for item in listing)).tobytes() for field in (1, 2, 3, 4))
+
+
 def names_text(names: Sequence[str]) -> str:
     """A folder's record file names as the cache keeps them: sorted, joined by newlines
     (record names follow the id grammar, so they never hold a newline)."""
@@ -66,7 +72,7 @@ def as_cached(directory: str, names: str, packed: bytes) -> bool:
         found.sort()
         if found and found[0] == ".gitkeep":
             del found[0]
-        if "\n".join(found) != names:
+        if names_text(found) != names:
             return False
         stats = list(map(partial(os.stat, dir_fd=handle, follow_symlinks=False), found))
     except OSError:
