@@ -67,30 +67,26 @@ def _memo_path(root: Path) -> Path:
     return root / ".rosa-cache" / MEMO_FILE
 
 
-def recall(root: Path, state: Optional[tuple], fingerprint: Optional[Tuple[str, bool]]) -> Optional[List[str]]:
+def _read_memo(root: Path) -> Optional[tuple]:
+    """``(state, fingerprint hash, uncommitted)`` as remembered, or None."""
+    try:
+        memo = marshal.loads(_memo_path(root).read_bytes())
+        state, fingerprint, uncommitted = memo
+    except Exception:  # missing, truncated, foreign
+        return None
+    return (state, fingerprint, uncommitted) if isinstance(uncommitted, list) else None
+
+
+def recall(memo: Optional[tuple], state: Optional[tuple], fingerprint: Optional[Tuple[str, bool]]) -> Optional[List[str]]:
     """The remembered uncommitted record files when ``state`` and ``fingerprint`` are
     the ones they were remembered with, and every folder was found as cached (so no
     file changed since its entry was written, racy clock ticks included); else None."""
-    if state is None or fingerprint is None or not fingerprint[1]:
+    if memo is None or state is None or fingerprint is None or not fingerprint[1]:
         return None
-    try:
-        stored_state, stored_fingerprint, uncommitted = marshal.loads(_memo_path(root).read_bytes())
-    except Exception:  # missing, truncated, foreign
-        return None
-    if stored_state != state or stored_fingerprint != fingerprint[0] or not isinstance(uncommitted, list):
+    stored_state, stored_fingerprint, uncommitted = memo
+    if stored_state != state or stored_fingerprint != fingerprint[0]:
         return None
     return [path for path in uncommitted if isinstance(path, str)]
-
-
-def might_recall(root: Path, state: Optional[tuple]) -> bool:
-    """True when the memo was made in ``state`` (before the folders are looked at: when
-    it was not, git is asked at once, in the background)."""
-    if state is None:
-        return False
-    try:
-        return marshal.loads(_memo_path(root).read_bytes())[0] == state
-    except Exception:
-        return False
 
 
 def remember(root: Path, before: Optional[tuple], fingerprint: Optional[Tuple[str, bool]], uncommitted: List[str]) -> None:
@@ -128,10 +124,13 @@ class UncommittedQuery:
         self.own = self.state is not None or gitrepo.is_own_repository(root)
         self.other = None  # a folder inside a bigger repository: provenance as before, no memo
         self.pending = None
+        # read once: when it was not made in this state, git is asked at once, in the
+        # background, while the records load
+        self.memo = _read_memo(root) if self.state is not None else None
         if not self.own:
             if provenance:
                 self.other = gitrepo.in_background(gitrepo.provenance, root)
-        elif not might_recall(root, self.state):
+        elif self.memo is None or self.memo[0] != self.state:
             self.pending = gitrepo.in_background(self._ask)
 
     def provenance(self, fingerprint: Optional[Tuple[str, bool]]) -> dict:
@@ -165,7 +164,7 @@ class UncommittedQuery:
         from rosa_cli.core import gitrepo
 
         if self.pending is None:
-            found = recall(self.root, self.state, fingerprint)
+            found = recall(self.memo, self.state, fingerprint)
             if found is not None and self.state is not None:
                 return self.state[1], found
             self.pending = gitrepo.in_background(self._ask)
