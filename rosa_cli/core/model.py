@@ -396,18 +396,15 @@ def from_row(row: tuple, path: str):
 CALL_ROW_AT, CALL_ROW_WOMAN, CALL_ROW_NATIONALITY = 2, 6, 7
 
 
-def row_facts(row: tuple) -> Tuple[int, int, Optional[str], Optional[str]]:
-    """``(first year, last year, woman, nationality)`` of a call's, service's or
-    activity's :func:`to_row` tuple, read without building the record: what
-    rosa_cli/core/summary.py keeps of a year folder (a service runs to its ``to``)."""
-    kind = row[0]
-    if kind == "call":
-        year = int(row[CALL_ROW_AT][:4])
-        return year, year, row[CALL_ROW_WOMAN], row[CALL_ROW_NATIONALITY]
-    position = _ROW_POSITIONS[kind]
+def row_facts(row: tuple) -> Tuple[int, int, Optional[str]]:
+    """``(first year, last year, woman)`` of a service's or activity's :func:`to_row`
+    tuple, read without building the record: what rosa_cli/core/summary.py keeps of a
+    year folder (a service runs to its ``to``). Calls are read in bulk there, by the
+    ``CALL_ROW_*`` positions."""
+    position = _ROW_POSITIONS[row[0]]
     first = date.fromordinal(row[position["on"]]).year
     to = row[position["to"]] if "to" in position else None
-    return first, date.fromordinal(to).year if to is not None else first, row[position["woman"]] if "woman" in position else None, None
+    return first, date.fromordinal(to).year if to is not None else first, row[position["woman"]] if "woman" in position else None
 
 
 # where each field sits in a generic row: (kind, values in FIELDS order…, lines)

@@ -53,7 +53,7 @@ def summarise_rows(kind: str, rows: Iterable[Optional[tuple]]) -> Summary:
     first: Optional[int] = None
     last: Optional[int] = None
     refs = set()
-    dated = kind in ("call", "service", "activity")
+    dated = kind in ("service", "activity")  # the other year folders; women, stays, website are always built
     for row in rows:
         if row is None:
             invalid += 1
@@ -61,11 +61,11 @@ def summarise_rows(kind: str, rows: Iterable[Optional[tuple]]) -> Summary:
         valid += 1
         if not dated:
             continue
-        start, end, woman, nationality = row_facts(row)
+        start, end, woman = row_facts(row)
         first = start if first is None or start < first else first
         last = end if last is None or end > last else last
         if woman:
-            refs.add((woman, nationality or ""))
+            refs.add((woman, ""))  # a service names no nationality
     return valid, invalid, first, last, tuple(sorted(refs))
 
 
